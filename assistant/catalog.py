@@ -1,0 +1,284 @@
+"""models.txt -> ModelSpec; resolving a spec to a local GGUF file (package, path, pulled URL, re-quantised)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .types import ConfigError, ModelError
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_KINDS = ("package:", "assemble:", "path:", "requant:", "https://", "http://")
+Progress = Callable[[int, int], None]  # (bytes done, bytes total or 0)
+Requantize = Callable[[Path, Path, str], None]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One line of models.txt."""
+
+    name: str
+    source: str
+    sha256: str
+    n_ctx: int
+    chat_format: str
+    note: str
+
+    @property
+    def kind(self) -> str:
+        return self.source.split(":", 1)[0] if not self.is_url else "url"
+
+    @property
+    def is_url(self) -> bool:
+        return self.source.startswith(("https://", "http://"))
+
+    @property
+    def completion(self) -> bool:
+        return self.chat_format == "completion"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "sha256": self.sha256,
+            "context": self.n_ctx,
+            "format": self.chat_format,
+            "note": self.note,
+        }
+
+
+def parse_catalog(text: str, source: str = "models.txt") -> list[ModelSpec]:
+    specs: list[ModelSpec] = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(None, 5)
+        where = f"{source}:{lineno}"
+        if len(parts) < 5:
+            raise ConfigError(f"{where}: expected name, source, sha256, context, format and a note")
+        name, src, sha, ctx, fmt = parts[:5]
+        note = parts[5] if len(parts) > 5 else ""
+        if not src.startswith(_KINDS):
+            raise ConfigError(f"{where}: source must start with one of {', '.join(_KINDS)}")
+        if sha != "-" and not _HEX64.match(sha.lower()):
+            raise ConfigError(f"{where}: sha256 must be 64 hex digits or '-'")
+        if not ctx.isdigit() or not 256 <= int(ctx) <= 1_048_576:
+            raise ConfigError(f"{where}: context must be a number of tokens (256..1048576)")
+        if any(s.name == name for s in specs):
+            raise ConfigError(f"{where}: model name {name!r} appears twice")
+        specs.append(ModelSpec(name, src, sha.lower(), int(ctx), fmt, note))
+    return specs
+
+
+def load_catalog(path: Path) -> list[ModelSpec]:
+    try:
+        return parse_catalog(path.read_text(encoding="utf-8"), str(path))
+    except OSError as e:
+        raise ConfigError(f"cannot read the model catalog {path} ({e.strerror})") from None
+
+
+def find(specs: list[ModelSpec], name: str) -> ModelSpec:
+    """A catalog entry by name, or an ad-hoc entry for a path to a .gguf file."""
+    for s in specs:
+        if s.name == name:
+            return s
+    if name.endswith(".gguf") or os.sep in name:
+        return ModelSpec(Path(name).name, f"path:{name}", "-", 4096, "chat", "a local file")
+    known = ", ".join(s.name for s in specs)
+    raise ModelError(f"unknown model {name!r}; choose one of: {known} (or a path to a .gguf file)")
+
+
+def models_dir(data_dir: Path) -> Path:
+    return data_dir / "models"
+
+
+def _package_file(spec: ModelSpec) -> Path:
+    package, _, file = spec.source.removeprefix("package:").partition("/")
+    found = importlib.util.find_spec(package)
+    if found is None or not found.submodule_search_locations:
+        dist = package.replace("_", "-")
+        raise ModelError(f"model {spec.name!r} needs the {dist} package: pip install {dist}")
+    return Path(next(iter(found.submodule_search_locations))) / file
+
+
+def local_path(spec: ModelSpec, data_dir: Path) -> Path:
+    """Where the model's file is, or will be once pulled, assembled or re-quantised."""
+    if spec.kind == "package":
+        return _package_file(spec)
+    if spec.kind == "path":
+        return Path(spec.source.removeprefix("path:")).expanduser()
+    if spec.kind == "assemble":
+        return models_dir(data_dir) / f"{spec.name}.gguf"
+    if spec.kind == "requant":
+        return models_dir(data_dir) / f"{spec.name}.gguf"
+    name = Path(urlparse(spec.source).path).name or f"{spec.name}.gguf"
+    return models_dir(data_dir) / name
+
+
+def installed(spec: ModelSpec, data_dir: Path) -> bool:
+    try:
+        return local_path(spec, data_dir).is_file()
+    except ModelError:
+        return False
+
+
+def sha256_file(path: Path, progress: Progress | None = None) -> str:
+    h = hashlib.sha256()
+    done, total = 0, path.stat().st_size
+    with path.open("rb") as f:
+        while block := f.read(1 << 22):
+            h.update(block)
+            done += len(block)
+            if progress:
+                progress(done, total)
+    return h.hexdigest()
+
+
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def verify(path: Path, expected: str, data_dir: Path, fix: str) -> None:
+    """Check a model file against its sha256; a file checked before and unchanged since is trusted."""
+    if not path.is_file():
+        raise ModelError(f"model file {path} is missing; {fix}")
+    if expected == "-":
+        return
+    record = models_dir(data_dir) / "verified.json"
+    try:
+        seen = json.loads(record.read_text())
+    except (OSError, ValueError):
+        seen = {}
+    key = str(path.resolve())
+    if seen.get(key) == [_stamp(path), expected]:
+        return
+    actual = sha256_file(path)
+    if actual != expected:
+        raise ModelError(
+            f"model file {path} is corrupt or incomplete (sha256 {actual[:12]}…, expected {expected[:12]}…); {fix}"
+        )
+    seen[key] = [_stamp(path), expected]
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(seen, indent=1))
+    except OSError:
+        pass  # a read-only data dir only means the check runs again next time
+
+
+def _fix_hint(spec: ModelSpec) -> str:
+    if spec.kind == "package":
+        dist = spec.source.removeprefix("package:").split("/")[0].replace("_", "-")
+        return f"reinstall it: pip install --force-reinstall {dist}"
+    if spec.is_url:
+        return f"download it again: assistant models pull {spec.name}"
+    if spec.kind == "path":
+        return "check the path in models.txt or --model"
+    return "delete the file and it will be made again"
+
+
+def resolve(
+    spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None
+) -> Path:
+    """The model's file, checked; assembles or re-quantises on first use, never downloads."""
+    path = local_path(spec, data_dir)
+    if spec.kind == "assemble" and not path.is_file():
+        package = spec.source.removeprefix("assemble:")
+        try:
+            module = importlib.import_module(package)
+            models_dir(data_dir).mkdir(parents=True, exist_ok=True)
+            module.assemble(path)
+        except ImportError:
+            dist = package.replace("_", "-")
+            raise ModelError(f"model {spec.name!r} needs the {dist} package: pip install {dist}") from None
+        except (OSError, ValueError) as e:
+            path.unlink(missing_ok=True)
+            raise ModelError(f"could not assemble {spec.name!r} ({e}); reinstall its package") from None
+    if spec.kind == "requant":
+        return _requantised(spec, path, data_dir, specs or [], requantize)
+    if spec.is_url and not path.is_file():
+        raise ModelError(f"model {spec.name!r} is not downloaded yet: run `assistant models pull {spec.name}`")
+    verify(path, spec.sha256, data_dir, _fix_hint(spec))
+    return path
+
+
+def _requantised(
+    spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelSpec], requantize: Requantize | None
+) -> Path:
+    _, base_name, qtype = spec.source.split(":", 2)
+    base = find(specs, base_name)
+    source = resolve(base, data_dir, specs, requantize)
+    digest_file = path.with_suffix(".sha256")
+    if path.is_file() and digest_file.is_file():
+        verify(path, digest_file.read_text().strip(), data_dir, _fix_hint(spec))
+        return path
+    if requantize is None:
+        raise ModelError(f"model {spec.name!r} has not been made yet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    requantize(source, tmp, qtype)
+    digest_file.write_text(sha256_file(tmp) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def pull(spec: ModelSpec, data_dir: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
+    """Download a URL model into the data dir: resumes a partial download, then checks sha256."""
+    if not spec.is_url:
+        raise ModelError(f"model {spec.name!r} is not downloaded from a URL (source {spec.source})")
+    path = local_path(spec, data_dir)
+    if path.is_file():
+        verify(path, spec.sha256, data_dir, _fix_hint(spec))
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    have = part.stat().st_size if part.exists() else 0
+    request = urllib.request.Request(spec.source, headers={"User-Agent": "research-assistant"})
+    if have:
+        request.add_header("Range", f"bytes={have}-")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            if have and resp.status != 206:
+                have = 0  # the server ignored the range: start again
+            length = int(resp.headers.get("Content-Length") or 0)
+            total = have + length if length else 0
+            with part.open("ab" if have else "wb") as f:
+                done = have
+                while block := resp.read(1 << 20):
+                    f.write(block)
+                    done += len(block)
+                    if progress:
+                        progress(done, total)
+            if total and done < total:
+                raise OSError(f"connection closed after {done:,} of {total:,} bytes")
+    except urllib.error.HTTPError as e:
+        if e.code == 416 and have:  # asked for bytes past the end: the part file is complete
+            pass
+        else:
+            raise ModelError(f"download of {spec.name!r} failed: HTTP {e.code} from {spec.source}") from None
+    except (urllib.error.URLError, OSError) as e:
+        reason = getattr(e, "reason", e)
+        raise ModelError(
+            f"download of {spec.name!r} stopped ({reason}); run the same command again to resume"
+        ) from None
+    actual = sha256_file(part)
+    if spec.sha256 != "-" and actual != spec.sha256:
+        part.unlink(missing_ok=True)
+        raise ModelError(
+            f"download of {spec.name!r} does not match its sha256 ({actual[:12]}…, expected "
+            f"{spec.sha256[:12]}…); the partial file was removed, try again"
+        )
+    os.replace(part, path)
+    verify(path, spec.sha256, data_dir, _fix_hint(spec))
+    return path

@@ -1,0 +1,260 @@
+"""The command line: each command is a thin consumer of the Python API; errors become one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from .types import Answer, AssistantError, Passage
+
+_SAVE, _RESTORE = "\x1b7", "\x1b8\x1b[J"
+
+
+def _common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument(
+        "--data-dir", default=argparse.SUPPRESS, help="data folder (default: per-user, or ASSISTANT_DATA_DIR)"
+    )
+    p.add_argument("--model", default=argparse.SUPPRESS, help="model name from models.txt, or a .gguf path")
+    p.add_argument("--chroma-url", default=argparse.SUPPRESS, help="use a Chroma server instead of the embedded store")
+    p.add_argument("--llm-url", default=argparse.SUPPRESS, help="use an OpenAI-compatible model server")
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log what happens")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="assistant", parents=[common], description="A local research assistant over your paper abstracts."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def cmd(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help, description=help)
+
+    p = cmd("ingest", "add seed .txt, .jsonl or .bib files (or folders of them) to a library")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--library", help="library for .jsonl/.bib records without one (default: the file's name)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    for name, help in (
+        ("ask", "answer a question from the abstracts, with citations"),
+        ("search", "show the passages that best match a query"),
+    ):
+        p = cmd(name, help)
+        p.add_argument("question", metavar="QUESTION" if name == "ask" else "QUERY")
+        p.add_argument("--library", help="only this person's library (default: all)")
+        p.add_argument("-k", type=int, default=None, help="number of passages")
+        p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    p = cmd("chat", "a conversation in the terminal (follow-up questions work)")
+    p.add_argument("--library", help="only this person's library (default: all)")
+
+    p = cmd("models", "list the models in models.txt and which are installed; `models pull NAME` downloads one")
+    p.add_argument("action", nargs="?", choices=["list", "pull"], default="list")
+    p.add_argument("name", nargs="?")
+
+    p = cmd("forget", "remove a library, or documents by id, from the store and the lexical index")
+    p.add_argument("doc_ids", nargs="*", metavar="DOC_ID")
+    p.add_argument("--library", help="the library to remove (or to remove the documents from)")
+
+    cmd("libraries", "list the libraries and how many abstracts each holds")
+    return parser
+
+
+def _assistant(args: argparse.Namespace) -> Any:
+    from .chat import Assistant
+
+    keys = ("data_dir", "model", "chroma_url", "llm_url")
+    return Assistant(**{k: getattr(args, k) for k in keys if getattr(args, k, None) is not None})
+
+
+def _sources(answer: Answer) -> str:
+    lines = [
+        f"[{c.number}] {c.title} ({', '.join(c.libraries)}; id {c.doc_id})" + (f" {c.url}" if c.url else "")
+        for c in answer.citations
+    ]
+    return "\n".join(lines)
+
+
+def _print_stream(items: Iterator[str | Answer], tty: bool) -> Answer:
+    """Stream tokens to a terminal; when the checked answer differs from what streamed, it
+    replaces it on screen. Output that is not a terminal gets the checked answer only."""
+    out = sys.stdout
+    if tty:
+        out.write(_SAVE)
+    streamed: list[str] = []
+    final: Answer | None = None
+    for item in items:
+        if isinstance(item, Answer):
+            final = item
+        elif tty:
+            streamed.append(item)
+            out.write(item)
+            out.flush()
+    assert final is not None
+    if not tty or "".join(streamed).strip() != final.text.strip():
+        if tty:
+            out.write(_RESTORE)
+        out.write(final.text)
+    out.write("\n")
+    if final.citations:
+        out.write("\n" + _sources(final) + "\n")
+    out.flush()
+    return final
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .ingest import estimate
+
+    a = _assistant(args)
+    with tqdm(total=estimate(args.paths), unit=" abstracts", disable=args.json or None, leave=False) as bar:
+
+        def progress(done: int, _: str) -> None:
+            bar.update(done - bar.n)
+
+        report = a.ingest(args.paths, library=args.library, progress=progress)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+        return 0
+    print(report.summary())
+    for s in report.skipped:
+        print(f"  skipped {s}")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    a = _assistant(args)
+    if args.json:
+        print(json.dumps(a.ask(args.question, k=args.k, library=args.library).to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    _print_stream(a.stream(args.question, k=args.k, library=args.library), sys.stdout.isatty())
+    return 0
+
+
+def _passage_line(i: int, p: Passage) -> str:
+    return f"{i}. {p.title}  [{', '.join(p.libraries)}]  score {p.score:.4f}  (dense {p.dense:.2f}, bm25 {p.lexical:.2f})  id {p.doc_id}"
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    a = _assistant(args)
+    passages = a.search(args.question, k=args.k or 5, library=args.library)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], indent=2, ensure_ascii=False))
+    elif not passages:
+        print("no matching abstracts")
+    for i, p in enumerate(passages, 1):
+        if not args.json:
+            print(_passage_line(i, p))
+    return 0
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    a = _assistant(args)
+    chat = a.chat(library=args.library)
+    tty = sys.stdout.isatty()
+    print("Ask about your abstracts. Empty line or Ctrl-D to leave; /new starts over.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            return 0
+        if question == "/new":
+            chat.reset()
+            continue
+        try:
+            _print_stream(chat.stream(question), tty)
+        except AssistantError as e:
+            print(f"error: {e}", file=sys.stderr)
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    a = _assistant(args)
+    if args.action == "pull":
+        if not args.name:
+            raise AssistantError("say which model to pull: assistant models pull NAME")
+        from tqdm import tqdm
+
+        bars: list[Any] = []  # made on the first byte, so a refused pull prints no empty bar
+
+        def progress(done: int, total: int) -> None:
+            if not bars:
+                bars.append(tqdm(unit="B", unit_scale=True, desc=args.name, total=total or None))
+            bars[0].update(done - bars[0].n)
+
+        try:
+            path = a.pull(args.name, progress)
+        finally:
+            for bar in bars:
+                bar.close()
+        print(f"{args.name}: {path}")
+        return 0
+    default = a.settings.model
+    for spec, ok, _ in a.models():
+        mark = "installed" if ok else ("pull" if spec.is_url else "made on first use")
+        star = "*" if spec.name == default else " "
+        print(f"{star} {spec.name:<16} {mark:<18} ctx {spec.n_ctx:<6} {spec.chat_format:<10} {spec.note}")
+    print("\n* the default; choose another with --model NAME or ASSISTANT_MODEL")
+    return 0
+
+
+def _cmd_forget(args: argparse.Namespace) -> int:
+    a = _assistant(args)
+    deleted, relabelled = a.forget(library=args.library, doc_ids=args.doc_ids or None)
+    print(f"{deleted} document(s) removed, {relabelled} kept for other libraries")
+    return 0
+
+
+def _cmd_libraries(args: argparse.Namespace) -> int:
+    libs = _assistant(args).libraries()
+    if not libs:
+        print("no libraries yet: assistant ingest PATH")
+    for name, n in libs.items():
+        print(f"{name}: {n} abstract(s)")
+    return 0
+
+
+COMMANDS = {
+    "ingest": _cmd_ingest,
+    "ask": _cmd_ask,
+    "search": _cmd_search,
+    "chat": _cmd_chat,
+    "models": _cmd_models,
+    "forget": _cmd_forget,
+    "libraries": _cmd_libraries,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        return COMMANDS[args.command](args)
+    except AssistantError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

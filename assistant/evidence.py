@@ -1,0 +1,203 @@
+"""Measured evidence: which sentences answer a question, whether the library holds an answer at all,
+and whether a generated answer is supported by the passages it was shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .text import split_sentences, terms
+from .types import Passage
+
+Embed = Callable[[list[str]], np.ndarray]
+DocFreq = Callable[[list[str]], tuple[dict[str, int], int]]  # terms -> (document frequencies, documents)
+
+# Words that shape a question without saying what it is about.
+_QUESTION_WORDS = set(
+    terms(
+        "what which who whom whose when where why how many much kind type sort does do did is are was were "
+        "use used using mean means called name named stand stands describe described tell show shown"
+    )
+)
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|x|×|[kKmMbB]\b|billion|million|thousand))?")
+_NUMERIC_Q = re.compile(
+    r"\b(how (many|much|long|fast|quickly|large|big|often)|what (percentage|fraction|proportion|number|accuracy|size))\b",
+    re.I,
+)
+
+
+def question_terms(question: str) -> list[str]:
+    """The stemmed terms that say what a question is about (question words removed)."""
+    return [t for t in dict.fromkeys(terms(question)) if t not in _QUESTION_WORDS]
+
+
+def wants_number(question: str) -> bool:
+    return bool(_NUMERIC_Q.search(question))
+
+
+def numbers(text: str) -> list[str]:
+    return [m.group(0).strip().replace(",", "") for m in _NUMBER.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    passage: int  # index into the passages list
+    position: int  # index of the sentence within its abstract
+    text: str
+    score: float
+    dense: float
+    coverage: float
+
+
+@dataclass
+class Evidence:
+    """Everything measured about a question and its retrieved passages."""
+
+    question_terms: list[str]
+    sentences: list[list[Sentence]]  # per passage, all sentences, best first
+    coverage: float  # best IDF-weighted share of the question's terms found in one passage
+    sentence_coverage: float  # the same, within the best sentence
+    dense: float  # best cosine of the question with an abstract
+    sentence_dense: float  # best cosine of the question with a sentence
+    unknown_share: float  # IDF-weighted share of question terms no document in the library uses
+    agreement: float  # 1 when the dense and lexical rankings agree on the top passage
+    features: dict[str, float] = field(default_factory=dict)
+
+    def best(self) -> Sentence | None:
+        flat = [s for group in self.sentences for s in group[:1]]
+        return max(flat, key=lambda s: s.score) if flat else None
+
+
+def _coverage(q_terms: list[str], text_terms: set[str], idf: dict[str, float]) -> float:
+    total = sum(idf.get(t, 1.0) for t in q_terms)
+    if not total:
+        return 0.0
+    return sum(idf.get(t, 1.0) for t in q_terms if t in text_terms) / total
+
+
+def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocFreq) -> Evidence:
+    """Score every sentence of every passage against the question, and the passages as a whole."""
+    q_terms = question_terms(question)
+    df, n_docs = doc_freq(q_terms)
+    weights = {t: float(np.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5))) for t in q_terms}
+    per_passage = [split_sentences(p.text) or [p.text] for p in passages]
+    flat = [s for group in per_passage for s in group]
+    vectors = embed([question, *flat]) if flat else np.zeros((1, 1))
+    qv, sv = vectors[0], vectors[1:]
+    sims = sv @ qv if len(flat) else np.zeros(0)
+    numeric = wants_number(question)
+    out: list[list[Sentence]] = []
+    i = 0
+    best_cov = best_sent_cov = best_sent_dense = 0.0
+    for pi, group in enumerate(per_passage):
+        scored = []
+        p_terms: set[str] = set()
+        for si, s in enumerate(group):
+            s_terms = set(terms(s))
+            p_terms |= s_terms
+            cov = _coverage(q_terms, s_terms, weights)
+            dense = float(sims[i])
+            score = dense + 0.6 * cov + (0.1 if numeric and numbers(s) else 0.0)
+            scored.append(Sentence(pi, si, s, score, dense, cov))
+            best_sent_cov = max(best_sent_cov, cov)
+            best_sent_dense = max(best_sent_dense, dense)
+            i += 1
+        title_terms = set(terms(passages[pi].title)) if passages[pi].title else set()
+        best_cov = max(best_cov, _coverage(q_terms, p_terms | title_terms, weights))
+        out.append(sorted(scored, key=lambda s: -s.score))
+    total_w = sum(weights.get(t, 1.0) for t in q_terms) or 1.0
+    unknown = sum(weights.get(t, 1.0) for t in q_terms if not df[t]) / total_w
+    dense_top = max((p.dense for p in passages), default=0.0)
+    lex_top = max(passages, key=lambda p: p.lexical) if passages else None
+    den_top = max(passages, key=lambda p: p.dense) if passages else None
+    agree = 1.0 if lex_top is not None and lex_top is den_top and lex_top.lexical > 0 else 0.0
+    ev = Evidence(q_terms, out, best_cov, best_sent_cov, dense_top, best_sent_dense, unknown, agree)
+    ev.features = {
+        "coverage": best_cov,
+        "sentence_coverage": best_sent_cov,
+        "dense": dense_top,
+        "sentence_dense": best_sent_dense,
+        "unknown": unknown,
+        "agreement": agree,
+        "terms": float(len(q_terms)),
+    }
+    return ev
+
+
+# -- checking a generated answer -----------------------------------------------------------------
+_CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
+_REFUSAL = re.compile(
+    r"\b(do(es)? not (answer|contain|mention|say|provide|specify|state|include)|not (mentioned|provided|"
+    r"specified|stated|given|available|included)|no (information|mention|answer)|cannot (answer|be answered|"
+    r"determine|find)|can't (answer|find)|unable to (answer|find|determine)|don't know|not enough information)\b",
+    re.I,
+)
+
+
+def cited_numbers(text: str) -> list[int]:
+    """Citation numbers in order of first mention."""
+    found: list[int] = []
+    for m in _CITE.finditer(text):
+        for part in re.split(r"[,;]", m.group(1)):
+            n = int(part.strip())
+            if n not in found:
+                found.append(n)
+    return found
+
+
+def strip_citations(text: str, keep: set[int]) -> str:
+    """Remove citation markers that point at nothing shown; keep the valid ones, tidied to [n]."""
+
+    def fix(m: re.Match[str]) -> str:
+        nums = [int(p) for p in re.split(r"[,;]", m.group(1)) if p.strip()]
+        good = [n for n in dict.fromkeys(nums) if n in keep]
+        return "".join(f"[{n}]" for n in good)
+
+    out = _CITE.sub(fix, text)
+    return re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", out)).strip()
+
+
+def is_refusal(text: str, cannot_answer: str) -> bool:
+    t = text.strip().lower()
+    return bool(cannot_answer and cannot_answer.lower().rstrip(".") in t) or bool(_REFUSAL.search(t))
+
+
+@dataclass(frozen=True)
+class Check:
+    supported: bool
+    responsive: bool
+    unsupported: tuple[str, ...]
+
+
+def _name_like(token: str) -> bool:
+    return any(c.isdigit() for c in token) or (any(c.isupper() for c in token[1:]))
+
+
+def check_answer(answer: str, question: str, sources: list[str]) -> Check:
+    """Numbers and names in the answer must appear in the sources; most of its other content
+    words too; and it must add something the question did not already say."""
+    body = _CITE.sub(" ", answer)
+    source_text = " ".join(sources).lower()
+    source_nums = set(numbers(" ".join(sources)))
+    missing: list[str] = []
+    for n in numbers(body):
+        bare = re.sub(r"[^\d.]", "", n)
+        if n not in source_nums and bare not in {re.sub(r"[^\d.]", "", s) for s in source_nums}:
+            missing.append(n)
+    raw_tokens = re.findall(r"[^\W_][\w\-.]*[^\W_]|[^\W_]", body)
+    for tok in raw_tokens[1:]:
+        if _name_like(tok) and tok.lower() not in source_text:
+            missing.append(tok)
+    a_terms = [t for t in dict.fromkeys(terms(body))]
+    s_terms = set(terms(" ".join(sources)))
+    q_terms = set(terms(question))
+    if a_terms:
+        inside = sum(t in s_terms for t in a_terms) / len(a_terms)
+        if inside < 0.6:
+            missing.extend(t for t in a_terms if t not in s_terms)
+    new_info = [t for t in a_terms if t not in q_terms and t in s_terms]
+    responsive = bool(new_info) and (not wants_number(question) or bool(numbers(body)))
+    return Check(not missing, responsive, tuple(dict.fromkeys(missing)))

@@ -1,0 +1,111 @@
+"""Text generation: a small Generator protocol, llama-cpp-python in process (the only import of llama_cpp)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from .catalog import ModelSpec, find, load_catalog, resolve
+from .config import Settings
+from .types import ModelError
+
+log = logging.getLogger(__name__)
+Message = dict[str, str]
+
+
+class Generator(Protocol):
+    """What answering needs from a model: token counts and a stream of text pieces."""
+
+    name: str
+    n_ctx: int
+    completion: bool
+
+    def count(self, text: str) -> int: ...
+
+    def stream(
+        self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]: ...
+
+
+_QTYPES = {"Q8_0": 7, "Q4_0": 2, "Q4_1": 3, "Q5_0": 8, "Q5_1": 9}
+
+
+def requantize(source: Path, target: Path, qtype: str) -> None:
+    """Re-quantise a GGUF file with llama.cpp (one-off; a few seconds for the shipped models)."""
+    import llama_cpp
+
+    if qtype not in _QTYPES:
+        raise ModelError(f"cannot re-quantise to {qtype}; choose one of {', '.join(_QTYPES)}")
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = _QTYPES[qtype]
+    params.allow_requantize = True
+    rc = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params)
+    if rc != 0:
+        target.unlink(missing_ok=True)
+        raise ModelError(f"re-quantising {source.name} to {qtype} failed (llama.cpp code {rc})")
+
+
+class LlamaGenerator:
+    """One GGUF model loaded once; calls are serialised (a llama.cpp context is single-threaded).
+
+    llama-cpp-python keeps the tokens of the previous call and re-evaluates only what differs, so
+    prompts that start with the same system text pay for it once."""
+
+    def __init__(self, spec: ModelSpec, path: Path, settings: Settings) -> None:
+        from llama_cpp import Llama
+
+        self.name = spec.name
+        self.spec = spec
+        self.completion = spec.completion
+        self.n_ctx = min(spec.n_ctx, settings.n_ctx) if settings.n_ctx else spec.n_ctx
+        fmt = None if spec.chat_format in ("chat", "completion") else spec.chat_format
+        try:
+            self._llm = Llama(
+                model_path=str(path),
+                n_ctx=self.n_ctx,
+                n_threads=settings.n_threads,
+                n_threads_batch=settings.n_threads,
+                n_batch=min(settings.n_batch, self.n_ctx),
+                chat_format=fmt,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as e:
+            raise ModelError(f"cannot load model {spec.name!r} from {path} ({e}); is the file a GGUF model?") from None
+        self._lock = threading.Lock()
+
+    def count(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def stream(
+        self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+    ) -> Iterator[str]:
+        kwargs: dict[str, Any] = {"max_tokens": max_tokens, "temperature": 0.0, "stream": True, "stop": stop or []}
+        if grammar:
+            from llama_cpp import LlamaGrammar
+
+            kwargs["grammar"] = LlamaGrammar.from_string(grammar, verbose=False)
+        llm: Any = self._llm  # llama-cpp-python's stream types are looser than its annotations
+        with self._lock:
+            if isinstance(messages, str):
+                for chunk in llm.create_completion(messages, **kwargs):
+                    if text := chunk["choices"][0].get("text") or "":
+                        yield text
+            else:
+                for chunk in llm.create_chat_completion(messages=messages, **kwargs):
+                    if text := chunk["choices"][0]["delta"].get("content") or "":
+                        yield text
+
+
+def load_generator(settings: Settings, model: str | None = None) -> Generator:
+    """The configured model: a remote OpenAI-compatible server when llm_url is set, else in process."""
+    specs = load_catalog(settings.models_file)
+    spec = find(specs, model or settings.model)
+    if settings.llm_url:
+        from .remote import RemoteGenerator
+
+        return RemoteGenerator(settings.llm_url, spec, settings)
+    path = resolve(spec, settings.data_dir, specs, requantize)
+    return LlamaGenerator(spec, path, settings)

@@ -1,0 +1,327 @@
+"""The store: Chroma (vectors, texts, metadata) plus the lexical index, searched together."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .config import Settings
+from .embed import Embedder, load_embedder
+from .lexical import LexicalIndex
+from .types import Document, Passage, StoreError
+
+log = logging.getLogger(__name__)
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+_PAGE = 1000
+_REVISION = "revision"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the store holds about a document, enough to tell whether a new copy changes it."""
+
+    doc_id: str
+    digest: str
+    libraries: tuple[str, ...]
+
+
+def embedding_text(title: str, text: str) -> str:
+    return f"{title}. {text}" if title else text
+
+
+def lexical_text(title: str, text: str, title_weight: int) -> str:
+    return " ".join([title] * (1 + title_weight) + [text]) if title else text
+
+
+def fuse(rankings: list[tuple[list[str], float]], k: float) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: each ranking adds weight / (k + rank) to its documents."""
+    scores: dict[str, float] = {}
+    for ids, weight in rankings:
+        for rank, doc_id in enumerate(ids, 1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank)
+    return scores
+
+
+class Index:
+    """Chroma plus BM25, kept in step by a revision marker stored in the Chroma collection."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._embed_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._client = self._connect()
+        name = self._collection_name()
+        try:
+            self._col = self._client.get_or_create_collection(
+                name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+        except Exception as e:
+            raise StoreError(f"cannot open the vector store collection {name!r}: {e}") from None
+        where = settings.chroma_url or "local"
+        tag = "".join(c if c.isalnum() else "_" for c in urlparse(where).netloc or where)
+        self.lexical = LexicalIndex(settings.data_dir / "lexical" / f"{tag}-{name}.npz")
+        self.lexical.load()
+        self._checked = 0.0
+        self._sync()
+
+    # -- connection --------------------------------------------------------------------------
+    def _connect(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        url = self.settings.chroma_url
+        if url:
+            u = urlparse(url if "://" in url else f"http://{url}")
+            try:
+                return chromadb.HttpClient(
+                    host=u.hostname or "localhost",
+                    port=u.port or (443 if u.scheme == "https" else 8000),
+                    ssl=u.scheme == "https",
+                    settings=chroma_settings,
+                )
+            except Exception as e:
+                raise StoreError(f"cannot reach the Chroma server at {url} ({e}); is `chroma run` up?") from None
+        path = self.settings.data_dir / "chroma"
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            probe = path / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as e:
+            raise StoreError(
+                f"the data dir {self.settings.data_dir} is not writable ({e.strerror}); "
+                "choose another with --data-dir or ASSISTANT_DATA_DIR"
+            ) from None
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        except Exception as e:
+            raise StoreError(
+                f"the vector store in {path} cannot be opened ({e}); move it aside and ingest again"
+            ) from None
+
+    def _collection_name(self) -> str:
+        return f"abstracts-{self.embedder_name}"
+
+    @property
+    def embedder_name(self) -> str:
+        return {"torch": "all-MiniLM-L6-v2", "onnx": "all-MiniLM-L6-v2", "onnx-int8": "all-MiniLM-L6-v2-int8"}[
+            self.settings.embed_backend
+        ]
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._embed_lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(
+                    self.settings.embed_backend, self.settings.data_dir / "embedder", self.settings.n_threads
+                )
+            return self._embedder
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.encode(texts, batch_size=self.settings.embed_batch)
+
+    # -- keeping the lexical index in step -----------------------------------------------------
+    def _store_revision(self) -> str:
+        try:
+            col = self._client.get_collection(self._col.name)
+        except Exception as e:
+            raise StoreError(f"the vector store is unreachable ({e})") from None
+        return str((col.metadata or {}).get(_REVISION, ""))
+
+    def _set_revision(self, revision: str) -> None:
+        self._col.modify(metadata={_REVISION: revision})
+
+    def _sync(self, max_age: float = 0.0) -> None:
+        """Rebuild the lexical index from the store when the store's revision differs from it."""
+        now = time.monotonic()
+        if max_age and now - self._checked < max_age:
+            return
+        self._checked = now
+        revision = self._store_revision()
+        if revision == self.lexical.revision and (revision or self._col.count() == len(self.lexical)):
+            return
+        with self._write_lock:
+            log.info("rebuilding the lexical index from the vector store")
+            self.lexical.clear()
+            for ids, docs, metas in self._pages(include=["documents", "metadatas"]):
+                for d, text, meta in zip(ids, docs, metas, strict=True):
+                    self.lexical.put(
+                        d, lexical_text(str(meta.get("title", "")), text, self.settings.title_weight), _libs(meta)
+                    )
+            self.lexical.revision = revision
+            self.lexical.save()
+
+    def _pages(self, include: list[str], where: dict | None = None) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
+        offset = 0
+        while True:
+            got = self._col.get(include=include, limit=_PAGE, offset=offset, where=where)
+            ids = got["ids"]
+            if not ids:
+                return
+            yield ids, got.get("documents") or [None] * len(ids), got.get("metadatas") or [{}] * len(ids)
+            offset += len(ids)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Bracket a batch of writes: the store is marked dirty first, so a crash in the middle
+        leaves a revision no lexical index matches, and the next open rebuilds it."""
+        with self._write_lock:
+            self._sync()
+            self._set_revision(f"dirty-{uuid.uuid4().hex}")
+            yield
+            revision = uuid.uuid4().hex
+            self.lexical.revision = revision
+            self.lexical.save()
+            self._set_revision(revision)
+
+    # -- reads and writes ----------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self._col.count())
+
+    def stored(self, ids: list[str]) -> dict[str, Stored]:
+        if not ids:
+            return {}
+        got = self._col.get(ids=ids, include=["metadatas"])
+        return {
+            d: Stored(d, str(m.get("digest", "")), _libs(m))
+            for d, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
+
+    def put(self, docs: list[Document], embeddings: np.ndarray | None = None) -> None:
+        """Write documents (text, vector, metadata); call inside `writing()`."""
+        if not docs:
+            return
+        if embeddings is None:
+            embeddings = self.embed([embedding_text(d.title, d.text) for d in docs])
+        self._col.upsert(
+            ids=[d.doc_id for d in docs],
+            embeddings=embeddings,
+            documents=[d.text for d in docs],
+            metadatas=[_meta(d) for d in docs],
+        )
+        for d in docs:
+            self.lexical.put(d.doc_id, lexical_text(d.title, d.text, self.settings.title_weight), d.libraries)
+
+    def set_libraries(self, changes: dict[str, tuple[str, ...]]) -> None:
+        """Change which libraries documents belong to, without re-embedding; inside `writing()`."""
+        if not changes:
+            return
+        got = self._col.get(ids=list(changes), include=["metadatas"])
+        metas = []
+        for d, m in zip(got["ids"], got["metadatas"] or [], strict=True):
+            m = dict(m)
+            m["libraries"] = list(changes[d])
+            metas.append(m)
+            self.lexical.set_libraries(d, changes[d])
+        self._col.update(ids=got["ids"], metadatas=metas)
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            self._col.delete(ids=ids)
+            self.lexical.remove(ids)
+
+    def library_ids(self, library: str) -> dict[str, tuple[str, ...]]:
+        """Documents in a library, with every library each belongs to."""
+        out: dict[str, tuple[str, ...]] = {}
+        for ids, _, metas in self._pages(include=["metadatas"], where=_in_library(library)):
+            out.update({d: _libs(m) for d, m in zip(ids, metas, strict=True)})
+        return out
+
+    def libraries(self) -> dict[str, int]:
+        """Every library with its number of documents."""
+        counts: dict[str, int] = {}
+        for _, _, metas in self._pages(include=["metadatas"]):
+            for m in metas:
+                for lib in _libs(m):
+                    counts[lib] = counts.get(lib, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: kv[0].casefold()))
+
+    def get(self, ids: list[str], scores: dict[str, tuple[float, float, float]] | None = None) -> list[Passage]:
+        """Passages for ids, in the order given; `scores` maps id -> (fused, dense, lexical)."""
+        if not ids:
+            return []
+        got = self._col.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {d: (t, m) for d, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+        out = []
+        for d in ids:
+            if d not in by_id:
+                continue
+            text, meta = by_id[d]
+            fused, dense, lex = (scores or {}).get(d, (0.0, 0.0, 0.0))
+            out.append(
+                Passage(
+                    doc_id=d,
+                    title=str(meta.get("label") or meta.get("title") or d),
+                    text=text or "",
+                    libraries=_libs(meta),
+                    score=fused,
+                    url=str(meta.get("url", "")),
+                    year=str(meta.get("year", "")),
+                    authors=str(meta.get("authors", "")),
+                    dense=dense,
+                    lexical=lex,
+                )
+            )
+        return out
+
+    # -- search --------------------------------------------------------------------------------
+    def dense(self, vector: np.ndarray, n: int, library: str | None = None) -> list[tuple[str, float]]:
+        """Nearest documents by cosine similarity, as (doc_id, cosine)."""
+        total = self.count()
+        if not total:
+            return []
+        res = self._col.query(
+            query_embeddings=[vector], n_results=min(n, total), where=_in_library(library), include=["distances"]
+        )
+        return [(d, 1.0 - float(dist)) for d, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def search(self, query: str, k: int = 4, library: str | None = None) -> list[Passage]:
+        """Hybrid search: dense and BM25 rankings fused; passages carry all three scores."""
+        self._sync(max_age=2.0 if self.settings.chroma_url else 0.0)
+        n = max(self.settings.candidates, k)
+        dense = self.dense(self.embed([query])[0], n, library)
+        lexical = self.lexical.search(query, n, library)
+        fused = fuse(
+            [
+                ([d for d, _ in dense], self.settings.dense_weight),
+                ([d for d, _ in lexical], self.settings.lexical_weight),
+            ],
+            self.settings.rrf_k,
+        )
+        top = sorted(fused, key=lambda d: -fused[d])[:k]
+        dmap, lmap = dict(dense), dict(lexical)
+        return self.get(top, {d: (fused[d], dmap.get(d, 0.0), lmap.get(d, 0.0)) for d in top})
+
+
+def _libs(meta: dict[str, Any]) -> tuple[str, ...]:
+    libs = meta.get("libraries") or []
+    return tuple(libs) if isinstance(libs, list | tuple) else (str(libs),)
+
+
+def _in_library(library: str | None) -> dict[str, Any] | None:
+    return {"libraries": {"$contains": library}} if library else None
+
+
+def _meta(d: Document) -> dict[str, Any]:
+    return {
+        "title": d.title,
+        "label": d.label,
+        "authors": d.authors,
+        "year": d.year,
+        "url": d.url,
+        "source": d.source,
+        "libraries": list(d.libraries),
+        "digest": d.digest,
+    }

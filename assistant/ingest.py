@@ -1,0 +1,161 @@
+"""Ingest files into the index in batches: new documents are embedded, known ones only re-labelled."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from itertools import chain, islice
+from pathlib import Path
+
+from .index import Index
+from .parsers import check_library, expand, iter_path
+from .text import unique
+from .types import Document, IngestError, IngestReport, Skipped
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, str], None]  # (documents processed so far, current file)
+
+
+def _batches(items: Iterable[Document | Skipped], size: int) -> Iterator[list[Document | Skipped]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class _Run:
+    """One ingest call: remembers each document's outcome so a document met twice (the same
+    abstract in two files) counts once, as the first meeting decided."""
+
+    def __init__(self, index: Index, report: IngestReport) -> None:
+        self.index = index
+        self.report = report
+        self.outcome: dict[str, str] = {}
+
+    def batch(self, items: list[Document | Skipped]) -> int:
+        docs: dict[str, Document] = {}
+        for item in items:
+            if isinstance(item, Skipped):
+                self.report.skipped.append(item)
+                continue
+            seen = docs.get(item.doc_id)
+            if seen is not None:
+                item = replace(item, libraries=tuple(unique(seen.libraries + item.libraries)))
+            docs[item.doc_id] = item
+        stored = self.index.stored(list(docs))
+        to_write: list[Document] = []
+        relabel: dict[str, tuple[str, ...]] = {}
+        for doc_id, doc in docs.items():
+            before = stored.get(doc_id)
+            if before is None:
+                to_write.append(doc)
+                self._note(doc_id, "added")
+                continue
+            libs = tuple(unique(before.libraries + doc.libraries))
+            if before.digest != doc.digest:
+                to_write.append(replace(doc, libraries=libs))
+                self._note(doc_id, "updated")
+            elif set(libs) != set(before.libraries):
+                relabel[doc_id] = libs
+                self._note(doc_id, "updated")
+            else:
+                self._note(doc_id, "unchanged")
+        self.index.put(to_write)
+        self.index.set_libraries(relabel)
+        for d in docs.values():
+            for lib in d.libraries:
+                if lib not in self.report.libraries:
+                    self.report.libraries.append(lib)
+        return len(items)
+
+    def _note(self, doc_id: str, outcome: str) -> None:
+        if self.outcome.get(doc_id) in ("added", "updated"):
+            return
+        self.outcome[doc_id] = outcome
+
+    def finish(self) -> IngestReport:
+        for outcome in self.outcome.values():
+            setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+        return self.report
+
+
+def ingest(
+    index: Index,
+    paths: str | Path | list[str | Path],
+    library: str | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 256,
+) -> IngestReport:
+    """Ingest files and folders. A file that is unusable as a whole is skipped with its reason
+    (or, when it is the only file, raises IngestError); bad records inside a file are skipped
+    one by one; nothing of a skipped file is written."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    if library is not None:
+        library = check_library(library, "--library")
+    files = list(expand(list(paths)))
+    report = IngestReport(files=len(files))
+    run = _Run(index, report)
+    done = 0
+    with index.writing():
+        for path in files:
+            try:
+                items = iter_path(path, library)
+                first = next(items, None)  # whole-file problems surface here, before any write
+            except IngestError as e:
+                if len(files) == 1:
+                    raise
+                report.skipped.append(Skipped(str(path), 0, str(e).removeprefix(f"{path}: ")))
+                continue
+            if first is None:
+                continue
+            for batch in _batches(chain([first], items), batch_size):
+                done += run.batch(batch)
+                if progress:
+                    progress(done, str(path))
+            if progress:
+                progress(done, str(path))
+    return run.finish()
+
+
+def estimate(paths: str | Path | list[str | Path]) -> int:
+    """A quick upper bound on the records in the files, for a progress bar's total."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    total = 0
+    for path in expand(list(paths)):
+        try:
+            with path.open("rb") as f:
+                total += sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) + 1
+        except OSError:
+            continue
+    return total
+
+
+def forget(index: Index, library: str | None = None, doc_ids: list[str] | None = None) -> tuple[int, int]:
+    """Remove a library (documents only in it are deleted, shared ones lose that library), or
+    documents by id (from one library when `library` is given). Returns (deleted, relabelled)."""
+    if not library and not doc_ids:
+        raise IngestError("say what to forget: a library (--library NAME) or document ids")
+    with index.writing():
+        members = index.library_ids(library) if library else {}
+        if library and not members:
+            raise IngestError(f"there is no library named '{library}'")
+        if doc_ids:
+            known = index.stored(doc_ids)
+            missing = [d for d in doc_ids if d not in known]
+            if missing:
+                raise IngestError(f"no document with id {missing[0]!r}")
+            if library:
+                outside = [d for d in doc_ids if d not in members]
+                if outside:
+                    raise IngestError(f"document {outside[0]!r} is not in library '{library}'")
+                members = {d: members[d] for d in doc_ids}
+            else:
+                index.delete(doc_ids)
+                return len(doc_ids), 0
+        delete = [d for d, libs in members.items() if set(libs) <= {library}]
+        relabel = {d: tuple(x for x in libs if x != library) for d, libs in members.items() if d not in delete}
+        index.delete(delete)
+        index.set_libraries(relabel)
+        return len(delete), len(relabel)

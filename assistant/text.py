@@ -1,0 +1,114 @@
+"""Text helpers shared by ingest, index and answer: normalising, hashing, labels, sentences, terms."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+def clean(text: str) -> str:
+    """Unicode-normalised text with control characters removed and whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    return _WS.sub(" ", text).strip()
+
+
+def content_id(text: str) -> str:
+    """The identity of an abstract without a source id: a hash of its normalised text."""
+    key = clean(text).casefold()
+    return "h" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def short_label(text: str, limit: int = 72) -> str:
+    """A readable label from an abstract: its first sentence, cut at a word boundary."""
+    first = split_sentences(text)[:1] or [text]
+    label = clean(first[0])
+    if len(label) > limit:
+        cut = label[:limit].rsplit(" ", 1)[0].rstrip(",;:-")
+        label = (cut or label[:limit]) + "…"
+    return label or "(untitled abstract)"
+
+
+# Sentence boundaries: ., ! or ? followed by space and an upper-case letter, digit or quote, but
+# not after common abbreviations, initials or inside numbers like "67.6".
+_ABBREV = (
+    "e.g i.e et al etc vs cf fig figs eq eqs ref refs no approx dr mr mrs ms prof st jr sr inc ltd "
+    "co corp dept univ vol pp ca resp sec ch"
+).split()
+_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split an abstract into sentences; good enough for scientific prose, never loses text."""
+    text = _WS.sub(" ", text).strip()
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        piece = text[start : m.start()].rstrip()
+        last = piece.rsplit(" ", 1)[-1].lower().strip(".!?\"'()[]")
+        if last in _ABBREV or (len(last) == 1 and last.isalpha()):
+            continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+# Terms for lexical matching: words and numbers, plus the joined form of hyphenated names so
+# "GPT-4o", "Flan-MoE-32B" and "U-PaLM" match exactly as well as by their parts.
+_TOKEN = re.compile(r"[^\W_]+(?:[-'.][^\W_]+)*", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves also may might must shall us""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer  # PyStemmer: the Snowball English stemmer in C
+
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, hyphenated compounds kept whole and also split into parts."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(text.lower()):
+        tok = m.group(0).strip("'.")
+        if not tok:
+            continue
+        if "-" in tok or "." in tok or "'" in tok:
+            parts = [p for p in re.split(r"[-'.]", tok) if p]
+            if len(parts) > 1 and not tok.replace(".", "").isdigit():
+                out.append("".join(parts))
+                out.extend(parts)
+                continue
+        out.append(tok)
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms (stopwords removed): the vocabulary of the lexical index."""
+    toks = [t for t in words(text) if t not in STOPWORDS]
+    return list(_stemmer().stemWords(toks))  # type: ignore[attr-defined]
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Items in first-seen order without repeats."""
+    return list(dict.fromkeys(items))

@@ -1,0 +1,181 @@
+"""Plain records passed between the modules, and the error classes; imports nothing of ours."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    return dataclasses.asdict(obj)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One abstract as parsed from a source file, before it is stored."""
+
+    doc_id: str
+    text: str
+    label: str
+    libraries: tuple[str, ...]
+    title: str = ""
+    authors: str = ""
+    year: str = ""
+    url: str = ""
+    source: str = ""
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of the stored content: a change here means the record changed."""
+        h = hashlib.sha256()
+        for part in (self.text, self.title, self.authors, self.year, self.url):
+            h.update(part.encode("utf-8") + b"\x00")
+        return h.hexdigest()[:20]
+
+    def to_dict(self) -> dict[str, Any]:
+        return _as_dict(self)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved document with its relevance score (higher is better)."""
+
+    doc_id: str
+    title: str
+    text: str
+    libraries: tuple[str, ...]
+    score: float
+    url: str = ""
+    year: str = ""
+    authors: str = ""
+    dense: float = 0.0
+    lexical: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return _as_dict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A passage the answer cites as [number]; `support` are the sentences shown to the model."""
+
+    number: int
+    doc_id: str
+    title: str
+    text: str
+    libraries: tuple[str, ...]
+    score: float
+    url: str = ""
+    support: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    def to_dict(self) -> dict[str, Any]:
+        d = _as_dict(self)
+        d["label"] = self.title
+        return d
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The final outcome of a question.
+
+    `mode` says how the text was produced: "generated" (the model's words, checked against the
+    sources), "extractive" (the model's words were not supported, so a quoted source sentence is
+    shown instead), or "abstained" (the library does not hold the answer).
+    `retrieved` are all passages shown to the model, cited or not.
+    """
+
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[Citation, ...] = ()
+    mode: str = "generated"
+    reason: str = ""
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "reason": self.reason,
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [c.to_dict() for c in self.retrieved],
+            "timings": dict(self.timings),
+        }
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record or file that was not ingested, and why."""
+
+    source: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    """Counts of what an ingest did, by document, plus every skipped record with its reason."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    files: int = 0
+    libraries: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": [str(s) for s in self.skipped],
+            "files": self.files,
+            "libraries": list(self.libraries),
+        }
+
+    def summary(self) -> str:
+        text = (
+            f"{self.files} file(s): {self.added} added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {len(self.skipped)} skipped"
+        )
+        return text
+
+
+class AssistantError(Exception):
+    """A problem the user can fix; its message is one clear line saying what and how."""
+
+
+class IngestError(AssistantError):
+    """A file or folder that cannot be ingested at all."""
+
+
+class ModelError(AssistantError):
+    """A model that is missing, corrupt, unknown, or failed to load or answer."""
+
+
+class StoreError(AssistantError):
+    """The data dir or vector store is unusable or unreachable."""
+
+
+class QuestionError(AssistantError):
+    """A question that cannot be asked as given (empty, for instance)."""
+
+
+class ConfigError(AssistantError):
+    """A setting with a bad value, or a prompt file that does not check out."""
