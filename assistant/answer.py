@@ -103,9 +103,7 @@ class Answerer:
             return prompt, gen.count(prompt)
         system = self.prompts.render("system", cannot_answer=cannot)
         user = self.prompts.render("question", passages=block, question=question)
-        return [{"role": "system", "content": system}, {"role": "user", "content": user}], gen.count(
-            system
-        ) + gen.count(user)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}], gen.count(system) + gen.count(user)
 
     def build(self, question: str, shown: list[Shown], gen: Generator) -> tuple[list[Message] | str, list[Shown]]:
         """The prompt, fitted to the context: passages are dropped from the end (least relevant)
@@ -121,9 +119,7 @@ class Answerer:
         return prompt, shown
 
     # -- the whole path ------------------------------------------------------------------------
-    def stream(
-        self, question: str, passages: list[Passage], retrieval_question: str | None = None
-    ) -> Iterator[str | Answer]:
+    def stream(self, question: str, passages: list[Passage], retrieval_question: str | None = None) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         ev = measure(retrieval_question or question, passages, self._embed, self._doc_freq)
         shown = self.select(ev, passages)
@@ -174,9 +170,7 @@ class Answerer:
         citations = tuple(by_number[n].citation() for n in cited)
         return Answer(question, text, False, citations, retrieved, "generated", "", timings)
 
-    def _extractive(
-        self, question: str, shown: list[Shown], ev: Evidence, why: str, timings: dict[str, float]
-    ) -> Answer:
+    def _extractive(self, question: str, shown: list[Shown], ev: Evidence, why: str, timings: dict[str, float]) -> Answer:
         best = ev.best()
         if best is None:
             return self._abstention(question, shown, why, timings)
@@ -196,8 +190,7 @@ class Answerer:
 
     def _abstention(self, question: str, shown: list[Shown], reason: str, timings: dict[str, float]) -> Answer:
         closest = (
-            "\n".join(f"- {s.passage.title} ({', '.join(s.passage.libraries)})" for s in shown[:3])
-            or "- (the library is empty)"
+            "\n".join(f"- {s.passage.title} ({', '.join(s.passage.libraries)})" for s in shown[:3]) or "- (the library is empty)"
         )
         text = self.prompts.render("abstain", closest=closest)
         return Answer(question, text, True, (), tuple(s.citation() for s in shown), "abstained", reason, timings)

@@ -166,9 +166,7 @@ def verify(path: Path, expected: str, data_dir: Path, fix: str) -> None:
         return
     actual = sha256_file(path)
     if actual != expected:
-        raise ModelError(
-            f"model file {path} is corrupt or incomplete (sha256 {actual[:12]}…, expected {expected[:12]}…); {fix}"
-        )
+        raise ModelError(f"model file {path} is corrupt or incomplete (sha256 {actual[:12]}…, expected {expected[:12]}…); {fix}")
     seen[key] = [_stamp(path), expected]
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
@@ -188,9 +186,7 @@ def _fix_hint(spec: ModelSpec) -> str:
     return "delete the file and it will be made again"
 
 
-def resolve(
-    spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None
-) -> Path:
+def resolve(spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None) -> Path:
     """The model's file, checked; assembles or re-quantises on first use, never downloads."""
     path = local_path(spec, data_dir)
     if spec.kind == "assemble" and not path.is_file():
@@ -213,9 +209,7 @@ def resolve(
     return path
 
 
-def _requantised(
-    spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelSpec], requantize: Requantize | None
-) -> Path:
+def _requantised(spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelSpec], requantize: Requantize | None) -> Path:
     _, base_name, qtype = spec.source.split(":", 2)
     base = find(specs, base_name)
     source = resolve(base, data_dir, specs, requantize)
@@ -269,9 +263,7 @@ def pull(spec: ModelSpec, data_dir: Path, progress: Progress | None = None, time
             raise ModelError(f"download of {spec.name!r} failed: HTTP {e.code} from {spec.source}") from None
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", e)
-        raise ModelError(
-            f"download of {spec.name!r} stopped ({reason}); run the same command again to resume"
-        ) from None
+        raise ModelError(f"download of {spec.name!r} stopped ({reason}); run the same command again to resume") from None
     actual = sha256_file(part)
     if spec.sha256 != "-" and actual != spec.sha256:
         part.unlink(missing_ok=True)

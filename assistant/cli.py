@@ -17,9 +17,7 @@ _SAVE, _RESTORE = "\x1b7", "\x1b8\x1b[J"
 
 def _common() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument(
-        "--data-dir", default=argparse.SUPPRESS, help="data folder (default: per-user, or ASSISTANT_DATA_DIR)"
-    )
+    p.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: per-user, or ASSISTANT_DATA_DIR)")
     p.add_argument("--model", default=argparse.SUPPRESS, help="model name from models.txt, or a .gguf path")
     p.add_argument("--chroma-url", default=argparse.SUPPRESS, help="use a Chroma server instead of the embedded store")
     p.add_argument("--llm-url", default=argparse.SUPPRESS, help="use an OpenAI-compatible model server")
@@ -64,6 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--library", help="the library to remove (or to remove the documents from)")
 
     cmd("libraries", "list the libraries and how many abstracts each holds")
+
+    p = cmd("eval", "score a question set: retrieval, answer accuracy, abstention, citations, speed")
+    p.add_argument("questions", metavar="QUESTIONS.jsonl")
+    p.add_argument(
+        "--corpus",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="ingest into a throwaway data dir first (repeatable)",
+    )
+    p.add_argument("--library", help="ask within this library only")
+    p.add_argument("--retrieval-only", action="store_true", help="skip the model: retrieval metrics only")
+    p.add_argument("--json", dest="json_out", metavar="OUT", help="write every figure and per-question row here")
+    p.add_argument("-k", type=int, default=None, help="passages per answer (default: the setting k)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument("--seeds", default=None, help="seed files that LIBRARY#N gold ids refer to (default: seeds/)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting for this run")
     return parser
 
 
@@ -224,7 +239,57 @@ def _cmd_libraries(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from .chat import Assistant
+    from .config import _resource
+    from .evaluate import format_table, load_questions, run_eval, seed_gold_map
+
+    questions = load_questions(Path(args.questions))[: args.limit]
+    overrides: dict[str, Any] = {
+        k: getattr(args, k) for k in ("data_dir", "model", "chroma_url", "llm_url") if getattr(args, k, None)
+    }
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise AssistantError(f"--set wants KEY=VALUE, got {item!r}")
+        overrides[key.strip().replace("-", "_")] = value.strip()
+    with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
+        if args.corpus and "data_dir" not in overrides:
+            overrides["data_dir"] = tmp
+        a = Assistant(**overrides)
+        if args.corpus:
+            print(a.ingest(args.corpus).summary(), file=sys.stderr)
+        seeds = [Path(c) for c in args.corpus if Path(c).suffix == ".txt" or Path(c).is_dir()]
+        gold_map = seed_gold_map(seeds or [Path(args.seeds) if args.seeds else _resource("seeds")])
+        with tqdm(total=len(questions), unit=" questions", file=sys.stderr, leave=False) as bar:
+            result = run_eval(
+                a,
+                questions,
+                gold_map,
+                library=args.library,
+                retrieval_only=args.retrieval_only,
+                k=args.k,
+                progress=lambda n: bar.update(n - bar.n),
+            )
+    result["config"] = {
+        "questions": args.questions,
+        "model": a.settings.model,
+        "k": args.k or a.settings.k,
+        "overrides": overrides | {"data_dir": "(throwaway)" if args.corpus else str(a.settings.data_dir)},
+    }
+    print(format_table(result))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    return 0
+
+
 COMMANDS = {
+    "eval": _cmd_eval,
     "ingest": _cmd_ingest,
     "ask": _cmd_ask,
     "search": _cmd_search,

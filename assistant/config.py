@@ -43,9 +43,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default_factory=default_data_dir, description="Where the store, the lexical index and pulled models live."
     )
-    chroma_url: str | None = Field(
-        None, description="Use a Chroma server (http://host:port) instead of the embedded store."
-    )
+    chroma_url: str | None = Field(None, description="Use a Chroma server (http://host:port) instead of the embedded store.")
     llm_url: str | None = Field(
         None, description="Use an OpenAI-compatible server (http://host:port/v1) instead of an in-process model."
     )
@@ -58,15 +56,16 @@ class Settings(BaseSettings):
 
     k: int = Field(4, ge=1, le=20, description="Passages shown to the model per question.")
     candidates: int = Field(100, ge=10, le=2000, description="Candidates each retriever contributes before fusion.")
+    fusion: Literal["z", "rrf"] = Field(
+        "z", description="z: weighted sum of z-scored retriever scores; rrf: reciprocal rank fusion."
+    )
     rrf_k: float = Field(60.0, gt=0, le=1000, description="Reciprocal rank fusion constant.")
-    dense_weight: float = Field(1.0, ge=0, le=10, description="Weight of the dense ranking in the fusion.")
-    lexical_weight: float = Field(1.0, ge=0, le=10, description="Weight of the lexical ranking in the fusion.")
-    title_weight: int = Field(
-        1, ge=0, le=5, description="How many extra times a title's terms count in the lexical index."
-    )
-    sentences_per_passage: int = Field(
-        2, ge=1, le=20, description="Best sentences of each abstract shown to the model."
-    )
+    dense_weight: float = Field(0.35, ge=0, le=10, description="Weight of the dense retriever in the fusion.")
+    lexical_weight: float = Field(0.65, ge=0, le=10, description="Weight of the lexical (BM25) retriever in the fusion.")
+    bm25_k1: float = Field(1.2, ge=0, le=5, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(0.9, ge=0, le=1, description="BM25 length normalisation.")
+    title_weight: int = Field(1, ge=0, le=5, description="How many extra times a title's terms count in the lexical index.")
+    sentences_per_passage: int = Field(2, ge=1, le=20, description="Best sentences of each abstract shown to the model.")
 
     n_ctx: int = Field(2048, ge=512, le=131072, description="Model context window in tokens.")
     n_threads: int = Field(
@@ -78,12 +77,8 @@ class Settings(BaseSettings):
     n_batch: int = Field(512, ge=8, le=8192, description="Prompt tokens evaluated per batch.")
     max_tokens: int = Field(96, ge=8, le=4096, description="Most tokens generated for one answer.")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature; 0 is greedy and repeatable.")
-    max_question_chars: int = Field(
-        2000, ge=50, le=100000, description="Longer questions are trimmed to this many characters."
-    )
-    history_turns: int = Field(
-        2, ge=0, le=10, description="Earlier questions of a chat used to retrieve for a follow-up."
-    )
+    max_question_chars: int = Field(2000, ge=50, le=100000, description="Longer questions are trimmed to this many characters.")
+    history_turns: int = Field(2, ge=0, le=10, description="Earlier questions of a chat used to retrieve for a follow-up.")
 
     abstain_threshold: float = Field(0.5, ge=0, le=1, description="Least evidence (0-1) to attempt an answer.")
 

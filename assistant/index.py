@@ -43,12 +43,33 @@ def lexical_text(title: str, text: str, title_weight: int) -> str:
     return " ".join([title] * (1 + title_weight) + [text]) if title else text
 
 
-def fuse(rankings: list[tuple[list[str], float]], k: float) -> dict[str, float]:
+def fuse_rrf(rankings: list[tuple[list[tuple[str, float]], float]], k: float) -> dict[str, float]:
     """Weighted reciprocal rank fusion: each ranking adds weight / (k + rank) to its documents."""
     scores: dict[str, float] = {}
-    for ids, weight in rankings:
-        for rank, doc_id in enumerate(ids, 1):
+    for ranked, weight in rankings:
+        for rank, (doc_id, _) in enumerate(ranked, 1):
             scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank)
+    return scores
+
+
+def fuse_z(rankings: list[tuple[list[tuple[str, float]], float, float | None]], depth: int) -> dict[str, float]:
+    """Weighted sum of z-scores: each retriever's top `depth` scores are standardised, so cosine and
+    BM25 become comparable. A retriever that returned fewer than `depth` documents is padded with its
+    `pad` score (BM25: 0 for a document without the query's terms; dense: its lowest score), and a
+    document it did not return gets the padded floor."""
+    every = {d for ranked, _, _ in rankings for d, _ in ranked}
+    scores = dict.fromkeys(every, 0.0)
+    for ranked, weight, pad in rankings:
+        if not ranked or not weight:
+            continue
+        values = np.array([s for _, s in ranked], dtype=np.float64)
+        fill = values.min() if pad is None else pad
+        padded = np.concatenate([values, np.full(max(0, depth - len(values)), fill)])
+        mean, std = padded.mean(), padded.std() + 1e-9
+        floor = (min(fill, values.min()) - mean) / std
+        got = {d: (v - mean) / std for d, v in ranked}
+        for d in every:
+            scores[d] += weight * got.get(d, floor)
     return scores
 
 
@@ -63,14 +84,14 @@ class Index:
         self._client = self._connect()
         name = self._collection_name()
         try:
-            self._col = self._client.get_or_create_collection(
-                name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-            )
+            self._col = self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except Exception as e:
             raise StoreError(f"cannot open the vector store collection {name!r}: {e}") from None
         where = settings.chroma_url or "local"
         tag = "".join(c if c.isalnum() else "_" for c in urlparse(where).netloc or where)
-        self.lexical = LexicalIndex(settings.data_dir / "lexical" / f"{tag}-{name}.npz")
+        self.lexical = LexicalIndex(
+            settings.data_dir / "lexical" / f"{tag}-{name}.npz", settings.bm25_k1, settings.bm25_b, settings.title_weight
+        )
         self.lexical.load()
         self._checked = 0.0
         self._sync()
@@ -107,9 +128,7 @@ class Index:
         try:
             return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         except Exception as e:
-            raise StoreError(
-                f"the vector store in {path} cannot be opened ({e}); move it aside and ingest again"
-            ) from None
+            raise StoreError(f"the vector store in {path} cannot be opened ({e}); move it aside and ingest again") from None
 
     def _collection_name(self) -> str:
         return f"abstracts-{self.embedder_name}"
@@ -157,9 +176,7 @@ class Index:
             self.lexical.clear()
             for ids, docs, metas in self._pages(include=["documents", "metadatas"]):
                 for d, text, meta in zip(ids, docs, metas, strict=True):
-                    self.lexical.put(
-                        d, lexical_text(str(meta.get("title", "")), text, self.settings.title_weight), _libs(meta)
-                    )
+                    self.lexical.put(d, lexical_text(str(meta.get("title", "")), text, self.settings.title_weight), _libs(meta))
             self.lexical.revision = revision
             self.lexical.save()
 
@@ -194,10 +211,7 @@ class Index:
         if not ids:
             return {}
         got = self._col.get(ids=ids, include=["metadatas"])
-        return {
-            d: Stored(d, str(m.get("digest", "")), _libs(m))
-            for d, m in zip(got["ids"], got["metadatas"] or [], strict=True)
-        }
+        return {d: Stored(d, str(m.get("digest", "")), _libs(m)) for d, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
     def put(self, docs: list[Document], embeddings: np.ndarray | None = None) -> None:
         """Write documents (text, vector, metadata); call inside `writing()`."""
@@ -293,13 +307,11 @@ class Index:
         n = max(self.settings.candidates, k)
         dense = self.dense(self.embed([query])[0], n, library)
         lexical = self.lexical.search(query, n, library)
-        fused = fuse(
-            [
-                ([d for d, _ in dense], self.settings.dense_weight),
-                ([d for d, _ in lexical], self.settings.lexical_weight),
-            ],
-            self.settings.rrf_k,
-        )
+        if self.settings.fusion == "z":
+            depth = min(n, max(len(dense), self.lexical.scope(library)))
+            fused = fuse_z([(dense, self.settings.dense_weight, None), (lexical, self.settings.lexical_weight, 0.0)], depth)
+        else:
+            fused = fuse_rrf([(dense, self.settings.dense_weight), (lexical, self.settings.lexical_weight)], self.settings.rrf_k)
         top = sorted(fused, key=lambda d: -fused[d])[:k]
         dmap, lmap = dict(dense), dict(lexical)
         return self.get(top, {d: (fused[d], dmap.get(d, 0.0), lmap.get(d, 0.0)) for d in top})

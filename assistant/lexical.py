@@ -24,9 +24,10 @@ class LexicalIndex:
     the store's own revision to notice an index that fell behind (a crash, another instance).
     """
 
-    def __init__(self, path: Path, k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, path: Path, k1: float = 1.2, b: float = 0.75, title_weight: int = 1) -> None:
         self.path = path
         self.k1, self.b = k1, b
+        self.title_weight = title_weight  # recorded: terms indexed with another weight mean a rebuild
         self.revision = ""
         self._vocab: dict[str, int] = {}
         self._docs: dict[str, np.ndarray] = {}
@@ -101,6 +102,12 @@ class LexicalIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self._order[i], float(scores[i])) for i in top if scores[i] > 0]
 
+    def scope(self, library: str | None = None) -> int:
+        """How many documents a search within `library` (or all) ranges over."""
+        if library is None or self._built() is None:
+            return len(self._docs)
+        return int(self._mask(library).sum())
+
     def doc_freq(self, query_terms: list[str]) -> dict[str, int]:
         """How many documents use each term (0 for a term no document uses)."""
         bm25 = self._built()
@@ -129,6 +136,7 @@ class LexicalIndex:
         header = {
             "format": _FORMAT,
             "revision": self.revision,
+            "title_weight": self.title_weight,
             "ids": order,
             "libraries": [list(self._libs[d]) for d in order],
             "vocab": list(self._vocab),
@@ -136,9 +144,7 @@ class LexicalIndex:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                np.savez(
-                    f, header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8), lengths=lengths, flat=flat
-                )
+                np.savez(f, header=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8), lengths=lengths, flat=flat)
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -152,7 +158,7 @@ class LexicalIndex:
             with np.load(self.path) as z:
                 header = json.loads(z["header"].tobytes().decode())
                 lengths, flat = z["lengths"], z["flat"]
-            if header.get("format") != _FORMAT:
+            if header.get("format") != _FORMAT or header.get("title_weight") != self.title_weight:
                 return False
             self.clear()
             self._vocab = {t: i for i, t in enumerate(header["vocab"])}

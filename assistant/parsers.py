@@ -91,9 +91,7 @@ def parse_seed(text: str, source: str) -> Parsed:
         if problem:
             out.skipped.append(Skipped(source, start, problem))
             return
-        out.documents.append(
-            Document(content_id(body), body, short_label(body), (library,), source=f"{source}:{start}")
-        )
+        out.documents.append(Document(content_id(body), body, short_label(body), (library,), source=f"{source}:{start}"))
 
     stray = 0
     for i in range(owner_at + 1, len(lines)):
@@ -292,9 +290,7 @@ def check_file(path: Path) -> int:
                     bad = offset + e.start
                     with path.open("rb") as g:
                         line = g.read(bad).count(b"\n") + 1
-                    raise IngestError(
-                        f"{path}:{line}: the file is not UTF-8 (byte {bad}); re-save it as UTF-8"
-                    ) from None
+                    raise IngestError(f"{path}:{line}: the file is not UTF-8 (byte {bad}); re-save it as UTF-8") from None
                 seen_text = seen_text or bool(block.strip())
                 lines += block.count(b"\n")
                 offset += len(block)

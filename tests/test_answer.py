@@ -61,9 +61,7 @@ def test_citations_keep_order_of_first_mention() -> None:
 
 
 def test_model_refusal_is_an_abstention(seeded_copy: Assistant) -> None:
-    ans, _, _ = ask_with(
-        seeded_copy, "The abstracts do not answer this question.", "How many parameters does BLOOM have?"
-    )
+    ans, _, _ = ask_with(seeded_copy, "The abstracts do not answer this question.", "How many parameters does BLOOM have?")
     assert ans.abstained and ans.mode == "abstained" and not ans.citations
     assert "does not seem to hold" in ans.text and "- " in ans.text  # names the closest abstracts
 

@@ -102,9 +102,7 @@ def test_folder_means_every_supported_file_hidden_ones_left_out(tmp_path: Path) 
 # -- JSONL -----------------------------------------------------------------------------------------
 def test_jsonl_keeps_ids_and_fields_and_skips_bad_lines_by_number() -> None:
     lines = [
-        json.dumps(
-            {"id": "scifact:1", "title": "A title", "abstract": "Text one.", "year": 2020, "authors": ["A", "B"]}
-        ),
+        json.dumps({"id": "scifact:1", "title": "A title", "abstract": "Text one.", "year": 2020, "authors": ["A", "B"]}),
         "{broken json",
         json.dumps({"id": "x2", "title": "No abstract"}),
         "",

@@ -88,9 +88,7 @@ def test_library_filter(seeded: Assistant) -> None:
     assert len(seeded.search("language models", k=30, library="All")) == 18
 
 
-@pytest.mark.parametrize(
-    ("term", "needle"), [("UniMax", "UniMax"), ("MedQA", "MedQA"), ("ACM", "ACM"), ("Lingvo", "Lingvo")]
-)
+@pytest.mark.parametrize(("term", "needle"), [("UniMax", "UniMax"), ("MedQA", "MedQA"), ("ACM", "ACM"), ("Lingvo", "Lingvo")])
 def test_exact_terms_are_found_first(seeded: Assistant, term: str, needle: str) -> None:
     top = seeded.search(term, k=1)[0]
     assert needle in top.text

@@ -1,0 +1,223 @@
+"""The evaluation: retrieval and answer metrics for a question set, through the same path users get."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .parsers import expand, parse_path
+from .types import Answer, AssistantError
+
+_YES_NO = re.compile(r"^\W*(yes|no|maybe)\b", re.I)
+
+
+# -- metric functions (pure, unit-tested) -----------------------------------------------------------
+def ndcg_at(flags: list[bool], n_gold: int, k: int = 10) -> float:
+    """Binary-relevance nDCG@k of a ranking given as hit flags."""
+    dcg = sum(1 / math.log2(i + 2) for i, f in enumerate(flags[:k]) if f)
+    idcg = sum(1 / math.log2(i + 2) for i in range(min(n_gold, k)))
+    return dcg / idcg if idcg else 0.0
+
+
+def recall_at(ranked: list[str], gold: set[str], k: int) -> float:
+    return len(gold & set(ranked[:k])) / len(gold) if gold else 0.0
+
+
+def reciprocal_rank(ranked: list[str], gold: set[str]) -> float:
+    return next((1 / (i + 1) for i, d in enumerate(ranked) if d in gold), 0.0)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation; 0 for no values."""
+    if not values:
+        return 0.0
+    s = sorted(values)
+    pos = (len(s) - 1) * q / 100
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
+def contains_answer(text: str, answers: list[str]) -> bool:
+    low = text.lower()
+    return any(a.lower() in low for a in answers)
+
+
+def decision(text: str) -> str | None:
+    """yes / no / maybe from an answer that opens with one of them."""
+    m = _YES_NO.match(text)
+    return m.group(1).lower() if m else None
+
+
+# -- resolving gold ids ----------------------------------------------------------------------------
+def seed_gold_map(seed_paths: Iterable[Path]) -> dict[str, str]:
+    """'Tony#9' -> document id of the 9th abstract in the seed file owned by Tony."""
+    out: dict[str, str] = {}
+    for path in expand(list(seed_paths)):
+        if path.suffix.lower() != ".txt":
+            continue
+        docs = parse_path(path).documents
+        for n, d in enumerate(docs, 1):
+            out[f"{d.libraries[0]}#{n}"] = d.doc_id
+    return out
+
+
+# -- the run ---------------------------------------------------------------------------------------
+@dataclass
+class Row:
+    id: str
+    question: str
+    gold: list[str]
+    ranked: list[str] = field(default_factory=list)
+    answer: dict[str, Any] | None = None
+    correct: bool | None = None
+    ttft: float = 0.0
+    total: float = 0.0
+    tokens: int = 0
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                q = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise AssistantError(f"{path}:{lineno}: not valid JSON ({e.msg})") from None
+            if not isinstance(q, dict) or "question" not in q:
+                raise AssistantError(f"{path}:{lineno}: a question needs a 'question' field")
+            rows.append(q)
+    return rows
+
+
+def _answerable(q: dict[str, Any]) -> bool:
+    return bool(q.get("answerable", True))
+
+
+def _has_answers(q: dict[str, Any]) -> bool:
+    return bool(q.get("answers")) or not _answerable(q)
+
+
+def run_eval(
+    assistant: Any,
+    questions: list[dict[str, Any]],
+    gold_map: dict[str, str],
+    library: str | None = None,
+    retrieval_only: bool = False,
+    k: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    k_answer = k or assistant.settings.k
+    rows: list[Row] = []
+    for q in questions:
+        gold = [gold_map.get(g, g) for g in q.get("gold_ids", [])]
+        row = Row(str(q.get("id", len(rows))), q["question"], gold)
+        row.ranked = [p.doc_id for p in assistant.search(q["question"], k=max(10, k_answer), library=library)]
+        if not retrieval_only and _has_answers(q):
+            _answer(assistant, q, row, k_answer, library)
+        rows.append(row)
+        if progress:
+            progress(len(rows))
+    return summarise(rows, questions)
+
+
+def _answer(assistant: Any, q: dict[str, Any], row: Row, k: int, library: str | None) -> None:
+    t0 = time.perf_counter()
+    final: Answer | None = None
+    pieces = 0
+    for item in assistant.stream(q["question"], k=k, library=library):
+        if isinstance(item, Answer):
+            final = item
+        else:
+            pieces += 1
+            if not row.ttft and item.strip():
+                row.ttft = time.perf_counter() - t0
+    assert final is not None
+    row.total = time.perf_counter() - t0
+    row.ttft = row.ttft or row.total
+    row.tokens = pieces if final.mode != "abstained" or final.reason.startswith("the model") else 0
+    row.answer = final.to_dict()
+    answers = [str(a) for a in q.get("answers", [])]
+    if not _answerable(q):
+        row.correct = final.abstained
+    elif set(a.lower() for a in answers) <= {"yes", "no", "maybe"}:
+        row.correct = not final.abstained and decision(final.text) in {a.lower() for a in answers}
+    else:
+        row.correct = not final.abstained and contains_answer(final.text, answers)
+
+
+def summarise(rows: list[Row], questions: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"questions": len(rows)}
+    with_gold = [r for r in rows if r.gold]
+    if with_gold:
+        out["retrieval"] = {
+            "ndcg@10": statistics.fmean(ndcg_at([d in set(r.gold) for d in r.ranked], len(r.gold)) for r in with_gold),
+            "recall@1": statistics.fmean(recall_at(r.ranked, set(r.gold), 1) for r in with_gold),
+            "recall@4": statistics.fmean(recall_at(r.ranked, set(r.gold), 4) for r in with_gold),
+            "recall@10": statistics.fmean(recall_at(r.ranked, set(r.gold), 10) for r in with_gold),
+            "mrr": statistics.fmean(reciprocal_rank(r.ranked, set(r.gold)) for r in with_gold),
+        }
+    answered = [(r, q) for r, q in zip(rows, questions, strict=True) if r.answer is not None]
+    if answered:
+        yes = [r for r, q in answered if _answerable(q)]
+        no = [r for r, q in answered if not _answerable(q)]
+        cited = [(c["doc_id"], r) for r in yes for c in r.answer["citations"]]  # type: ignore[index]
+        recall = [
+            len({c["doc_id"] for c in r.answer["citations"]} & set(r.gold)) / len(set(r.gold))  # type: ignore[index]
+            for r in yes
+            if r.gold
+        ]
+        decode = [r.total - r.ttft for r in rows if r.tokens > 1]
+        tokens = [r.tokens - 1 for r in rows if r.tokens > 1]
+        out["answers"] = {
+            "accuracy": statistics.fmean(bool(r.correct) for r in yes) if yes else None,
+            "abstention": statistics.fmean(bool(r.correct) for r in no) if no else None,
+            "false_abstention": statistics.fmean(r.answer["abstained"] for r in yes) if yes else None,  # type: ignore[index]
+            "citation_precision": statistics.fmean(d in set(r.gold) for d, r in cited) if cited else None,
+            "citation_recall": statistics.fmean(recall) if recall else None,
+            "modes": {m: sum(r.answer["mode"] == m for r, _ in answered) for m in ("generated", "extractive", "abstained")},  # type: ignore[index]
+        }
+        timed = [r for r, _ in answered]
+        out["timing"] = {
+            "ttft_p50": percentile([r.ttft for r in timed], 50),
+            "ttft_p95": percentile([r.ttft for r in timed], 95),
+            "total_p50": percentile([r.total for r in timed], 50),
+            "total_p95": percentile([r.total for r in timed], 95),
+            "tokens_per_s": sum(tokens) / sum(decode) if decode and sum(decode) > 0 else None,
+        }
+    out["rows"] = [
+        {
+            "id": r.id,
+            "question": r.question,
+            "gold": r.gold,
+            "ranked": r.ranked[:10],
+            "correct": r.correct,
+            "ttft": round(r.ttft, 3),
+            "total": round(r.total, 3),
+            "answer": r.answer,
+        }
+        for r in rows
+    ]
+    return out
+
+
+def format_table(result: dict[str, Any]) -> str:
+    lines = [f"questions: {result['questions']}"]
+
+    def fmt(v: Any) -> str:
+        return "-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
+
+    for section in ("retrieval", "answers", "timing"):
+        if section in result:
+            lines.append(f"{section}:")
+            for key, value in result[section].items():
+                lines.append(f"  {key:<20} {fmt(value)}")
+    return "\n".join(lines)
