@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd("libraries", "list the libraries and how many abstracts each holds")
 
+    p = cmd("serve", "start the web chat in the browser (a Gradio app)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1; any other needs --auth)")
+    p.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    p.add_argument("--auth", default=None, metavar="USER:PASSWORD", help="require this login (or set ASSISTANT_AUTH)")
+
     p = cmd("eval", "score a question set: retrieval, answer accuracy, abstention, citations, speed")
     p.add_argument("questions", metavar="QUESTIONS.jsonl")
     p.add_argument(
@@ -239,6 +244,16 @@ def _cmd_libraries(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
+    from .web import check_exposure, parse_auth, serve
+
+    auth = parse_auth(args.auth or os.environ.get("ASSISTANT_AUTH"))
+    check_exposure(args.host, auth)  # refuse before loading anything
+    serve(_assistant(args), host=args.host, port=args.port, auth=auth)
+    return 0
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     import tempfile
     from pathlib import Path
@@ -297,6 +312,7 @@ COMMANDS = {
     "models": _cmd_models,
     "forget": _cmd_forget,
     "libraries": _cmd_libraries,
+    "serve": _cmd_serve,
 }
 
 

@@ -1,0 +1,386 @@
+"""The web chat: a real `assistant serve` over the seeds and the real model, driven by headless Chromium.
+
+Plus quick checks of the escaping, upload staging and error handling that need no browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.types import Answer, AssistantError, Citation
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+_SCRIPT = Path(sys.executable).with_name("assistant")
+CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "assistant.cli"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+BLOOM = "How many parameters does BLOOM have?"
+HOSTILE = [
+    {
+        "id": "hostile-1",
+        "title": "Zebrafish fin regeneration ${window.__pwned=2} {{constructor.constructor('window.__pwned=3')()}}",
+        "abstract": "Zebrafish fins regrow within fourteen days after amputation. <script>window.__pwned=1</script> "
+        '<img src=x onerror="window.__pwned=1"> The blastema forms from dedifferentiated osteoblasts.',
+        "url": "javascript:window.__pwned=4",
+    }
+]
+
+# Records every change of the last answer in the chat with its time, from the click on Send.
+OBSERVE = """
+() => {
+  window.__raLog = [];
+  const chat = document.querySelector('#ra-chat');
+  const last = () => { const m = chat.querySelectorAll('[data-testid=bot]'); return m.length ? m[m.length - 1].innerText : ''; };
+  const before = chat.querySelectorAll('[data-testid=bot]').length;
+  new MutationObserver(() => {
+    if (chat.querySelectorAll('[data-testid=bot]').length <= before) return;
+    const text = last();
+    const log = window.__raLog;
+    if (!log.length || log[log.length - 1].text !== text) log.push({t: performance.now() - window.__raT0, text});
+  }).observe(chat, {subtree: true, childList: true, characterData: true});
+  window.__raT0 = performance.now();
+  document.querySelector('#ra-send').click();
+}
+"""
+PLACEHOLDER = "Searching your library…"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(data: Path) -> dict[str, str]:
+    env = dict(os.environ, ASSISTANT_DATA_DIR=str(data), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    env.pop("ASSISTANT_AUTH", None)
+    return env
+
+
+# -- the server and the browser ---------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`assistant serve` on a free loopback port over the seeds plus one hostile record."""
+    data = tmp_path_factory.mktemp("web-data")
+    hostile = tmp_path_factory.mktemp("web-input") / "hostile.jsonl"
+    hostile.write_text("\n".join(json.dumps(r) for r in HOSTILE) + "\n")
+    env = _env(data)
+    for args in ([str(SEEDS)], [str(hostile), "--library", "Zed"]):
+        subprocess.run([*CLI, "ingest", *args, "--data-dir", str(data)], env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    log = data / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--port", str(port), "--data-dir", str(data)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"assistant serve exited with {proc.returncode}:\n{log.read_text()}")
+            if "Web chat running at" in log.read_text():
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"assistant serve did not come up:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (scripts/test.sh installs the Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A fresh tab (its own session and conversation) on the app."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.goto(server)
+    pg.wait_for_selector("#ra-question textarea")
+    yield pg
+    context.close()
+    assert not dialogs, f"the page opened dialogs: {dialogs}"
+
+
+def ask(page: Any, question: str, timeout: float = 120) -> list[dict[str, Any]]:
+    """Send a question and wait for its final answer; returns the timed changes of the answer."""
+    turn = page.locator("#ra-chat [data-testid=user]").count() + 1
+    page.fill("#ra-question textarea", question)
+    page.evaluate(OBSERVE)
+    page.wait_for_selector(f'#ra-sources .ra-panel[data-turn="{turn}"] .ra-status[data-mode]', timeout=timeout * 1000)
+    page.wait_for_timeout(200)
+    return list(page.evaluate("() => window.__raLog"))
+
+
+def last_answer(page: Any) -> Any:
+    return page.locator("#ra-chat [data-testid=bot]").last
+
+
+def first_token_seconds(changes: list[dict[str, Any]]) -> float | None:
+    for c in changes:
+        if c["text"].strip() and PLACEHOLDER not in c["text"]:
+            return float(c["t"]) / 1000
+    return None
+
+
+# -- in the browser -----------------------------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.model
+def test_answer_streams_with_clickable_citation(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    changes = ask(page, BLOOM)
+    streamed = [c["text"] for c in changes if c["text"].strip() and PLACEHOLDER not in c["text"]]
+    assert len(streamed) >= 2, f"the answer did not stream: {changes}"
+    assert len(streamed[0]) < len(streamed[-1])
+    answer = last_answer(page)
+    assert "176" in answer.inner_text()
+    link = answer.locator('a[href^="#src-1-"]').first
+    expect(link).to_have_text("[1]")
+    first = first_token_seconds(changes)
+    print(f"\nfirst streamed text {first:.2f} s after Send; final answer {changes[-1]['t'] / 1000:.2f} s")
+
+    link.click()
+    card = page.locator("#src-1-1")
+    expect(card).to_have_class("ra-src ra-active")
+    expect(card).to_be_in_viewport()
+    expect(card).to_contain_text("BLOOM")
+    expect(card.locator("mark").first).to_contain_text("176B")
+    assert "#" not in page.url, "the citation link navigated instead of showing the source"
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat.png"))
+
+    # a follow-up leans on the question before it; "New chat" starts over
+    ask(page, "and how many languages does it cover?")
+    expect(page.locator('#ra-sources .ra-panel[data-turn="2"] .ra-src').first).to_contain_text("BLOOM")
+    page.locator('#ra-chat a[href="#src-1-1"]').first.click()  # an earlier answer's source unfolds
+    expect(page.locator("#src-1-1")).to_be_in_viewport()
+    page.click("#ra-new")
+    expect(page.locator("#ra-chat [data-testid=bot]")).to_have_count(0)
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_library_selector_limits_sources(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.click("#ra-library input")
+    options = [o.get_attribute("aria-label") for o in page.get_by_role("option").all()]
+    assert options[:1] == ["All"] and {"Alex", "Tony", "Zed"} <= set(options), options
+    page.get_by_role("option", name="Tony").click()
+    expect(page.locator("#ra-library input")).to_have_value("Tony")
+    ask(page, "What sizes does the Gemini family come in?")  # Gemini is only in Alex's library
+    cards = page.locator("#ra-sources .ra-src")
+    assert cards.count() >= 1
+    libraries = [c.get_attribute("data-libraries") or "" for c in cards.all()]
+    assert all("Tony" in lib.split("|") for lib in libraries), libraries
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_abstention_is_styled_apart(page: Any) -> None:
+    ask(page, "What is the capital of France?")
+    answer = last_answer(page)
+    assert answer.locator(".ra-abstain").count() == 1
+    assert "does not hold the answer" in answer.inner_text()
+    assert page.locator("#ra-sources .ra-status.ra-abstained").count() == 1
+    assert page.locator("#ra-sources .ra-src").count() >= 1  # the closest abstracts
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_upload_then_ask(page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    upload = tmp_path / "Field notes (draft) ..jsonl"  # an odd name: shown, never used as a path
+    upload.write_text(
+        json.dumps(
+            {
+                "id": "quokka-1",
+                "title": "Quokka census on Rottnest Island",
+                "abstract": "The quokka population on Rottnest Island was estimated at 12,000 animals in 2023. "
+                "Counts were made along fixed transects at dawn.",
+            }
+        )
+        + "\nnot json\n"
+    )
+    page.click("#ra-upload-box .label-wrap")
+    page.set_input_files("#ra-files input[type=file]", str(upload))
+    page.fill("#ra-upload-library input, #ra-upload-library textarea", "Field notes")
+    page.wait_for_timeout(500)
+    page.click("#ra-add")
+    report = page.locator("#ra-report .ra-report")
+    expect(report).to_contain_text("1 added", timeout=60_000)
+    expect(report).to_contain_text("1 skipped")
+    expect(report).to_contain_text("line 2")
+    assert "upload-" not in report.inner_text() and "/tmp" not in report.inner_text()
+    page.click("#ra-library input")
+    expect(page.get_by_role("option", name="Field notes")).to_be_visible()
+    page.get_by_role("option", name="Field notes").click()
+    ask(page, "How many quokkas live on Rottnest Island?")
+    card = page.locator("#ra-sources .ra-src").first
+    expect(card).to_contain_text("Quokka census")
+    assert card.get_attribute("data-libraries") == "Field notes"
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_gradio_client_api(server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    result = client.predict(BLOOM, "All", api_name="/ask")
+    assert isinstance(result, dict), result
+    assert result["abstained"] is False and result["mode"] in ("generated", "extractive")
+    assert result["citations"], result
+    c = result["citations"][0]
+    assert set(c) >= {"number", "doc_id", "label", "libraries", "text", "score", "url"}
+    assert "BLOOM" in c["text"] and c["libraries"] == ["Tony"]
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_hostile_abstract_is_shown_as_text(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.click("#ra-library input")
+    page.get_by_role("option", name="Zed").click()
+    ask(page, "How fast do zebrafish fins regrow after amputation?")
+    panel = page.locator("#ra-sources")
+    expect(panel).to_contain_text("<script>window.__pwned=1</script>")
+    expect(panel).to_contain_text('<img src=x onerror="window.__pwned=1">')
+    expect(panel).to_contain_text("${window.__pwned=2}")
+    expect(panel).to_contain_text("{{constructor.constructor('window.__pwned=3')()}}")
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("#ra-sources script, #ra-sources img, #ra-chat img").count() == 0
+    assert page.locator('a[href^="javascript:"]').count() == 0
+
+
+# -- without a browser ----------------------------------------------------------------------------------
+def test_serve_refuses_open_host_without_auth(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [*CLI, "serve", "--host", "0.0.0.0", "--data-dir", str(tmp_path)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode != 0
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--auth" in lines[0] and "0.0.0.0" in lines[0], r.stderr
+
+
+def test_bad_auth_value_is_refused() -> None:
+    from assistant.web import check_exposure, parse_auth
+
+    with pytest.raises(AssistantError):
+        parse_auth("no-colon")
+    assert parse_auth("ann:s3cret:x") == ("ann", "s3cret:x")
+    check_exposure("127.0.0.1", None)
+    check_exposure("0.0.0.0", ("ann", "pw"))
+    with pytest.raises(AssistantError):
+        check_exposure("192.168.1.5", None)
+
+
+def _citation(n: int, text: str, support: tuple[str, ...] = ()) -> Citation:
+    return Citation(n, f"d{n}", f"<b>Title {n}</b>", text, ("Tony", "A<l>ex"), 1.5, "javascript:alert(1)", support)
+
+
+def test_rendering_escapes_everything() -> None:
+    from assistant.web import answer_markdown, chat_markdown, sources_html
+
+    text = "Evil <script>alert(1)</script> & <img src=x onerror=alert(1)> and the claim. ${x} {{y}}"
+    c = _citation(1, text, ("and the claim.",))
+    answer = Answer("q", "It is <i>so</i> [1] [x](javascript:alert(1)) ![i](http://x/y.png) [7]", False, (c,), (c,))
+    md = answer_markdown(answer, 3)
+    assert "<i>" not in md and "&lt;i&gt;" in md
+    assert "[\\[1\\]](#src-3-1)" in md and "#src-3-7" not in md  # only shown sources become links
+    assert "](javascript" not in md.replace("\\](javascript", "") and "![" not in md.replace("!\\[", "")
+    panel = sources_html([{"turn": 3, "question": "<q>", "answer": answer}])
+    for bad in ("<script", "<img", "<b>", "javascript:", "${", "{{"):
+        assert bad not in panel, bad
+    assert "<mark>and the claim.</mark>" in panel and 'id="src-3-1"' in panel
+    assert chat_markdown("a <b>[2]</b>", 1) == "a &lt;b&gt;[\\[2\\]](#src-1-2)&lt;/b&gt;"
+
+
+def test_stage_uploads_uses_safe_names(tmp_path: Path) -> None:
+    from assistant.web import stage_uploads
+
+    src = tmp_path / "in"
+    src.mkdir()
+    good = src / "../in/My Notes; rm -rf ~.JSONL"
+    good.write_text('{"abstract": "x"}\n')
+    big = src / "big.bib"
+    big.write_bytes(b"x" * 3 * 1024 * 1024)
+    exe = src / "tool.exe"
+    exe.write_text("MZ")
+    out = tmp_path / "out"
+    out.mkdir()
+    copies, names, refused = stage_uploads([str(good), str(big), str(exe)], 2.0, out)
+    assert [Path(c).name for c in copies] == ["upload-1.jsonl"] and Path(copies[0]).parent == out
+    assert list(names.values()) == ["My Notes; rm -rf ~.JSONL"]
+    assert any("big.bib" in r and "2 MB" in r for r in refused) and any("tool.exe" in r for r in refused)
+
+
+class _Broken:
+    """Stands in for an Assistant whose answers fail."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.settings = type("S", (), {"model": "m", "k": 4})()
+
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[str | Answer]:
+        yield "partial "
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [(AssistantError("the model file is missing"), "the model file is missing"), (RuntimeError("boom\nTraceback"), "went wrong")],
+)
+def test_errors_become_a_short_chat_message(error: Exception, shown: str) -> None:
+    from assistant.web import WebApp
+
+    app = WebApp(_Broken(error))  # type: ignore[arg-type]
+    outputs = list(app.answer("q?", [{"role": "user", "content": "q?"}], [], "All", 4, "m"))
+    messages, _panel, turns = outputs[-1]
+    last = messages[-1]["content"]
+    assert shown in last and "Traceback" not in last and turns == []
