@@ -18,10 +18,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .chat import Assistant
+from .chat import Assistant, is_follow_up
 from .ingest import estimate
 from .text import clean
-from .types import Answer, AssistantError, Citation, ConfigError, IngestReport
+from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported anywhere
 
@@ -37,6 +37,7 @@ EXAMPLES = [
     "What sizes does the Gemini family come in?",
 ]
 PLACEHOLDER = "*Searching your library…*"
+READING = "*Reading the abstracts…*"
 _CITE = re.compile(r"\[(\d{1,3})\]")
 _MD_SPECIAL = re.compile(r"([\\\[\]`$])")
 _MODES = {
@@ -217,10 +218,21 @@ def sources_html(turns: Sequence[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def pending_html(library: str, writing: bool = False) -> str:
+def pending_html(library: str) -> str:
     where = "every library" if _is_all(library) else f"the library {library}"
-    what = "Writing the answer; its sources appear when it is done…" if writing else f"Searching {where}…"
-    return f'<div class="ra-panel"><div class="ra-status ra-pending">{esc(what)}</div></div>'
+    return f'<div class="ra-panel"><div class="ra-status ra-pending">{esc(f"Searching {where}…")}</div></div>'
+
+
+def preview_html(passages: Sequence[Passage], turn: int) -> str:
+    """What retrieval found, shown while the answer is written (numbered as the model sees them)."""
+    if not passages:
+        return '<div class="ra-panel"><div class="ra-status ra-pending">No abstracts matched; writing the answer…</div></div>'
+    cards = "".join(
+        source_card(Citation(i, p.doc_id, p.title, p.text, p.libraries, p.score, p.url), turn, also=True)
+        for i, p in enumerate(passages, 1)
+    )
+    status = f"Found {len(passages)} abstract{'s' if len(passages) != 1 else ''}; writing the answer…"
+    return f'<div class="ra-panel" data-preview="{turn}"><div class="ra-status ra-pending">{esc(status)}</div>{cards}</div>'
 
 
 def report_html(report: IngestReport, names: dict[str, str]) -> str:
@@ -388,13 +400,16 @@ class WebApp:
         messages.append({"role": "assistant", "content": PLACEHOLDER})
         yield messages, pending_html(library or ALL), turns
         streamed = ""
-        started = False
         final: Answer | None = None
         try:
             a = self.assistant_for(model)
             k_value = max(1, min(8, int(k or a.settings.k)))
             history = [t["question"] for t in turns]
-            stream = a.stream(question, k=k_value, library=None if _is_all(library) else library, history=history)
+            scope = None if _is_all(library) else library
+            preview = self._preview(a, question, history, k_value, scope, turn)
+            messages[-1] = {"role": "assistant", "content": READING}
+            yield messages, preview, turns
+            stream = a.stream(question, k=k_value, library=scope, history=history)
             try:
                 for item in stream:
                     if isinstance(item, Answer):
@@ -404,8 +419,7 @@ class WebApp:
                     if not streamed.strip():
                         continue
                     messages[-1] = {"role": "assistant", "content": chat_markdown(streamed, turn)}
-                    yield messages, _skip() if started else pending_html(library or ALL, writing=True), turns
-                    started = True
+                    yield messages, _skip(), turns
             finally:
                 close = getattr(stream, "close", None)
                 if close:
@@ -429,6 +443,19 @@ class WebApp:
         turns.append({"turn": turn, "question": question, "answer": final})
         messages[-1] = {"role": "assistant", "content": answer_markdown(final, turn)}
         yield messages, sources_html(turns), turns
+
+    @staticmethod
+    def _preview(a: Assistant, question: str, history: list[str], k: int, library: str | None, turn: int) -> Any:
+        """The sources retrieval finds, at once (a search takes milliseconds; the answer seconds).
+        The question is widened for a follow-up as Assistant.stream does; the final panel replaces this."""
+        q = question
+        if history and is_follow_up(question):
+            q = f"{' '.join(history[-a.settings.history_turns :])} {question}"
+        try:
+            return preview_html(a.search(q, k=k, library=library), turn)
+        except Exception as e:  # the answer itself reports the problem
+            log.debug("no preview of the sources: %s", e)
+            return _skip()
 
     # -- API -------------------------------------------------------------------------------------
     def api_ask(self, question: str, library: str = ALL) -> dict:

@@ -32,7 +32,7 @@ QUESTIONS = [
     "What is Lingvo?",
     "How many languages does BLOOM's training corpus cover?",
 ]
-PLACEHOLDER = "Searching your library…"
+PLACEHOLDERS = ("Searching your library…", "Reading the abstracts…")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 OBSERVE = """
 () => {
@@ -88,7 +88,7 @@ def ask(page: Any, question: str) -> tuple[float | None, float]:
     page.evaluate(OBSERVE)
     page.wait_for_selector('#ra-sources .ra-panel[data-turn="1"] .ra-status[data-mode]', timeout=300_000)
     log = page.evaluate("() => window.__raLog")
-    first = next((c["t"] / 1000 for c in log if c["text"].strip() and PLACEHOLDER not in c["text"]), None)
+    first = next((c["t"] / 1000 for c in log if c["text"].strip() and not c["text"].strip().startswith(PLACEHOLDERS)), None)
     return first, log[-1]["t"] / 1000
 
 

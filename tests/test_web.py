@@ -51,11 +51,16 @@ OBSERVE = """
     const log = window.__raLog;
     if (!log.length || log[log.length - 1].text !== text) log.push({t: performance.now() - window.__raT0, text});
   }).observe(chat, {subtree: true, childList: true, characterData: true});
+  window.__raPreview = null;
+  const panel = document.querySelector('#ra-sources');
+  new MutationObserver(() => {
+    if (window.__raPreview === null && panel.querySelector('[data-preview]')) window.__raPreview = performance.now() - window.__raT0;
+  }).observe(panel, {subtree: true, childList: true});
   window.__raT0 = performance.now();
   document.querySelector('#ra-send').click();
 }
 """
-PLACEHOLDER = "Searching your library…"
+PLACEHOLDERS = ("Searching your library…", "Reading the abstracts…")
 
 
 def _free_port() -> int:
@@ -154,7 +159,7 @@ def last_answer(page: Any) -> Any:
 
 def first_token_seconds(changes: list[dict[str, Any]]) -> float | None:
     for c in changes:
-        if c["text"].strip() and PLACEHOLDER not in c["text"]:
+        if c["text"].strip() and not c["text"].strip().startswith(PLACEHOLDERS):
             return float(c["t"]) / 1000
     return None
 
@@ -166,7 +171,7 @@ def test_answer_streams_with_clickable_citation(page: Any) -> None:
     from playwright.sync_api import expect
 
     changes = ask(page, BLOOM)
-    streamed = [c["text"] for c in changes if c["text"].strip() and PLACEHOLDER not in c["text"]]
+    streamed = [c["text"] for c in changes if c["text"].strip() and not c["text"].strip().startswith(PLACEHOLDERS)]
     assert len(streamed) >= 2, f"the answer did not stream: {changes}"
     assert len(streamed[0]) < len(streamed[-1])
     answer = last_answer(page)
@@ -174,7 +179,9 @@ def test_answer_streams_with_clickable_citation(page: Any) -> None:
     link = answer.locator('a[href^="#src-1-"]').first
     expect(link).to_have_text("[1]")
     first = first_token_seconds(changes)
-    print(f"\nfirst streamed text {first:.2f} s after Send; final answer {changes[-1]['t'] / 1000:.2f} s")
+    preview = page.evaluate("() => window.__raPreview")
+    assert first is not None and preview is not None and preview / 1000 <= first, (preview, first)
+    print(f"\nsources shown {preview / 1000:.2f} s, first streamed text {first:.2f} s, final {changes[-1]['t'] / 1000:.2f} s")
 
     link.click()
     card = page.locator("#src-1-1")
@@ -366,6 +373,9 @@ class _Broken:
     def __init__(self, error: Exception) -> None:
         self.error = error
         self.settings = type("S", (), {"model": "m", "k": 4})()
+
+    def search(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return []
 
     def stream(self, *args: Any, **kwargs: Any) -> Iterator[str | Answer]:
         yield "partial "
