@@ -182,7 +182,7 @@ def _fix_hint(spec: ModelSpec) -> str:
     if spec.is_url:
         return f"download it again: assistant models pull {spec.name}"
     if spec.kind == "path":
-        return "check the path in models.txt or --model"
+        return f"check that the path given for {spec.name!r} in models.txt (or --model) is the complete, right file"
     return "delete the file and it will be made again"
 
 

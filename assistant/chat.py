@@ -12,6 +12,7 @@ from .answer import Answerer
 from .catalog import ModelSpec, find, installed, load_catalog, local_path, pull
 from .config import Settings, load_settings
 from .generate import Generator, load_generator
+from .guard import guard_passages
 from .index import Index
 from .ingest import Progress, forget, ingest
 from .prompts import load_prompts
@@ -94,6 +95,7 @@ class Assistant:
             retrieval_q = f"{earlier} {q}"
             prompt_q = self.prompts.render("followup", previous=history[-1], question=q)
         passages = self.index.search(retrieval_q, k=k or self.settings.k, library=_library(library))
+        passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
         yield from self._answerer.stream(prompt_q, passages, retrieval_question=retrieval_q)
 
     def ask(self, question: str, k: int | None = None, library: str | None = None) -> Answer:

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     llm_url: str | None = Field(
         None, description="Use an OpenAI-compatible server (http://host:port/v1) instead of an in-process model."
     )
+    llm_timeout: float = Field(
+        300.0, gt=0, le=3600, description="Seconds to wait for the model server (ASSISTANT_LLM_URL) to send the next piece."
+    )
     model: str = Field("smollm2-135m", description="Model name from models.txt, or a path to a .gguf file.")
     models_file: Path = Field(default_factory=lambda: _resource("models.txt"), description="The model catalog.")
     prompts_dir: Path = Field(default_factory=lambda: _resource("prompts"), description="Folder of prompt files.")

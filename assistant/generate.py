@@ -73,7 +73,10 @@ class LlamaGenerator:
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as e:
-            raise ModelError(f"cannot load model {spec.name!r} from {path} ({e}); is the file a GGUF model?") from None
+            raise ModelError(
+                f"cannot load model {spec.name!r} from {path} ({e}); the file is not a complete GGUF model: "
+                "copy or download it again, or choose another with --model"
+            ) from None
         self._lock = threading.Lock()
 
     def count(self, text: str) -> int:

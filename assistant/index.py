@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -87,6 +88,7 @@ class Index:
             self._col = self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except Exception as e:
             raise StoreError(f"cannot open the vector store collection {name!r}: {e}") from None
+        self._col = _Guarded(self._col, settings.chroma_url)
         where = settings.chroma_url or "local"
         tag = "".join(c if c.isalnum() else "_" for c in urlparse(where).netloc or where)
         self.lexical = LexicalIndex(
@@ -103,6 +105,7 @@ class Index:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         url = self.settings.chroma_url
+        _check_writable(self.settings.data_dir / ("lexical" if url else "chroma"), self.settings.data_dir)
         if url:
             u = urlparse(url if "://" in url else f"http://{url}")
             try:
@@ -115,16 +118,6 @@ class Index:
             except Exception as e:
                 raise StoreError(f"cannot reach the Chroma server at {url} ({e}); is `chroma run` up?") from None
         path = self.settings.data_dir / "chroma"
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-            probe = path / ".write-test"
-            probe.write_text("ok")
-            probe.unlink()
-        except OSError as e:
-            raise StoreError(
-                f"the data dir {self.settings.data_dir} is not writable ({e.strerror}); "
-                "choose another with --data-dir or ASSISTANT_DATA_DIR"
-            ) from None
         try:
             return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         except Exception as e:
@@ -156,7 +149,7 @@ class Index:
         try:
             col = self._client.get_collection(self._col.name)
         except Exception as e:
-            raise StoreError(f"the vector store is unreachable ({e})") from None
+            raise _store_error(e, self.settings.chroma_url) from None
         return str((col.metadata or {}).get(_REVISION, ""))
 
     def _set_revision(self, revision: str) -> None:
@@ -178,7 +171,16 @@ class Index:
                 for d, text, meta in zip(ids, docs, metas, strict=True):
                     self.lexical.put(d, lexical_text(str(meta.get("title", "")), text, self.settings.title_weight), _libs(meta))
             self.lexical.revision = revision
+            self._save_lexical()
+
+    def _save_lexical(self) -> None:
+        try:
             self.lexical.save()
+        except OSError as e:
+            raise StoreError(
+                f"cannot write the lexical index {self.lexical.path} ({e.strerror or e}); "
+                "check the data dir (--data-dir or ASSISTANT_DATA_DIR) is writable and has space"
+            ) from None
 
     def _pages(self, include: list[str], where: dict | None = None) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
         offset = 0
@@ -200,7 +202,7 @@ class Index:
             yield
             revision = uuid.uuid4().hex
             self.lexical.revision = revision
-            self.lexical.save()
+            self._save_lexical()
             self._set_revision(revision)
 
     # -- reads and writes ----------------------------------------------------------------------
@@ -315,6 +317,53 @@ class Index:
         top = sorted(fused, key=lambda d: -fused[d])[:k]
         dmap, lmap = dict(dense), dict(lexical)
         return self.get(top, {d: (fused[d], dmap.get(d, 0.0), lmap.get(d, 0.0)) for d in top})
+
+
+def _check_writable(path: Path, data_dir: Path) -> None:
+    """Fail early, in one line, on a data dir that cannot be written."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as e:
+        raise StoreError(
+            f"the data dir {data_dir} is not writable ({e.strerror or e}); choose another with --data-dir or ASSISTANT_DATA_DIR"
+        ) from None
+
+
+def _store_error(e: Exception, url: str | None) -> StoreError:
+    if url:
+        return StoreError(
+            f"the Chroma server at {url} is not reachable ({e}); start it (chroma run --path DIR --port PORT) "
+            "or unset ASSISTANT_CHROMA_URL"
+        )
+    return StoreError(f"the vector store failed ({e}); if this repeats, move the data dir's chroma folder aside and ingest again")
+
+
+class _Guarded:
+    """A Chroma collection whose failures to reach the store (server down, connection lost,
+    database errors) surface as one StoreError line; the next call tries the store again."""
+
+    def __init__(self, col: Any, url: str | None) -> None:
+        self._inner = col
+        self._url = url
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            import httpx
+            from chromadb.errors import InternalError
+
+            try:
+                return attr(*args, **kwargs)
+            except (httpx.TransportError, ConnectionError, InternalError) as e:
+                raise _store_error(e, self._url) from None
+
+        return call
 
 
 def _libs(meta: dict[str, Any]) -> tuple[str, ...]:

@@ -180,6 +180,27 @@ def parse_jsonl(text: str, source: str, library: str) -> Parsed:
 
 
 _DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.I)
+_ENTRY_START = re.compile(r"^[ \t]*@", re.M)
+MAX_BIBTEX_ENTRY_CHARS = 4 * MAX_ABSTRACT_CHARS
+
+
+def _drop_oversized_entries(text: str, source: str, out: Parsed) -> str:
+    """Blank out entries far larger than any real one (the BibTeX parser takes minutes on a
+    multi-megabyte field), keeping line numbers; each is reported as skipped."""
+    if len(text) <= MAX_BIBTEX_ENTRY_CHARS:
+        return text
+    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    bounds = list(zip([0, *starts], [*starts, len(text)], strict=True))
+    parts = []
+    for a, b in bounds:
+        chunk = text[a:b]
+        if len(chunk) > MAX_BIBTEX_ENTRY_CHARS:
+            line = text.count("\n", 0, a) + 1
+            what = "entry" if chunk.lstrip().startswith("@") else "text"
+            out.skipped.append(Skipped(source, line, f"{what} of {len(chunk):,} characters; the limit is {MAX_BIBTEX_ENTRY_CHARS:,}"))
+            chunk = "\n" * chunk.count("\n")
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def parse_bibtex(text: str, source: str, library: str) -> Parsed:
@@ -188,6 +209,7 @@ def parse_bibtex(text: str, source: str, library: str) -> Parsed:
     from bibtexparser import middlewares
 
     out = Parsed(source)
+    text = _drop_oversized_entries(text, source, out)
     # bibtexparser logs every broken block itself; the report lists them instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:
