@@ -55,6 +55,8 @@ def abstain_decision(ev: Evidence, threshold: float) -> tuple[bool, str]:
         return True, "no documents to search"
     if not ev.question_terms:
         return False, ""
+    if not ev.focus_found:
+        return True, f"no abstract on this topic mentions '{ev.focus}'"
     strength = 0.55 * ev.coverage + 0.45 * max(0.0, min(1.0, (ev.sentence_dense - 0.1) / 0.5))
     strength -= 0.5 * ev.unknown_share
     ev.features["strength"] = strength
@@ -157,15 +159,19 @@ class Answerer:
             return self._abstention(question, shown, "the model found no answer in the abstracts", timings)
         cited = [n for n in cited_numbers(text) if n in numbers]
         by_number = {s.number: s for s in shown}
-        sources = [by_number[n].passage.text for n in cited] or [s.passage.text for s in shown]
+        if not cited:  # an uncited answer is held to the abstract that supports it best
+            cited = [_best_support(text, shown)]
+            text = f"{text.rstrip()} [{cited[0]}]"
+        # A citation must point at an abstract about the question, not at any abstract holding the words.
+        cov = ev.passage_coverage
+        off_topic = [n for n in cited if n - 1 < len(cov) and cov[n - 1] < max(cov, default=0.0) - 0.2]
+        if off_topic:
+            return self._extractive(question, shown, ev, f"cited an abstract off the question: [{off_topic[0]}]", timings)
+        sources = [by_number[n].passage.text for n in cited]
         check = check_answer(text, question, sources)
         if not check.supported or not check.responsive:
             why = "unsupported: " + ", ".join(check.unsupported) if not check.supported else "did not answer"
             return self._extractive(question, shown, ev, why, timings)
-        if not cited:
-            n = _best_support(text, shown)
-            text = f"{text.rstrip()} [{n}]"
-            cited = [n]
         retrieved = tuple(s.citation() for s in shown)
         citations = tuple(by_number[n].citation() for n in cited)
         return Answer(question, text, False, citations, retrieved, "generated", "", timings)

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     models_file: Path = Field(default_factory=lambda: _resource("models.txt"), description="The model catalog.")
     prompts_dir: Path = Field(default_factory=lambda: _resource("prompts"), description="Folder of prompt files.")
 
-    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field("torch", description="How embeddings are computed.")
+    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field("onnx-int8", description="How embeddings are computed.")
     embed_batch: int = Field(64, ge=1, le=4096, description="Abstracts per embedding batch during ingest.")
 
     k: int = Field(4, ge=1, le=20, description="Passages shown to the model per question.")

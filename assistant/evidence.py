@@ -29,6 +29,43 @@ _NUMERIC_Q = re.compile(
 )
 
 
+_AUX = (
+    "is are was were be been do does did has have had can could will would should may might must was were am being shall"
+).split()
+# Answer-type nouns that name the kind of answer rather than something the abstract must say.
+_GENERIC_FOCUS = set(
+    terms(
+        "model method approach system product tool technique paper work study company organization organisation "
+        "person author one thing part way name term idea result finding"
+    )
+)
+_FOCUS_Q = re.compile(r"\b(?:how (?:many|much)|what|which)\s+((?:[\w][\w\-]*\s*){1,7})", re.I)
+_KIND_OF = re.compile(r"^(?:kinds?|types?|sorts?)\s+of\s+", re.I)
+
+
+def focus_term(question: str) -> str | None:
+    """The thing a 'how many X' / 'what X' / 'which X' question asks about (its stemmed head noun),
+    or None when the question has no such noun or names only the kind of answer ('which model')."""
+    m = _FOCUS_Q.search(question)
+    if not m:
+        return None
+    phrase = _KIND_OF.sub("", m.group(1).strip())
+    words_ = phrase.split()
+    if not words_ or words_[0].lower() in _AUX:
+        return None
+    head = []
+    for w in words_[:6]:
+        if w.lower() in _AUX:
+            break
+        head.append(w)
+    if len(head) == len(words_[:6]) and len(words_) > 1:  # no auxiliary verb: the noun is the first word
+        head = head[:1]
+    stems = terms(head[-1]) if head else []
+    if not stems or stems[0] in _GENERIC_FOCUS or stems[0] in _QUESTION_WORDS:
+        return None
+    return stems[0]
+
+
 def question_terms(question: str) -> list[str]:
     """The stemmed terms that say what a question is about (question words removed)."""
     return [t for t in dict.fromkeys(terms(question)) if t not in _QUESTION_WORDS]
@@ -64,6 +101,9 @@ class Evidence:
     sentence_dense: float  # best cosine of the question with a sentence
     unknown_share: float  # IDF-weighted share of question terms no document in the library uses
     agreement: float  # 1 when the dense and lexical rankings agree on the top passage
+    focus: str | None = None  # the thing asked about ('paramet' in 'how many parameters ...')
+    focus_found: float = 1.0  # 1 when a passage on the question's topic mentions the focus
+    passage_coverage: list[float] = field(default_factory=list)  # per passage, share of the question's terms
     features: dict[str, float] = field(default_factory=dict)
 
     def best(self) -> Sentence | None:
@@ -78,9 +118,19 @@ def _coverage(q_terms: list[str], text_terms: set[str], idf: dict[str, float]) -
     return sum(idf.get(t, 1.0) for t in q_terms if t in text_terms) / total
 
 
+_EXPANSION_Q = re.compile(r"\b(stands? for|short for|abbreviat\w*|acronym|full (name|form))\b", re.I)
+
+
+def acronyms(question: str) -> list[str]:
+    """Upper-case abbreviations in a question ('ACM', 'RNN-T'), whose expansions answer 'what does X stand for'."""
+    return re.findall(r"\b[A-Z][A-Z0-9]{1,7}(?:-[A-Z0-9]+)?\b", question)
+
+
 def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocFreq) -> Evidence:
     """Score every sentence of every passage against the question, and the passages as a whole."""
     q_terms = question_terms(question)
+    focus = focus_term(question)
+    topic = [t for t in q_terms if t != focus]
     df, n_docs = doc_freq(q_terms)
     weights = {t: float(np.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5))) for t in q_terms}
     per_passage = [split_sentences(p.text) or [p.text] for p in passages]
@@ -89,9 +139,13 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
     qv, sv = vectors[0], vectors[1:]
     sims = sv @ qv if len(flat) else np.zeros(0)
     numeric = wants_number(question)
+    expands = bool(_EXPANSION_Q.search(question))
+    defined = [re.compile(rf"\(\s*{re.escape(a)}s?\s*\)") for a in acronyms(question)]
     out: list[list[Sentence]] = []
     i = 0
     best_cov = best_sent_cov = best_sent_dense = 0.0
+    topical: list[tuple[float, set[str]]] = []
+    p_cov: list[float] = []
     for pi, group in enumerate(per_passage):
         scored = []
         p_terms: set[str] = set()
@@ -100,21 +154,35 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
             p_terms |= s_terms
             cov = _coverage(q_terms, s_terms, weights)
             dense = float(sims[i])
-            score = dense + 0.6 * cov + (0.1 if numeric and numbers(s) else 0.0)
+            score = dense + 0.6 * cov
+            if numeric and numbers(s):
+                score += 0.1
+            if focus and focus in s_terms:
+                score += 0.25
+            if any(d.search(s) for d in defined):
+                score += 0.6 if expands else 0.15
             scored.append(Sentence(pi, si, s, score, dense, cov))
             best_sent_cov = max(best_sent_cov, cov)
             best_sent_dense = max(best_sent_dense, dense)
             i += 1
         title_terms = set(terms(passages[pi].title)) if passages[pi].title else set()
-        best_cov = max(best_cov, _coverage(q_terms, p_terms | title_terms, weights))
+        p_terms |= title_terms
+        p_cov.append(_coverage(q_terms, p_terms, weights))
+        best_cov = max(best_cov, p_cov[-1])
+        topical.append((_coverage(topic, p_terms, weights), p_terms))
         out.append(sorted(scored, key=lambda s: -s.score))
     total_w = sum(weights.get(t, 1.0) for t in q_terms) or 1.0
     unknown = sum(weights.get(t, 1.0) for t in q_terms if not df[t]) / total_w
+    # The thing asked about ('how many parameters') must be mentioned where the topic ('GPT-4o') is.
+    top_topic = max((c for c, _ in topical), default=0.0)
+    focus_found = 1.0
+    if focus and topic:
+        focus_found = float(any(focus in t for c, t in topical if c > 0 and c >= top_topic - 0.2))
     dense_top = max((p.dense for p in passages), default=0.0)
     lex_top = max(passages, key=lambda p: p.lexical) if passages else None
     den_top = max(passages, key=lambda p: p.dense) if passages else None
     agree = 1.0 if lex_top is not None and lex_top is den_top and lex_top.lexical > 0 else 0.0
-    ev = Evidence(q_terms, out, best_cov, best_sent_cov, dense_top, best_sent_dense, unknown, agree)
+    ev = Evidence(q_terms, out, best_cov, best_sent_cov, dense_top, best_sent_dense, unknown, agree, focus, focus_found, p_cov)
     ev.features = {
         "coverage": best_cov,
         "sentence_coverage": best_sent_cov,
@@ -122,6 +190,7 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
         "sentence_dense": best_sent_dense,
         "unknown": unknown,
         "agreement": agree,
+        "focus_found": focus_found,
         "terms": float(len(q_terms)),
     }
     return ev
@@ -176,10 +245,32 @@ def _name_like(token: str) -> bool:
     return any(c.isdigit() for c in token) or (any(c.isupper() for c in token[1:]))
 
 
+# Words an answer uses to talk about the abstracts rather than to state a fact.
+_FRAMING = set(
+    terms(
+        "answer question abstract abstracts mention mentioned state stated according paper passage text provided "
+        "information based given specifically also however"
+    )
+)
+
+
+def repetitive(text: str, n: int = 4) -> bool:
+    """A degenerate answer that repeats itself (a tiny model looping)."""
+    toks = words_of(text)
+    grams = [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+    return len(grams) != len(set(grams))
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
 def check_answer(answer: str, question: str, sources: list[str]) -> Check:
     """Numbers and names in the answer must appear in the sources; most of its other content
     words too; and it must add something the question did not already say."""
     body = _CITE.sub(" ", answer)
+    if repetitive(body):
+        return Check(False, False, ("(the answer repeats itself)",))
     source_text = " ".join(sources).lower()
     source_nums = set(numbers(" ".join(sources)))
     missing: list[str] = []
@@ -191,12 +282,12 @@ def check_answer(answer: str, question: str, sources: list[str]) -> Check:
     for tok in raw_tokens[1:]:
         if _name_like(tok) and tok.lower() not in source_text:
             missing.append(tok)
-    a_terms = [t for t in dict.fromkeys(terms(body))]
+    a_terms = [t for t in dict.fromkeys(terms(body)) if t not in _FRAMING]
     s_terms = set(terms(" ".join(sources)))
     q_terms = set(terms(question))
     if a_terms:
-        inside = sum(t in s_terms for t in a_terms) / len(a_terms)
-        if inside < 0.6:
+        inside = sum(t in s_terms or t in q_terms for t in a_terms) / len(a_terms)
+        if inside < 0.75:
             missing.extend(t for t in a_terms if t not in s_terms)
     new_info = [t for t in a_terms if t not in q_terms and t in s_terms]
     responsive = bool(new_info) and (not wants_number(question) or bool(numbers(body)))

@@ -197,7 +197,9 @@ def _drop_oversized_entries(text: str, source: str, out: Parsed) -> str:
         if len(chunk) > MAX_BIBTEX_ENTRY_CHARS:
             line = text.count("\n", 0, a) + 1
             what = "entry" if chunk.lstrip().startswith("@") else "text"
-            out.skipped.append(Skipped(source, line, f"{what} of {len(chunk):,} characters; the limit is {MAX_BIBTEX_ENTRY_CHARS:,}"))
+            out.skipped.append(
+                Skipped(source, line, f"{what} of {len(chunk):,} characters; the limit is {MAX_BIBTEX_ENTRY_CHARS:,}")
+            )
             chunk = "\n" * chunk.count("\n")
         parts.append(chunk)
     return "".join(parts)
