@@ -16,8 +16,11 @@ from .evidence import (
     Sentence,
     check_answer,
     cited_numbers,
+    decide,
     is_refusal,
+    is_yes_no,
     measure,
+    split_decision,
     strip_citations,
 )
 from .generate import Generator, Message
@@ -82,9 +85,9 @@ class Answerer:
 
     # -- prompt ------------------------------------------------------------------------------
     def select(self, ev: Evidence, passages: list[Passage]) -> list[Shown]:
-        per = self.settings.sentences_per_passage
         shown = []
         for i, (p, ranked) in enumerate(zip(passages, ev.sentences, strict=True), 1):
+            per = self.settings.sentences_per_passage if i == 1 else self.settings.sentences_other
             best = sorted(ranked[:per], key=lambda s: s.position)
             shown.append(Shown(i, p, tuple(replace(s, text=_clip(s.text)) for s in best)))
         return shown
@@ -133,11 +136,15 @@ class Answerer:
             yield answer
             return
         gen = self._generator()
+        # A yes/no question: the decision is read from the evidence (the tiny models' own yes/no is
+        # no better than chance), the model's words are the reason, checked as any answer.
+        decision = decide(ev.sentences[0]) if is_yes_no(question.rsplit("\n", 1)[-1]) and ev.sentences else None
         prompt, shown = self.build(question, shown, gen)
         pieces: list[str] = []
         first = None
+        stop = ["\n\n", "Question:", "Abstracts:"]
         try:
-            for piece in gen.stream(prompt, self.settings.max_tokens, stop=["\n\n", "Question:", "Abstracts:"]):
+            for piece in gen.stream(prompt, self.settings.max_tokens, stop=stop):
                 if first is None:
                     first = time.perf_counter() - t0
                 pieces.append(piece)
@@ -148,13 +155,29 @@ class Answerer:
             raise ModelError(f"the model stopped while answering ({e})") from None
         timings["first_token"] = first or 0.0
         timings["total"] = time.perf_counter() - t0
-        yield self.finish(question, "".join(pieces), shown, ev, timings)
+        yield self.finish(question, "".join(pieces), shown, ev, timings, decision=decision)
 
-    def finish(self, question: str, raw: str, shown: list[Shown], ev: Evidence, timings: dict[str, float]) -> Answer:
+    def finish(
+        self,
+        question: str,
+        raw: str,
+        shown: list[Shown],
+        ev: Evidence,
+        timings: dict[str, float],
+        decision: str | None = None,
+    ) -> Answer:
         """Check the model's text: drop citations to nothing shown, catch refusals and unsupported
-        claims (replaced by a quoted source sentence), and record what is cited."""
+        claims (replaced by a quoted source sentence), and record what is cited. A yes/no answer
+        opens with the given decision; the model's words after any yes/no of its own are the reason."""
         numbers = {s.number for s in shown}
         text = strip_citations(raw.strip(), numbers)
+        if decision:
+            answer = self.finish(question, split_decision(text)[1], shown, ev, timings)
+            if answer.abstained or answer.mode == "extractive":  # the finding the decision was read from is the reason
+                answer = self._extractive(question, shown, ev, answer.reason or "no reason given", timings, closing=True)
+            return replace(
+                answer, text=f"{decision}. {answer.text}" if answer.mode == "extractive" else f"{decision}, {answer.text}"
+            )
         if not text or is_refusal(text, self.prompts.cannot_answer):
             return self._abstention(question, shown, "the model found no answer in the abstracts", timings)
         cited = [n for n in cited_numbers(text) if n in numbers]
@@ -176,8 +199,15 @@ class Answerer:
         citations = tuple(by_number[n].citation() for n in cited)
         return Answer(question, text, False, citations, retrieved, "generated", "", timings)
 
-    def _extractive(self, question: str, shown: list[Shown], ev: Evidence, why: str, timings: dict[str, float]) -> Answer:
+    def _extractive(
+        self, question: str, shown: list[Shown], ev: Evidence, why: str, timings: dict[str, float], closing: bool = False
+    ) -> Answer:
+        """The best supporting sentence, quoted; with `closing`, the best of the top abstract's
+        closing sentences (where a study states its finding)."""
         best = ev.best()
+        if closing and ev.sentences and ev.sentences[0]:
+            last = sorted(ev.sentences[0], key=lambda s: s.position)[-3:]
+            best = max(last, key=lambda s: s.score)
         if best is None:
             return self._abstention(question, shown, why, timings)
         number = best.passage + 1

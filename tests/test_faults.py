@@ -20,7 +20,7 @@ from assistant.parsers import iter_path
 from assistant.types import Document, StoreError
 from benchmarks.servers import ENTRY, smollm2_path
 
-from .conftest import SEEDS, SHARED_EVAL
+from .conftest import EVAL_SLICES, SEEDS
 
 # SciFact records with their abstracts clipped to the first 200 characters, so embedding is quick
 # (~4x faster than whole abstracts; 1,500 whole ones take over a minute on two busy cores): four
@@ -60,7 +60,7 @@ def stored_rows(data_dir: Path) -> int:
 @pytest.mark.slow
 def test_ingest_killed_midway_resumes_without_duplicates_or_re_embedding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = tmp_path / "scifact.jsonl"
-    with (SHARED_EVAL / "scifact_corpus.jsonl").open(encoding="utf-8") as f:
+    with (EVAL_SLICES / "eval" / "scifact_corpus_800.jsonl").open(encoding="utf-8") as f:
         records = [json.loads(next(f)) for _ in range(SLICE)]
     corpus.write_text("".join(json.dumps(r | {"abstract": r["abstract"][:CLIP]}) + "\n" for r in records), encoding="utf-8")
     expected = {d.doc_id for d in iter_path(corpus) if isinstance(d, Document)}  # what an uninterrupted run stores
