@@ -295,7 +295,7 @@ class Index:
     # -- search --------------------------------------------------------------------------------
     def dense(self, vector: np.ndarray, n: int, library: str | None = None) -> list[tuple[str, float]]:
         """Nearest documents by cosine similarity, as (doc_id, cosine)."""
-        total = self.count()
+        total = len(self.lexical)  # kept in step with the store by _sync, without a round trip
         if not total:
             return []
         res = self._col.query(
@@ -305,7 +305,8 @@ class Index:
 
     def search(self, query: str, k: int = 4, library: str | None = None) -> list[Passage]:
         """Hybrid search: dense and BM25 rankings fused; passages carry all three scores."""
-        self._sync(max_age=2.0 if self.settings.chroma_url else 0.0)
+        # Another process (an ingest beside a running server) may have written: look at most once a second.
+        self._sync(max_age=2.0 if self.settings.chroma_url else 1.0)
         n = max(self.settings.candidates, k)
         dense = self.dense(self.embed([query])[0], n, library)
         lexical = self.lexical.search(query, n, library)
