@@ -94,6 +94,12 @@ class _Server:
         self.httpd.shutdown()
 
 
+@pytest.fixture(autouse=True)
+def _own_models_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pulls go to each test's own data dir, not the models dir the suite shares between tests."""
+    monkeypatch.delenv("ASSISTANT_MODELS_DIR", raising=False)
+
+
 @pytest.fixture
 def server() -> Iterator[_Server]:
     s = _Server(cut_first_at=300_000)
