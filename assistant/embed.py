@@ -41,7 +41,7 @@ class TorchEmbedder:
 
     name = MODEL_NAME
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, max_length: int | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
@@ -55,6 +55,8 @@ class TorchEmbedder:
 
             torch.set_num_threads(threads)
         self._model = SentenceTransformer(str(model_dir()), device="cpu")
+        if max_length:
+            self._model.max_seq_length = max_length
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
@@ -68,10 +70,17 @@ class TorchEmbedder:
 
 
 @functools.lru_cache(maxsize=4)
-def load_embedder(backend: str, cache_dir: Path, threads: int | None = None) -> Embedder:
+def load_embedder(backend: str, cache_dir: Path, threads: int | None = None, max_length: int | None = None) -> Embedder:
     """The embedder for a backend, loaded once per process and shared (it is read-only)."""
     if backend == "torch":
-        return TorchEmbedder(threads)
+        return TorchEmbedder(threads, max_length)
     from .embed_onnx import OnnxEmbedder
 
-    return OnnxEmbedder(cache_dir, quantized=backend == "onnx-int8", threads=threads)
+    return OnnxEmbedder(cache_dir, quantized=backend == "onnx-int8", threads=threads, max_length=max_length)
+
+
+def embedder_name(backend: str, max_length: int) -> str:
+    """The name a collection is given: the model, its quantisation and, when not the model's own 256, the
+    tokens it reads, so vectors of different embedders never share a collection."""
+    name = MODEL_NAME + ("-int8" if backend == "onnx-int8" else "")
+    return name if max_length >= 256 else f"{name}-len{max_length}"

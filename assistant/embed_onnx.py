@@ -113,7 +113,9 @@ def export(target: Path, quantized: bool) -> None:
 class OnnxEmbedder:
     """Sentence embeddings with onnxruntime; same vectors (fp32) or nearly (int8) as sentence-transformers."""
 
-    def __init__(self, cache_dir: Path, quantized: bool = True, threads: int | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path, quantized: bool = True, threads: int | None = None, max_length: int | None = None
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -128,7 +130,7 @@ class OnnxEmbedder:
                         export(self.path, quantized)
                     except OSError as e:
                         raise ConfigError(f"cannot write the embedding model cache {self.path} ({e.strerror})") from None
-        self.max_length = _max_length(folder)
+        self.max_length = min(max_length or 10**6, _max_length(folder))
         self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tok.enable_truncation(self.max_length)
         self._tok.no_padding()

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .config import Settings
-from .embed import Embedder, load_embedder
+from .embed import Embedder, embedder_name, load_embedder
 from .lexical import LexicalIndex
 from .types import Document, Passage, StoreError
 
@@ -128,16 +128,17 @@ class Index:
 
     @property
     def embedder_name(self) -> str:
-        return {"torch": "all-MiniLM-L6-v2", "onnx": "all-MiniLM-L6-v2", "onnx-int8": "all-MiniLM-L6-v2-int8"}[
-            self.settings.embed_backend
-        ]
+        return embedder_name(self.settings.embed_backend, self.settings.embed_max_tokens)
 
     @property
     def embedder(self) -> Embedder:
         with self._embed_lock:
             if self._embedder is None:
                 self._embedder = load_embedder(
-                    self.settings.embed_backend, self.settings.data_dir / "embedder", self.settings.n_threads
+                    self.settings.embed_backend,
+                    self.settings.data_dir / "embedder",
+                    self.settings.n_threads,
+                    self.settings.embed_max_tokens,
                 )
             return self._embedder
 
