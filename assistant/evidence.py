@@ -43,16 +43,16 @@ _FOCUS_Q = re.compile(r"\b(?:how (?:many|much)|what|which)\s+((?:[\w][\w\-]*\s*)
 _KIND_OF = re.compile(r"^(?:kinds?|types?|sorts?)\s+of\s+", re.I)
 
 
-def focus_term(question: str) -> str | None:
-    """The thing a 'how many X' / 'what X' / 'which X' question asks about (its stemmed head noun),
-    or None when the question has no such noun or names only the kind of answer ('which model')."""
+def focus_phrase(question: str) -> list[str]:
+    """The stemmed words naming what a 'how many X' / 'what X' / 'which X' question asks about
+    ('how many programming languages is ...' -> ['program', 'languag']), the head noun last."""
     m = _FOCUS_Q.search(question)
     if not m:
-        return None
+        return []
     phrase = _KIND_OF.sub("", m.group(1).strip())
     words_ = phrase.split()
     if not words_ or words_[0].lower() in _AUX:
-        return None
+        return []
     head = []
     for w in words_[:6]:
         if w.lower() in _AUX:
@@ -60,10 +60,16 @@ def focus_term(question: str) -> str | None:
         head.append(w)
     if len(head) == len(words_[:6]) and len(words_) > 1:  # no auxiliary verb: the noun is the first word
         head = head[:1]
-    stems = terms(head[-1]) if head else []
-    if not stems or stems[0] in _GENERIC_FOCUS or stems[0] in _QUESTION_WORDS:
+    return [t for w in head for t in terms(w)]
+
+
+def focus_term(question: str) -> str | None:
+    """The thing a question asks about (the head noun of its focus phrase), or None when the
+    question has no such noun or names only the kind of answer ('which model')."""
+    phrase = focus_phrase(question)
+    if not phrase or phrase[-1] in _GENERIC_FOCUS or phrase[-1] in _QUESTION_WORDS:
         return None
-    return stems[0]
+    return phrase[-1]
 
 
 _YES_NO_Q = re.compile(rf"^\W*(?:{'|'.join(sorted(set(_AUX)))})\b[^?]*\?*\s*$", re.I)
@@ -313,6 +319,32 @@ def words_of(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
+_COUNT_Q = re.compile(r"\bhow (many|much)\b", re.I)
+_TOKEN = re.compile(r"[^\W_][\w.%]*")
+_COUNTED_AFTER = 6  # words between a number and the noun it counts: '10 real-world node classification tasks'
+
+
+def counts_elsewhere(answer: str, question: str, sources: list[str]) -> list[str]:
+    """Numbers in an answer to 'how many X' that the sources never give as a count of X: a tiny
+    model answering 'how many programming languages' with the '176B' of '176B-parameter'. A number
+    counts X where the words of X follow it within a few words ('13 programming languages', '4.4
+    million TPUv4 hours') or come just before it ('languages: 46')."""
+    if not _COUNT_Q.search(question) or not focus_term(question):
+        return []
+    phrase = set(focus_phrase(question))
+    bare = lambda n: re.sub(r"[^\d.]", "", n).rstrip(".")  # noqa: E731
+    counted: set[str] = set()
+    for source in sources:
+        tokens = _TOKEN.findall(source.replace("-", " "))
+        stems = [(terms(t) or [""])[0] for t in tokens]
+        for i, tok in enumerate(tokens):
+            if not tok[0].isdigit():
+                continue
+            if phrase <= set(stems[i + 1 : i + 1 + _COUNTED_AFTER]) or phrase <= set(stems[max(0, i - len(phrase)) : i]):
+                counted.add(bare(tok))
+    return [n for n in numbers(answer) if bare(n) and bare(n) not in counted]
+
+
 def check_answer(answer: str, question: str, sources: list[str]) -> Check:
     """Numbers and names in the answer must appear in the sources; most of its other content
     words too; and it must add something the question did not already say."""
@@ -330,6 +362,7 @@ def check_answer(answer: str, question: str, sources: list[str]) -> Check:
     for tok in raw_tokens[1:]:
         if _name_like(tok) and tok.lower() not in source_text:
             missing.append(tok)
+    missing.extend(counts_elsewhere(body, question, sources))
     a_terms = [t for t in dict.fromkeys(terms(body)) if t not in _FRAMING]
     s_terms = set(terms(" ".join(sources)))
     q_terms = set(terms(question))

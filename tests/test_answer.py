@@ -104,6 +104,28 @@ def test_check_answer_catches_names_and_numbers_not_in_sources() -> None:
     assert not echo.responsive
 
 
+@pytest.mark.parametrize(
+    ("answer", "question", "wrong"),
+    [
+        ("176B [1]", "How many programming languages is BLOOM trained on?", ["176B"]),
+        ("13 [1]", "How many programming languages is BLOOM trained on?", []),
+        ("It has 176B parameters.", "How many parameters does BLOOM have?", []),
+        ("107 [1]", "How many characters does the refreshed mC4 corpus contain?", ["107"]),
+        ("29 trillion [1]", "How many characters does the refreshed mC4 corpus contain?", []),
+        ("107 [1]", "How many languages does the refreshed mC4 corpus cover?", []),
+        ("107 [1]", "What does the refreshed mC4 corpus contain?", []),  # not a count question: not judged here
+    ],
+)
+def test_a_count_must_be_a_count_of_what_was_asked(answer: str, question: str, wrong: list[str]) -> None:
+    src = [
+        "BLOOM is a 176B-parameter open-access language model. It was trained on the ROOTS corpus, a dataset "
+        "comprising hundreds of sources in 46 natural and 13 programming languages (59 in total).",
+        "We release a refreshed mC4 multilingual corpus consisting of 29 trillion characters across 107 languages.",
+    ]
+    check = check_answer(answer, question, src)
+    assert list(check.unsupported) == wrong and check.supported == (not wrong)
+
+
 def test_prompt_files_are_checked_when_loaded(tmp_path: Path) -> None:
     folder = tmp_path / "prompts"
     folder.mkdir()
