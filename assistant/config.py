@@ -62,7 +62,13 @@ class Settings(BaseSettings):
         description="Tokens of each text the embedder reads (the model's own limit is 256). 128 embeds 2.7x faster "
         "with the same hybrid SciFact nDCG@10 (0.744 vs 0.745); a different value is a different collection.",
     )
-    embed_batch: int = Field(64, ge=1, le=4096, description="Abstracts per embedding batch during ingest.")
+    embed_batch: int = Field(
+        8,
+        ge=1,
+        le=4096,
+        description="Texts per embedding run (sorted by length first). Small batches run the int8 model faster on "
+        "2 cores: 8 gave ~130 abstracts/s against ~98 for 64.",
+    )
 
     k: int = Field(4, ge=1, le=20, description="Passages shown to the model per question.")
     candidates: int = Field(100, ge=10, le=2000, description="Candidates each retriever contributes before fusion.")

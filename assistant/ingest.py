@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from itertools import chain, islice
 from pathlib import Path
 
-from .index import Index
+import numpy as np
+
+from .index import Index, embedding_text
 from .parsers import check_library, expand, iter_path
 from .text import unique
 from .types import Document, IngestError, IngestReport, Skipped
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]  # (documents processed so far, current file)
+Vectors = dict[tuple[str, str], np.ndarray]  # (doc id, digest) -> embedding
 
 
 def _batches(items: Iterable[Document | Skipped], size: int) -> Iterator[list[Document | Skipped]]:
@@ -32,7 +36,19 @@ class _Run:
         self.report = report
         self.outcome: dict[str, str] = {}
 
-    def batch(self, items: list[Document | Skipped]) -> int:
+    def embed_new(self, items: list[Document | Skipped]) -> Vectors:
+        """Vectors for the documents of a batch that the store does not hold as they are; runs on a
+        worker thread while the batch before is written, so embedding and writing overlap. What it
+        reads may be one batch stale: `batch` decides from a fresh read and embeds anything missing."""
+        docs = {d.doc_id: d for d in items if isinstance(d, Document)}
+        stored = self.index.stored(list(docs))
+        new = [d for d in docs.values() if d.doc_id not in stored or stored[d.doc_id].digest != d.digest]
+        if not new:
+            return {}
+        vectors = self.index.embed([embedding_text(d.title, d.text) for d in new])
+        return {(d.doc_id, d.digest): v for d, v in zip(new, vectors, strict=True)}
+
+    def batch(self, items: list[Document | Skipped], vectors: Vectors | None = None) -> int:
         docs: dict[str, Document] = {}
         for item in items:
             if isinstance(item, Skipped):
@@ -60,13 +76,22 @@ class _Run:
                 self._note(doc_id, "updated")
             else:
                 self._note(doc_id, "unchanged")
-        self.index.put(to_write)
+        self.index.put(to_write, self._vectors(to_write, vectors or {}))
         self.index.set_libraries(relabel)
         for d in docs.values():
             for lib in d.libraries:
                 if lib not in self.report.libraries:
                     self.report.libraries.append(lib)
         return len(items)
+
+    def _vectors(self, docs: list[Document], ready: Vectors) -> np.ndarray | None:
+        if not docs:
+            return None
+        missing = [d for d in docs if (d.doc_id, d.digest) not in ready]
+        if missing:
+            fresh = self.index.embed([embedding_text(d.title, d.text) for d in missing])
+            ready = {**ready, **{(d.doc_id, d.digest): v for d, v in zip(missing, fresh, strict=True)}}
+        return np.stack([ready[(d.doc_id, d.digest)] for d in docs])
 
     def _note(self, doc_id: str, outcome: str) -> None:
         if self.outcome.get(doc_id) in ("added", "updated"):
@@ -77,6 +102,22 @@ class _Run:
         for outcome in self.outcome.values():
             setattr(self.report, outcome, getattr(self.report, outcome) + 1)
         return self.report
+
+
+def _embedded_ahead(
+    run: _Run, batches: Iterator[list[Document | Skipped]]
+) -> Iterator[tuple[list[Document | Skipped], Vectors]]:
+    """Each batch with its new documents' vectors, the next batch being embedded on a worker
+    thread while the caller writes this one (ONNX Runtime and Chroma both release the GIL)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="embed") as pool:
+        current = next(batches, None)
+        pending = pool.submit(run.embed_new, current) if current is not None else None
+        while current is not None and pending is not None:
+            following = next(batches, None)  # parsing the next batch overlaps the embedding too
+            vectors = pending.result()
+            pending = pool.submit(run.embed_new, following) if following is not None else None
+            yield current, vectors
+            current = following
 
 
 def ingest(
@@ -109,8 +150,8 @@ def ingest(
                 continue
             if first is None:
                 continue
-            for batch in _batches(chain([first], items), batch_size):
-                done += run.batch(batch)
+            for batch, vectors in _embedded_ahead(run, _batches(chain([first], items), batch_size)):
+                done += run.batch(batch, vectors)
                 if progress:
                     progress(done, str(path))
             if progress:
