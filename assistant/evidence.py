@@ -332,7 +332,6 @@ def counts_elsewhere(answer: str, question: str, sources: list[str]) -> list[str
     if not _COUNT_Q.search(question) or not focus_term(question):
         return []
     phrase = set(focus_phrase(question))
-    bare = lambda n: re.sub(r"[^\d.]", "", n).rstrip(".")  # noqa: E731
     counted: set[str] = set()
     for source in sources:
         tokens = _TOKEN.findall(source.replace("-", " "))
@@ -341,8 +340,13 @@ def counts_elsewhere(answer: str, question: str, sources: list[str]) -> list[str
             if not tok[0].isdigit():
                 continue
             if phrase <= set(stems[i + 1 : i + 1 + _COUNTED_AFTER]) or phrase <= set(stems[max(0, i - len(phrase)) : i]):
-                counted.add(bare(tok))
-    return [n for n in numbers(answer) if bare(n) and bare(n) not in counted]
+                counted.add(_digits(tok))
+    return [n for n in numbers(answer) if _digits(n) and _digits(n) not in counted]
+
+
+def _digits(number: str) -> str:
+    """'176B' -> '176', '4.4 million' -> '4.4': a number without its unit, to match across wordings."""
+    return re.sub(r"[^\d.]", "", number).rstrip(".")
 
 
 def check_answer(answer: str, question: str, sources: list[str]) -> Check:
@@ -353,11 +357,8 @@ def check_answer(answer: str, question: str, sources: list[str]) -> Check:
         return Check(False, False, ("(the answer repeats itself)",))
     source_text = " ".join(sources).lower()
     source_nums = set(numbers(" ".join(sources)))
-    missing: list[str] = []
-    for n in numbers(body):
-        bare = re.sub(r"[^\d.]", "", n)
-        if n not in source_nums and bare not in {re.sub(r"[^\d.]", "", s) for s in source_nums}:
-            missing.append(n)
+    source_digits = {_digits(s) for s in source_nums}
+    missing: list[str] = [n for n in numbers(body) if n not in source_nums and _digits(n) not in source_digits]
     raw_tokens = re.findall(r"[^\W_][\w\-.]*[^\W_]|[^\W_]", body)
     for tok in raw_tokens[1:]:
         if _name_like(tok) and tok.lower() not in source_text:

@@ -43,10 +43,13 @@ class _Run:
         docs = {d.doc_id: d for d in items if isinstance(d, Document)}
         stored = self.index.stored(list(docs))
         new = [d for d in docs.values() if d.doc_id not in stored or stored[d.doc_id].digest != d.digest]
-        if not new:
+        return self._embed(new)
+
+    def _embed(self, docs: list[Document]) -> Vectors:
+        if not docs:
             return {}
-        vectors = self.index.embed([embedding_text(d.title, d.text) for d in new])
-        return {(d.doc_id, d.digest): v for d, v in zip(new, vectors, strict=True)}
+        vectors = self.index.embed([embedding_text(d.title, d.text) for d in docs])
+        return {(d.doc_id, d.digest): v for d, v in zip(docs, vectors, strict=True)}
 
     def batch(self, items: list[Document | Skipped], vectors: Vectors | None = None) -> int:
         docs: dict[str, Document] = {}
@@ -87,10 +90,7 @@ class _Run:
     def _vectors(self, docs: list[Document], ready: Vectors) -> np.ndarray | None:
         if not docs:
             return None
-        missing = [d for d in docs if (d.doc_id, d.digest) not in ready]
-        if missing:
-            fresh = self.index.embed([embedding_text(d.title, d.text) for d in missing])
-            ready = {**ready, **{(d.doc_id, d.digest): v for d, v in zip(missing, fresh, strict=True)}}
+        ready = {**ready, **self._embed([d for d in docs if (d.doc_id, d.digest) not in ready])}
         return np.stack([ready[(d.doc_id, d.digest)] for d in docs])
 
     def _note(self, doc_id: str, outcome: str) -> None:
