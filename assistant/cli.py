@@ -12,8 +12,6 @@ from typing import Any
 
 from .types import Answer, AssistantError, Passage
 
-_SAVE, _RESTORE = "\x1b7", "\x1b8\x1b[J"
-
 
 def _common() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
@@ -82,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write every figure and per-question row here")
     p.add_argument("-k", type=int, default=None, help="passages per answer (default: the setting k)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument(
+        "--split", choices=["all", "dev", "heldout"], default="all", help="only one half of the set (a fixed split by question id)"
+    )
     p.add_argument("--seeds", default=None, help="seed files that LIBRARY#N gold ids refer to (default: seeds/)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting for this run")
     return parser
@@ -96,32 +97,24 @@ def _assistant(args: argparse.Namespace) -> Any:
 
 def _sources(answer: Answer) -> str:
     lines = [
-        f"[{c.number}] {c.title} ({', '.join(c.libraries)}; id {c.doc_id})" + (f" {c.url}" if c.url else "")
+        f"[{c.number}] {c.label}{' (derived label)' if c.derived else ''} ({', '.join(c.libraries)}; id {c.doc_id})"
+        + (f" {c.url}" if c.url else "")
         for c in answer.citations
     ]
     return "\n".join(lines)
 
 
-def _print_stream(items: Iterator[str | Answer], tty: bool) -> Answer:
-    """Stream tokens to a terminal; when the checked answer differs from what streamed, it
-    replaces it on screen. Output that is not a terminal gets the checked answer only."""
+def _print_stream(items: Iterator[str | Answer], tty: bool = False) -> Answer:
+    """Print the answer's checked sentences as they come (nothing printed is taken back), then its sources."""
     out = sys.stdout
-    if tty:
-        out.write(_SAVE)
-    streamed: list[str] = []
     final: Answer | None = None
     for item in items:
         if isinstance(item, Answer):
             final = item
-        elif tty:
-            streamed.append(item)
+        elif item:
             out.write(item)
             out.flush()
     assert final is not None
-    if not tty or "".join(streamed).strip() != final.text.strip():
-        if tty:
-            out.write(_RESTORE)
-        out.write(final.text)
     out.write("\n")
     if final.citations:
         out.write("\n" + _sources(final) + "\n")
@@ -160,7 +153,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _passage_line(i: int, p: Passage) -> str:
-    return f"{i}. {p.title}  [{', '.join(p.libraries)}]  score {p.score:.4f}  (dense {p.dense:.2f}, bm25 {p.lexical:.2f})  id {p.doc_id}"
+    return f"{i}. {p.name}  [{', '.join(p.libraries)}]  score {p.score:.4f}  (dense {p.dense:.2f}, bm25 {p.lexical:.2f})  id {p.doc_id}"
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
@@ -262,9 +255,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     from .chat import Assistant
     from .config import _resource
-    from .evaluate import format_table, load_questions, run_eval, seed_gold_map
+    from .evaluate import format_table, load_questions, run_eval, seed_gold_map, split
 
-    questions = load_questions(Path(args.questions))[: args.limit]
+    questions = split(load_questions(Path(args.questions)), args.split)[: args.limit]
     overrides: dict[str, Any] = {
         k: getattr(args, k) for k in ("data_dir", "model", "chroma_url", "llm_url") if getattr(args, k, None)
     }
@@ -295,6 +288,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         "questions": args.questions,
         "model": a.settings.model,
         "k": args.k or a.settings.k,
+        "split": args.split,
         "overrides": overrides | {"data_dir": "(throwaway)" if args.corpus else str(a.settings.data_dir)},
     }
     print(format_table(result))

@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         300.0, gt=0, le=3600, description="Seconds to wait for the model server (ASSISTANT_LLM_URL) to send the next piece."
     )
-    model: str = Field("gemma3-270m", description="Model name from models.txt, or a path to a .gguf file.")
+    model: str = Field("qwen2.5-coder-0.5b-q4", description="Model name from models.txt, or a path to a .gguf file.")
     models_file: Path = Field(default_factory=lambda: _resource("models.txt"), description="The model catalog.")
     prompts_dir: Path = Field(default_factory=lambda: _resource("prompts"), description="Folder of prompt files.")
 
@@ -97,7 +97,15 @@ class Settings(BaseSettings):
         description="CPU threads for generation.",
     )
     n_batch: int = Field(512, ge=8, le=8192, description="Prompt tokens evaluated per batch.")
-    max_tokens: int = Field(96, ge=8, le=4096, description="Most tokens generated for one answer.")
+    max_tokens: int = Field(96, ge=8, le=4096, description="Most tokens generated for a fact or yes/no answer.")
+    max_tokens_long: int = Field(
+        240, ge=8, le=4096, description="Most tokens generated for an explanation, a comparison or a list."
+    )
+    model_refusal: Literal["abstain", "quote"] = Field(
+        "abstain",
+        description="When the evidence passed but the model says the abstracts do not answer and wrote nothing that "
+        "checks out: abstain, or quote the best sentence.",
+    )
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature; 0 is greedy and repeatable.")
     max_question_chars: int = Field(2000, ge=50, le=100000, description="Longer questions are trimmed to this many characters.")
     history_turns: int = Field(2, ge=0, le=10, description="Earlier questions of a chat used to retrieve for a follow-up.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -77,9 +78,9 @@ class Row:
     ranked: list[str] = field(default_factory=list)
     answer: dict[str, Any] | None = None
     correct: bool | None = None
+    kind: str = "fact"
     ttft: float = 0.0
     total: float = 0.0
-    tokens: int = 0
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
@@ -98,12 +99,31 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def half(question_id: str) -> str:
+    """'dev' or 'heldout': a fixed split of every question set by a hash of the question's id.
+    Tune on dev; report both (README)."""
+    return "dev" if int(hashlib.sha256(question_id.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "heldout"
+
+
+def split(questions: list[dict[str, Any]], which: str) -> list[dict[str, Any]]:
+    """The questions of one half ('dev', 'heldout'), or all of them ('all')."""
+    if which == "all":
+        return questions
+    return [q for i, q in enumerate(questions) if half(str(q.get("id", i))) == which]
+
+
+def kind_of_question(q: dict[str, Any]) -> str:
+    """How a question is scored: its `kind`, else yes/no when its answers are decisions, else fact."""
+    answers = {str(a).lower() for a in q.get("answers", [])}
+    return str(q.get("kind") or ("yesno" if answers and answers <= {"yes", "no", "maybe"} else "fact"))
+
+
 def _answerable(q: dict[str, Any]) -> bool:
     return bool(q.get("answerable", True))
 
 
 def _has_answers(q: dict[str, Any]) -> bool:
-    return bool(q.get("answers")) or not _answerable(q)
+    return bool(q.get("answers")) or bool(q.get("must")) or not _answerable(q)
 
 
 def run_eval(
@@ -119,10 +139,11 @@ def run_eval(
     rows: list[Row] = []
     for q in questions:
         gold = [gold_map.get(g, g) for g in q.get("gold_ids", [])]
-        row = Row(str(q.get("id", len(rows))), q["question"], gold)
-        row.ranked = [p.doc_id for p in assistant.search(q["question"], k=max(10, k_answer), library=library)]
+        row = Row(str(q.get("id", len(rows))), q["question"], gold, kind=kind_of_question(q))
+        scope = q.get("library") or library
+        row.ranked = [p.doc_id for p in assistant.search(q["question"], k=max(10, k_answer), library=scope)]
         if not retrieval_only and _has_answers(q):
-            _answer(assistant, q, row, k_answer, library)
+            _answer(assistant, q, row, k_answer, scope)
         rows.append(row)
         if progress:
             progress(len(rows))
@@ -132,26 +153,35 @@ def run_eval(
 def _answer(assistant: Any, q: dict[str, Any], row: Row, k: int, library: str | None) -> None:
     t0 = time.perf_counter()
     final: Answer | None = None
-    pieces = 0
     for item in assistant.stream(q["question"], k=k, library=library):
         if isinstance(item, Answer):
             final = item
-        else:
-            pieces += 1
-            if not row.ttft and item.strip():
+        elif not row.ttft and item.strip():
                 row.ttft = time.perf_counter() - t0
     assert final is not None
     row.total = time.perf_counter() - t0
     row.ttft = row.ttft or row.total
-    row.tokens = pieces if final.mode != "abstained" or final.reason.startswith("the model") else 0
     row.answer = final.to_dict()
-    answers = [str(a) for a in q.get("answers", [])]
+    row.correct = score(q, final, row.gold, row.kind)
+
+
+def score(q: dict[str, Any], answer: Answer, gold: list[str], kind: str) -> bool:
+    """Right or wrong, by the question's kind: an unanswerable one must be abstained; a fact's
+    answer holds an accepted string; a yes/no answer opens with the right decision; an explain,
+    list or compare answer holds one term of every `must` group and cites `min_cited` gold abstracts."""
     if not _answerable(q):
-        row.correct = final.abstained
-    elif set(a.lower() for a in answers) <= {"yes", "no", "maybe"}:
-        row.correct = not final.abstained and decision(final.text) in {a.lower() for a in answers}
-    else:
-        row.correct = not final.abstained and contains_answer(final.text, answers)
+        return answer.abstained
+    if answer.abstained:
+        return False
+    answers = [str(a) for a in q.get("answers", [])]
+    if kind == "yesno" or (answers and {a.lower() for a in answers} <= {"yes", "no", "maybe"}):
+        return decision(answer.text) in {a.lower() for a in answers}
+    if kind in ("explain", "list", "compare") and "must" in q:
+        text = answer.text.lower()
+        terms_ok = all(any(str(t).lower() in text for t in group) for group in q.get("must", []))
+        hits = {c.doc_id for c in answer.citations} & set(gold)
+        return terms_ok and len(hits) >= int(q.get("min_cited", 1))
+    return contains_answer(answer.text, answers)
 
 
 def summarise(rows: list[Row], questions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -175,27 +205,38 @@ def summarise(rows: list[Row], questions: list[dict[str, Any]]) -> dict[str, Any
             for r in yes
             if r.gold
         ]
-        decode = [r.total - r.ttft for r in rows if r.tokens > 1]
-        tokens = [r.tokens - 1 for r in rows if r.tokens > 1]
+        own = [r for r in yes if r.correct and r.answer["mode"] == "generated"]  # type: ignore[index]
         out["answers"] = {
             "accuracy": statistics.fmean(bool(r.correct) for r in yes) if yes else None,
+            "own_words": len(own) / len(yes) if yes else None,
             "abstention": statistics.fmean(bool(r.correct) for r in no) if no else None,
             "false_abstention": statistics.fmean(r.answer["abstained"] for r in yes) if yes else None,  # type: ignore[index]
             "citation_precision": statistics.fmean(d in set(r.gold) for d, r in cited) if cited else None,
             "citation_recall": statistics.fmean(recall) if recall else None,
             "modes": {m: sum(r.answer["mode"] == m for r, _ in answered) for m in ("generated", "extractive", "abstained")},  # type: ignore[index]
         }
+        kinds = sorted({r.kind for r, _ in answered})
+        if len(kinds) > 1:
+            out["by_kind"] = {
+                k: {
+                    "answerable": f"{sum(bool(r.correct) for r, q in answered if r.kind == k and _answerable(q))}"
+                    f"/{sum(1 for r, q in answered if r.kind == k and _answerable(q))}",
+                    "unanswerable": f"{sum(bool(r.correct) for r, q in answered if r.kind == k and not _answerable(q))}"
+                    f"/{sum(1 for r, q in answered if r.kind == k and not _answerable(q))}",
+                }
+                for k in kinds
+            }
         timed = [r for r, _ in answered]
         out["timing"] = {
             "ttft_p50": percentile([r.ttft for r in timed], 50),
             "ttft_p95": percentile([r.ttft for r in timed], 95),
             "total_p50": percentile([r.total for r in timed], 50),
             "total_p95": percentile([r.total for r in timed], 95),
-            "tokens_per_s": sum(tokens) / sum(decode) if decode and sum(decode) > 0 else None,
         }
     out["rows"] = [
         {
             "id": r.id,
+            "kind": r.kind,
             "question": r.question,
             "gold": r.gold,
             "ranked": r.ranked[:10],
@@ -215,7 +256,7 @@ def format_table(result: dict[str, Any]) -> str:
     def fmt(v: Any) -> str:
         return "-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
 
-    for section in ("retrieval", "answers", "timing"):
+    for section in ("retrieval", "answers", "by_kind", "timing"):
         if section in result:
             lines.append(f"{section}:")
             for key, value in result[section].items():

@@ -26,8 +26,16 @@ class Generator(Protocol):
     def count(self, text: str) -> int: ...
 
     def stream(
-        self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
-    ) -> Iterator[str]: ...
+        self,
+        messages: list[Message] | str,
+        max_tokens: int,
+        stop: list[str] | None = None,
+        grammar: str | None = None,
+        prefill: str = "",
+    ) -> Iterator[str]:
+        """Text pieces of the reply. `prefill` opens the reply (the model continues it; it is not
+        repeated in the pieces); a generator that cannot prefill ignores it."""
+        ...
 
 
 _QTYPES = {"Q8_0": 7, "Q4_0": 2, "Q4_1": 3, "Q5_0": 8, "Q5_1": 9}
@@ -78,19 +86,33 @@ class LlamaGenerator:
                 "copy or download it again, or choose another with --model"
             ) from None
         self._lock = threading.Lock()
+        self.temperature = settings.temperature
+        self._formatter = _chat_formatter(self._llm) if spec.chat_format == "chat" else None
+        self.prefills = self._formatter is not None
 
     def count(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def stream(
-        self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+        self,
+        messages: list[Message] | str,
+        max_tokens: int,
+        stop: list[str] | None = None,
+        grammar: str | None = None,
+        prefill: str = "",
     ) -> Iterator[str]:
-        kwargs: dict[str, Any] = {"max_tokens": max_tokens, "temperature": 0.0, "stream": True, "stop": stop or []}
+        kwargs: dict[str, Any] = {"max_tokens": max_tokens, "temperature": self.temperature, "stream": True, "stop": stop or []}
         if grammar:
             from llama_cpp import LlamaGrammar
 
             kwargs["grammar"] = LlamaGrammar.from_string(grammar, verbose=False)
         llm: Any = self._llm  # llama-cpp-python's stream types are looser than its annotations
+        if prefill and not isinstance(messages, str) and self._formatter is not None:
+            # The reply is opened for the model: the chat template is applied here and the model
+            # continues the text after `prefill` as a plain completion.
+            formatted = self._formatter(messages=messages)
+            messages = formatted.prompt + prefill
+            kwargs["stop"] = [*kwargs["stop"], *(formatted.stop or [])] if isinstance(formatted.stop, list) else kwargs["stop"]
         with self._lock:
             if isinstance(messages, str):
                 for chunk in llm.create_completion(messages, **kwargs):
@@ -100,6 +122,20 @@ class LlamaGenerator:
                 for chunk in llm.create_chat_completion(messages=messages, **kwargs):
                     if text := chunk["choices"][0]["delta"].get("content") or "":
                         yield text
+
+
+def _chat_formatter(llm: Any) -> Any:
+    """The GGUF's own chat template as a function of the messages (None when it has none)."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    template = llm.metadata.get("tokenizer.chat_template")
+    if not template:
+        return None
+
+    def text(token: int) -> str:
+        return llm.detokenize([token], special=True).decode("utf-8", "replace") if token >= 0 else ""
+
+    return Jinja2ChatFormatter(template, eos_token=text(llm.token_eos()), bos_token=text(llm.token_bos()))
 
 
 def load_generator(settings: Settings, model: str | None = None) -> Generator:

@@ -280,7 +280,7 @@ class Index:
             out.append(
                 Passage(
                     doc_id=d,
-                    title=str(meta.get("label") or meta.get("title") or d),
+                    title=str(meta.get("title") or ""),
                     text=text or "",
                     libraries=_libs(meta),
                     score=fused,

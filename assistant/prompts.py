@@ -11,13 +11,18 @@ from .types import ConfigError
 # file stem -> (placeholders it must use, placeholders it may use)
 SPEC: dict[str, tuple[set[str], set[str]]] = {
     "system": ({"cannot_answer"}, set()),
-    "question": ({"passages", "question"}, set()),
-    "passage": ({"number", "text"}, {"title", "libraries"}),
-    "completion": ({"passages", "question"}, {"cannot_answer"}),
+    "question": ({"passages", "question", "instruction"}, {"context"}),
+    "passage": ({"number", "text"}, {"label", "libraries"}),
+    "completion": ({"passages", "question", "instruction"}, {"cannot_answer", "context"}),
+    "followup": ({"previous"}, set()),
+    "fact": (set(), set()),
+    "explain": (set(), set()),
+    "yesno": (set(), set()),
+    "list": ({"topic", "number", "text"}, set()),
+    "compare": ({"subjects"}, set()),
+    "title": ({"text"}, set()),
     "cannot_answer": (set(), set()),
     "abstain": ({"closest"}, set()),
-    "extractive": ({"sentence", "number"}, set()),
-    "followup": ({"previous", "question"}, set()),
 }
 
 
@@ -27,10 +32,15 @@ class Prompts:
     question: str
     passage: str
     completion: str
+    followup: str
+    fact: str
+    explain: str
+    yesno: str
+    list: str
+    compare: str
+    title: str
     cannot_answer: str
     abstain: str
-    extractive: str
-    followup: str
 
     def render(self, name: str, **values: object) -> str:
         return str(getattr(self, name)).format(**values)

@@ -161,7 +161,12 @@ class RemoteGenerator:
 
     # -- generation ----------------------------------------------------------------------------
     def stream(
-        self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
+        self,
+        messages: list[Message] | str,
+        max_tokens: int,
+        stop: list[str] | None = None,
+        grammar: str | None = None,
+        prefill: str = "",  # an OpenAI-compatible chat endpoint cannot open the reply: ignored
     ) -> Iterator[str]:
         body: dict[str, Any] = {"model": self.name, "max_tokens": max_tokens, "stream": True, "stop": stop or [], **_SAMPLING}
         if grammar:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -38,7 +38,15 @@ class Document:
         return _as_dict(self)
 
 
-@dataclass(frozen=True)
+Kind = Literal["fact", "explain", "list", "compare", "yesno"]
+Mode = Literal["generated", "extractive", "abstained"]
+# Where a label comes from: the record's own title, the system or method the abstract names, a
+# few-word title the model wrote (cached), or the abstract's first words (nothing better yet).
+LabelSource = Literal["title", "name", "model", "text"]
+Origin = Literal["model", "quote"]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Passage:
     """A retrieved document with its relevance score (higher is better)."""
 
@@ -52,65 +60,95 @@ class Passage:
     authors: str = ""
     dense: float = 0.0
     lexical: float = 0.0
+    label: str = ""
+    label_source: LabelSource = "title"
+
+    @property
+    def name(self) -> str:
+        """What to call it: the label, else the title, else the id."""
+        return self.label or self.title or self.doc_id
 
     def to_dict(self) -> dict[str, Any]:
         return _as_dict(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Citation:
-    """A passage the answer cites as [number]; `support` are the sentences shown to the model."""
+    """A passage numbered [number] for the model; `support` are the sentences it was shown.
+    A `label_source` other than "title" means the label was derived, not given by the record."""
 
     number: int
     doc_id: str
-    title: str
+    label: str
     text: str
     libraries: tuple[str, ...]
     score: float
     url: str = ""
+    title: str = ""
+    label_source: LabelSource = "title"
     support: tuple[str, ...] = ()
 
     @property
-    def label(self) -> str:
-        return self.title
+    def derived(self) -> bool:
+        return self.label_source != "title"
 
     def to_dict(self) -> dict[str, Any]:
-        d = _as_dict(self)
-        d["label"] = self.title
-        return d
+        return _as_dict(self) | {"derived": self.derived}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Statement:
+    """One sentence of an answer: the model's checked words, or a quoted source sentence."""
+
+    text: str
+    citations: tuple[int, ...]
+    origin: Origin
+
+    def to_dict(self) -> dict[str, Any]:
+        return _as_dict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Answer:
     """The final outcome of a question.
 
-    `mode` says how the text was produced: "generated" (the model's words, checked against the
-    sources), "extractive" (the model's words were not supported, so a quoted source sentence is
-    shown instead), or "abstained" (the library does not hold the answer).
-    `retrieved` are all passages shown to the model, cited or not.
+    `mode` says how the text was produced: "generated" (at least one sentence is the model's own,
+    each checked against the abstract it cites; `statements` say which), "extractive" (nothing the
+    model wrote held up, so quoted source sentences are shown), or "abstained" (the library does not
+    hold the answer). `kind` is what the question asked for. `retrieved` are all passages shown to
+    the model, cited or not.
     """
 
     question: str
     text: str
     abstained: bool
+    kind: Kind = "fact"
+    mode: Mode = "generated"
     citations: tuple[Citation, ...] = ()
     retrieved: tuple[Citation, ...] = ()
-    mode: str = "generated"
+    statements: tuple[Statement, ...] = ()
     reason: str = ""
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def own_words(self) -> bool:
+        """Whether any of the text is the model's own (checked) wording."""
+        return any(s.origin == "model" for s in self.statements)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "text": self.text,
             "abstained": self.abstained,
+            "kind": self.kind,
             "mode": self.mode,
             "reason": self.reason,
             "citations": [c.to_dict() for c in self.citations],
             "retrieved": [c.to_dict() for c in self.retrieved],
+            "statements": [s.to_dict() for s in self.statements],
             "timings": dict(self.timings),
         }
 

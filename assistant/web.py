@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .chat import Assistant
+from .chat import Assistant, Retrieved
 from .ingest import estimate
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
@@ -59,6 +59,7 @@ CSS = """
 .ra-src.ra-also { opacity: 0.85; }
 .ra-src.ra-active { border-color: #f0a020; box-shadow: 0 0 0 3px rgba(240, 160, 32, 0.45); }
 .ra-src-head { font-weight: 600; }
+.ra-derived { font-style: italic; }
 .ra-num { display: inline-block; min-width: 2.2em; color: #1d5fd1; }
 .ra-meta { font-size: 0.85em; color: var(--body-text-color-subdued); margin: 0.15em 0 0.35em; }
 .ra-abstract { margin: 0; white-space: pre-wrap; }
@@ -172,10 +173,24 @@ def source_card(c: Citation, turn: int, also: bool = False) -> str:
     return (
         f'<div class="ra-src{" ra-also" if also else ""}" id="{anchor(turn, c.number)}" data-number="{c.number}" '
         f'data-libraries="{esc("|".join(c.libraries))}">'
-        f'<div class="ra-src-head"><span class="ra-num">[{c.number}]</span>{esc(c.label)}</div>'
+        f'<div class="ra-src-head"><span class="ra-num">[{c.number}]</span>{_label_html(c)}</div>'
         f'<div class="ra-meta">{" · ".join(meta)}</div>'
         f'<p class="ra-abstract">{esc(c.text) if also else highlight(c.text, c.support)}</p></div>'
     )
+
+
+_DERIVED = {
+    "name": "named after the system the abstract introduces (the record has no title)",
+    "model": "a short title the model wrote (the record has no title)",
+    "text": "the abstract's first words (the record has no title)",
+}
+
+
+def _label_html(c: Citation) -> str:
+    """The label; one the record did not give is set in italics, with where it came from."""
+    if not c.derived:
+        return esc(c.label)
+    return f'<span class="ra-derived" title="{esc(_DERIVED.get(c.label_source, "derived"))}">{esc(c.label)}</span>'
 
 
 def _turn_html(answer: Answer, turn: int) -> str:
@@ -228,7 +243,21 @@ def preview_html(passages: Sequence[Passage], turn: int) -> str:
     if not passages:
         return '<div class="ra-panel"><div class="ra-status ra-pending">No abstracts matched; writing the answer…</div></div>'
     cards = "".join(
-        source_card(Citation(i, p.doc_id, p.title, p.text, p.libraries, p.score, p.url), turn, also=True)
+        source_card(
+            Citation(
+                number=i,
+                doc_id=p.doc_id,
+                label=p.name,
+                text=p.text,
+                libraries=p.libraries,
+                score=p.score,
+                url=p.url,
+                title=p.title,
+                label_source=p.label_source,
+            ),
+            turn,
+            also=True,
+        )
         for i, p in enumerate(passages, 1)
     )
     status = f"Found {len(passages)} abstract{'s' if len(passages) != 1 else ''}; writing the answer…"
@@ -406,15 +435,16 @@ class WebApp:
             k_value = max(1, min(8, int(k or a.settings.k)))
             history = [t["question"] for t in turns]
             scope = None if _is_all(library) else library
-            preview = self._preview(a, question, history, k_value, scope, turn)
-            messages[-1] = {"role": "assistant", "content": READING}
-            yield messages, preview, turns
             stream = a.stream(question, k=k_value, library=scope, history=history)
             try:
                 for item in stream:
                     if isinstance(item, Answer):
                         final = item
                         break
+                    if isinstance(item, Retrieved):  # the sources, at once: the answer takes seconds
+                        messages[-1] = {"role": "assistant", "content": READING}
+                        yield messages, preview_html(item.passages, turn), turns
+                        continue
                     streamed += item
                     if not streamed.strip():
                         continue
@@ -443,17 +473,6 @@ class WebApp:
         turns.append({"turn": turn, "question": question, "answer": final})
         messages[-1] = {"role": "assistant", "content": answer_markdown(final, turn)}
         yield messages, sources_html(turns), turns
-
-    @staticmethod
-    def _preview(a: Assistant, question: str, history: list[str], k: int, library: str | None, turn: int) -> Any:
-        """The sources retrieval finds, at once (a search takes milliseconds; the answer seconds).
-        The question is widened for a follow-up as Assistant.stream does; the final panel replaces this."""
-        try:
-            q, _ = a.in_context(question, history)
-            return preview_html(a.search(q, k=k, library=library), turn)
-        except Exception as e:  # the answer itself reports the problem
-            log.debug("no preview of the sources: %s", e)
-            return _skip()
 
     # -- API -------------------------------------------------------------------------------------
     def api_ask(self, question: str, library: str = ALL) -> dict:

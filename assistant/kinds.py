@@ -1,0 +1,183 @@
+"""What a question asks for: fact, explain, list, compare or yes/no, and the things it names.
+
+Read from the question's form alone (its opening words and connectives), so the same rules hold
+for any library: nothing here is fitted to a question set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .types import Kind
+
+# "Can you explain ...", "Please list ...": the request inside the courtesy decides the kind.
+_POLITE = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|i\s+(?:want|would like|need)\s+(?:you\s+)?to\s+|"
+    r"i'?d\s+like\s+(?:you\s+)?to\s+|help\s+me\s+)",
+    re.I,
+)
+_PAPERS = r"(?:papers?|abstracts?|articles?|studies|works|publications|documents|entries|reports|references)"
+_LIST = re.compile(
+    rf"^\s*(?:which|what)\s+(?:(?:of\s+)?(?:my|the|our|[\w.-]+'s?)\s+)?(?:\w+\s+)?{_PAPERS}\b"
+    rf"|^\s*(?:list|show|find|give|name|enumerate)\b(?:\s+\w+){{0,4}}\s+{_PAPERS}\b"
+    rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:anything|something|any(?:\s+\w+)?\s+{_PAPERS}|{_PAPERS})\b"
+    rf"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about)\b"
+    rf"|\bany\s+{_PAPERS}\s+(?:on|about|that|which|in)\b"
+    rf"|^\s*(?:in|from|among)\s+(?:my|the|[\w.-]+'s?)\s+(?:library|collection|{_PAPERS})\b[^?]*\b(?:which|what)\s+(?:\w+\s+)?{_PAPERS}\b",
+    re.I,
+)
+_COMPARE_CUE = re.compile(
+    r"\b(?:compare[sd]?|comparison|comparing|contrast(?:s|ed)?|versus|vs\.?|differ(?:s|ed|ence|ences)?|distinguish(?:es)?|"
+    r"agree(?:s)?\s+with|relate[sd]?\s+to|similarit(?:y|ies))\b",
+    re.I,
+)
+# Patterns that name the two things compared, tried in order; the first that matches wins.
+_SUBJECTS = [
+    re.compile(r"^\s*(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against|vs\.?|versus)\s+(?P<b>.+?)\s*(?:[:;,?.!]|$)", re.I),
+    re.compile(r"(?P<a>[^?:;,]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:;,]+)", re.I),
+    re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    re.compile(r"\bdistinguish(?:es)?\s+(?P<a>.+?)\s+from\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    re.compile(
+        r"\b(?:how|in what way)\s+(?:does|do|did|is|are)\s+(?P<a>.+?)\s+(?:compare|differ|relate|contrast)\s+"
+        r"(?:with|to|from|against)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)",
+        re.I,
+    ),
+    re.compile(r"\b(?:how|in what way)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:compare|differ|contrast|relate)\b", re.I),
+    re.compile(r"\b(?P<a>[^,;?]+?)\s+agrees?\s+with\s+(?P<b>.+?)\s+(?:about|on|that|in)\b", re.I),
+    re.compile(r"\b(?:compare[sd]?|comparing)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+]
+_AUX = "is are was were be been do does did has have had can could will would should may might must am being shall".split()
+_YES_NO_Q = re.compile(rf"^\W*(?:{'|'.join(_AUX)})\b[^?]*\?*\s*$", re.I)
+_WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how|name|list|describe|explain)\b", re.I)
+_CHOICE = re.compile(
+    r"\bor\s+(?!not\b|older\b|more\b|less\b|greater\b|higher\b|lower\b|above\b|below\b)[\w\- ]{1,30}\?\s*$", re.I
+)
+_EXPLAIN = re.compile(
+    r"^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+(?:about|what|how|why)|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|explanation)|"
+    r"what\s+(?:'s|is|are)\s+(?:the\s+)?(?:idea|point|purpose|goal|main\s+\w+|contribution|approach|method)\b)"
+    r"|^\s*why\b"
+    r"|^\s*how\s+(?!many\b|much\b|long\b|large\b|big\b|fast\b|quickly\b|often\b|old\b|far\b|high\b|low\b|small\b)\w+"
+    r"|\b(?:how|why)\s+(?:does|do|did|is|are|was|were)\s+(?:it|they|this|that)\b"
+    r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:do|propose|introduce|present|show|find|contribute|offer|add|mean|address|solve|study)\s*\??\s*$"
+    r"|^\s*what\s+(?:sets|makes|distinguishes)\b",
+    re.I,
+)
+# "What is UniMax?" explains; "What is the accuracy of X?" asks for a fact.
+_WHAT_IS = re.compile(r"^\s*what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?P<x>[^?]{1,80}?)\s*\??\s*$", re.I)
+_FACT_NOUN = re.compile(
+    r"^(?:the\s+)?(?:[\w-]+\s+){0,4}(?:of|for|in|on|by|at|per|between)\s+(?!it\b|them\b)\w"
+    r"|^(?:the\s+)?(?:name|number|size|value|rate|score|accuracy|year|date|amount|percentage|proportion|result|capital|"
+    r"length|cost|price|speed|time|count)\b",
+    re.I,
+)
+_LIBRARY_OF = [
+    re.compile(r"\b(?:in|from|within|among|of)\s+(?P<who>[A-Z][\w.-]*)['’]s?\s+(?:library|collection|papers|abstracts|articles)\b"),
+    re.compile(r"\b(?P<who>[A-Z][\w.-]*)['’]s\s+(?:library|collection|papers|abstracts|articles|studies)\b"),
+    re.compile(r"\b(?:does|did)\s+(?P<who>[A-Z][\w.-]*)\s+have\b"),
+]
+# Words that frame a list question rather than name its topic ("which papers in my library discuss ...").
+_FRAME_WORDS = (
+    rf"which|what|list|show|find|give|name|enumerate|any|all|the|a|an|my|our|me|of|in|from|among|library|collection|{_PAPERS}|"
+    r"paper|are|is|was|were|do|does|did|i|we|have|has|anything|something|there|that|who|about|on|regarding|concerning|"
+    r"related\s+to|relating\s+to|dealing\s+with|deals?\s+with|involving|involves?|discuss(?:es)?|study|cover(?:s)?|"
+    r"address(?:es)?|mentions?|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
+    r"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?"
+)
+_LIST_FRAME = re.compile(
+    rf"(?<![\w-])(?:{_FRAME_WORDS})(?![\w-])|\b[A-Z][\w.-]*['’]s\s+(?=library|collection|{_PAPERS})|"
+    r"\b(?:does|do)\s+[A-Z][\w.-]*\s+have\b|[?,.!:;]",
+    re.I,
+)
+_INTRODUCE = re.compile(r"\b(?:introduc|propos|present|releas|develop|creat|build|built|describ)\w*\b", re.I)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Query:
+    """A question read for what it asks: its kind, the topic a list is about, the things a
+    comparison names, and a library the question itself names ("in Tony's library")."""
+
+    text: str
+    kind: Kind
+    topic: str = ""
+    introduces: bool = False  # a list of papers that introduce the topic ('papers that propose a benchmark')
+    subjects: tuple[str, ...] = ()
+    library: str | None = None
+
+
+def is_yes_no(question: str) -> bool:
+    """A question answered by yes or no: it opens with an auxiliary verb ('Does X improve Y?') or
+    asks without a question word, and offers no alternatives ('Is X or Y better?' is not one)."""
+    q = re.split(r"[:.]\s", question.strip())[-1]  # 'Double balloon enteroscopy: is it safe?'
+    if _CHOICE.search(q):
+        return False
+    if _YES_NO_Q.match(q):
+        return True
+    # an elliptic question without a question word: 'Smoking in the NICU: a risk for infants?'
+    return q.rstrip().endswith("?") and not _WH.search(q)
+
+
+def _strip_polite(question: str) -> str:
+    return _POLITE.sub("", question, count=1).strip()
+
+
+def _clean_subject(text: str) -> str:
+    text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
+    text = re.sub(r"\s+(?:papers?|abstracts?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I)
+    return text.strip(" '\"“”‘’")
+
+
+def compare_subjects(question: str) -> tuple[str, ...]:
+    """The two things a comparison names ('Compare Flan-MoE and U-PaLM.' -> ('Flan-MoE', 'U-PaLM'))."""
+    for pattern in _SUBJECTS:
+        m = pattern.search(question)
+        if m:
+            a, b = _clean_subject(m["a"]), _clean_subject(m["b"])
+            if a and b and a.casefold() != b.casefold():
+                return a, b
+    return ()
+
+
+def list_topic(question: str) -> str:
+    """What a list question's papers must be about: the question without its framing words."""
+    topic = _LIST_FRAME.sub(" ", question)
+    return re.sub(r"\s+", " ", topic).strip()
+
+
+def named_library(question: str, libraries: Iterable[str]) -> str | None:
+    """A library the question names ("in Tony's library", "Alex's papers"), if it is one of `libraries`."""
+    known = {lib.casefold(): lib for lib in libraries}
+    for pattern in _LIBRARY_OF:
+        for m in pattern.finditer(question):
+            if (who := m["who"].casefold()) in known:
+                return known[who]
+    return None
+
+
+def kind_of(question: str) -> Kind:
+    """The kind of answer a question asks for, from its form."""
+    q = _strip_polite(question)
+    if _LIST.search(q):
+        return "list"
+    if _COMPARE_CUE.search(q) and compare_subjects(q):
+        return "compare"
+    if _EXPLAIN.search(q):
+        return "explain"
+    if m := _WHAT_IS.match(q):
+        return "fact" if _FACT_NOUN.search(m["x"]) else "explain"
+    if is_yes_no(q):
+        return "yesno"
+    return "fact"
+
+
+def read_question(question: str, libraries: Iterable[str] = ()) -> Query:
+    """The question with its kind and the parts its kind needs."""
+    q = _strip_polite(question)
+    kind = kind_of(question)
+    library = named_library(q, libraries)
+    if kind == "list":
+        return Query(text=question, kind=kind, topic=list_topic(q) or q, introduces=bool(_INTRODUCE.search(q)), library=library)
+    if kind == "compare":
+        return Query(text=question, kind=kind, subjects=compare_subjects(q), library=library)
+    return Query(text=question, kind=kind, library=library)

@@ -1,0 +1,356 @@
+"""The plan of an answer, before the model runs: what the question asks for, what retrieval found
+for it, the measured evidence, the decision to answer or abstain, and the numbered passages the
+model will be shown. Each kind of question gets the retrieval breadth it needs: a list looks at
+every abstract that passes a relevance test, a comparison retrieves each thing it names.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .check import counted_numbers, name_like
+from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_term, measure
+from .guard import guard_passages
+from .kinds import Query, read_question
+from .text import split_sentences, terms
+from .types import Citation, Passage
+
+# What a question may widen to (documented in README, "How an answer is made"). These are sizes,
+# not fitted constants: how many candidates a list looks at, how many papers the model writes a
+# line for (the rest are quoted), and how many sentences of an abstract each kind shows.
+LIST_CANDIDATES = 30
+LIST_WRITTEN = 6
+COMPARE_CANDIDATES = 5
+MAX_SENTENCE = 600  # characters of one sentence shown to the model
+SENTENCES = {"fact": (2, 1), "yesno": (3, 1), "explain": (4, 1), "compare": (3, 3), "list": (2, 2)}  # (top, others)
+# A list's topic words that say nothing about what a paper is on ("models", "results").
+_GENERIC = set(
+    terms(
+        "model models method methods approach approaches system systems paper papers study studies work works result results "
+        "data new novel use using used based research researcher article articles topic field area"
+    )
+)
+_DEFINES = re.compile(
+    r"\b(?:is|are)\s+(?:a|an|the)\b|,\s+(?:a|an)\s|\b(?:we|this\s+(?:paper|work|report))\s+(?:first\s+)?(?:propose|introduce|present)"
+    r"|\bcalled\b|\brefers?\s+to\b|\bconsists?\s+of\b|\bwhich\s+(?:is|are|uses|combines)\b",
+    re.I,
+)
+
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+# A sentence that states what a paper itself does or finds ("we propose ...", "here we show ...").
+_CONTRIBUTION = re.compile(
+    r"\b(?:we|this\s+(?:paper|work|study|report|article)|here,?\s+we|our\s+(?:results|findings|work))\s+(?:first\s+)?"
+    r"(?:propose|present|introduce|show|find|found|demonstrate|report|describe|develop|study|investigate|examine|test|"
+    r"identify|reveal|suggest|indicate|establish|provide|release)\w*\b"
+    r"|\bin\s+this\s+(?:paper|work|study|report)\b|\b(?:these|our)\s+(?:results|findings|data)\s+(?:show|suggest|indicate|demonstrate)",
+    re.I,
+)
+# A sentence in which a paper introduces something: 'we present SimpleQA, a benchmark ...', 'X is a ...'.
+_INTRODUCING = re.compile(
+    r"\b(?:we|this\s+(?:paper|work|report|article))\s+(?:first\s+)?(?:present|introduce|propose|release|develop|describe|"
+    r"build|create|construct)\w*\b|\b(?:is|are)\s+(?:a|an)\s",
+    re.I,
+)
+Search = Callable[[str, int, "str | None"], list[Passage]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Shown:
+    """A passage as numbered and shown to the model: its best sentences, in abstract order."""
+
+    number: int
+    passage: Passage
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    def citation(self) -> Citation:
+        p = self.passage
+        return Citation(
+            number=self.number,
+            doc_id=p.doc_id,
+            label=p.name,
+            text=p.text,
+            libraries=p.libraries,
+            score=p.score,
+            url=p.url,
+            title=p.title,
+            label_source=p.label_source,
+            support=tuple(s.text for s in self.sentences),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """Everything decided before the model runs; `stream` turns it into an answer."""
+
+    question: str
+    previous: str | None  # the earlier question a follow-up leans on
+    query: Query
+    search_text: str  # what retrieval searched with
+    library: str | None
+    passages: tuple[Passage, ...]  # what retrieval found: the sources preview
+    evidence: Evidence
+    shown: tuple[Shown, ...]
+    abstain: bool
+    reason: str = ""
+    decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def kind(self) -> str:
+        return self.query.kind
+
+
+def about(topic: str, text: str, introduces: bool = False) -> bool:
+    """Whether an abstract is about a list's topic: within two consecutive sentences it uses every
+    word the topic names (any one of 'X or Y'), and every exact name ('MMLU', 'OPA1') appears. For
+    papers that introduce the topic ('that propose a benchmark') the words must be in a sentence
+    where the paper says what it contributes ('we present SimpleQA, a benchmark ...')."""
+    low = text.lower()
+    names = [t for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", topic) if name_like(t)]
+    if any(n.lower() not in low for n in names):
+        return False
+    groups = _topic_groups(topic)
+    if not groups:
+        return True
+    if introduces:
+        contributed = [set(terms(s)) for s in split_sentences(text) if _INTRODUCING.search(s)]
+        return any(all(g & w for g in groups) for w in contributed)
+    sentences = [set(terms(s)) for s in split_sentences(text)] or [set(terms(text))]
+    windows = [a | b for a, b in itertools.pairwise(sentences)] or sentences
+    return any(all(g & w for g in groups) for w in windows)
+
+
+def _topic_groups(topic: str) -> list[set[str]]:
+    """The topic's words as groups, any one word of a group being enough: 'code, models or data'
+    is one group; every other specific word is a group of its own."""
+    groups: list[set[str]] = []
+    m = re.search(r"((?:[\w-]+\s*,\s*)*[\w-]+)\s+(?:or|and/or)\s+([\w-]+)", topic)
+    if m:
+        alternatives = [*re.split(r"\s*,\s*", m.group(1)), m.group(2)]
+        groups.append({t for a in alternatives for t in _parts(a)})
+        topic = f"{topic[: m.start()]} {topic[m.end() :]}"
+    specific = [t for t in _parts(topic) if t not in _GENERIC] or ([] if groups else _parts(topic))
+    groups += [{t} for t in dict.fromkeys(specific)]
+    return [g for g in groups if g]
+
+
+def _parts(text: str) -> list[str]:
+    """Stemmed words without the joined forms of hyphenated ones ('cadherin-based' -> cadherin, base)."""
+    return terms(text.replace("-", " "))
+
+
+def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
+    """How well an abstract stands for a thing a comparison names: 0 when an exact name of it
+    ('PAD2', 'Claude 3') or its most specific word is missing, else the weighted share of its words."""
+    low = text.lower()
+    tokens = re.findall(r"[^\W_][\w\-.]*[^\W_]|[^\W_]", subject)
+    if any(name_like(t) and t.lower() not in low for t in tokens):
+        return 0.0
+    words = [t for t in dict.fromkeys(_parts(subject)) if t not in _GENERIC] or _parts(subject)
+    if not words:
+        return 0.0
+    have = set(terms(text.replace("-", " "))) | set(terms(text))
+    top = max(words, key=lambda t: weights.get(t, 0.0))
+    if top not in have:
+        return 0.0
+    total = sum(weights.get(t, 1.0) for t in words)
+    return sum(weights.get(t, 1.0) for t in words if t in have) / total
+
+
+def subject_names(question: str) -> list[str]:
+    """Exact names in a question ('UniMax', 'GPT-4o', 'Med-PaLM'): what an explanation is about."""
+    tokens = re.findall(r"[^\W_][\w\-.]*[^\W_]|[^\W_]", question)
+    return [t for i, t in enumerate(tokens) if name_like(t) or (i > 0 and t[0].isupper() and len(t) > 2)]
+
+
+def defines(sentence: str, names: list[str]) -> bool:
+    """A sentence that says what one of `names` is ('we propose ... UniMax, that ...', 'GPT-4o is an ...')."""
+    low = sentence.lower()
+    return any(n.lower() in low for n in names) and bool(_DEFINES.search(sentence))
+
+
+class Planner:
+    """Makes plans: one retrieval per question (two for a comparison), then evidence and the decision."""
+
+    def __init__(
+        self,
+        search: Search,
+        embed: Embed,
+        doc_freq: DocFreq,
+        libraries: Callable[[], list[str]],
+        k: int,
+        abstain_threshold: float,
+        history_turns: int,
+    ) -> None:
+        self._search = search
+        self._embed = embed
+        self._doc_freq = doc_freq
+        self._libraries = libraries
+        self.k = k
+        self.threshold = abstain_threshold
+        self.history_turns = history_turns
+
+    def plan(self, question: str, history: list[str] | None = None, k: int | None = None, library: str | None = None) -> Plan:
+        t0 = time.perf_counter()
+        k = k or self.k
+        known = self._libraries() if re.search(r"['’]s\b|\bhave\b", question) else []
+        query = read_question(question, known)
+        previous = history[-1] if history and is_follow_up(question) else None
+        earlier = " ".join(history[-self.history_turns :]) if previous and history else ""
+        scope = library or query.library
+        if query.kind == "list":
+            search_text = f"{earlier} {query.topic}".strip()
+            passages, abstain, reason = self._list(query, search_text, scope)
+        elif query.kind == "compare":
+            search_text = f"{earlier} {question}".strip()
+            passages, abstain, reason = self._compare(query, scope, k)
+        else:
+            search_text = f"{earlier} {question}".strip()
+            passages, abstain, reason = self._search(search_text, k, scope), False, ""
+        passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
+        t1 = time.perf_counter()
+        ev = measure(query.topic if query.kind == "list" else search_text, passages, self._embed, self._doc_freq)
+        if not abstain and query.kind not in ("list", "compare"):
+            abstain, reason = abstain_decision(ev, self.threshold, check_focus=query.kind in ("fact", "yesno"))
+        counts = _HOW_MANY.search(question) and focus_term(question)
+        if not abstain and counts and not counted_numbers(question, [_full(p) for p in passages]):
+            abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
+        if not passages:
+            abstain, reason = True, reason or "no documents to search"
+        shown = select(query, ev, passages)
+        decision = decide(ev.sentences[0]) if query.kind == "yesno" and ev.sentences and not abstain else None
+        timings = {"retrieval": t1 - t0, "evidence": time.perf_counter() - t1}
+        return Plan(
+            question=question,
+            previous=previous,
+            query=query,
+            search_text=search_text,
+            library=scope,
+            passages=tuple(passages),
+            evidence=ev,
+            shown=tuple(shown),
+            abstain=abstain,
+            reason=reason,
+            decision=decision,
+            timings=timings,
+        )
+
+    def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:
+        """Every candidate about the topic, best first; the closest few when none is."""
+        candidates = self._search(search_text, LIST_CANDIDATES, scope)
+        qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces)]
+        if not qualifying:
+            return candidates[:3], True, f"no abstract in the library is about '{query.topic}'"
+        return qualifying, False, ""
+
+    def _compare(self, query: Query, scope: str | None, k: int) -> tuple[list[Passage], bool, str]:
+        """The abstract that best stands for each thing compared; abstain when one has none."""
+        chosen: list[Passage] = []
+        missing: list[str] = []
+        for subject in query.subjects:
+            found = self._search(subject, COMPARE_CANDIDATES, scope)
+            words = list(dict.fromkeys(_parts(subject)))
+            df, n = self._doc_freq(words)
+            weights = {t: float(np.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))) for t in words}
+            scored = [(names_subject(subject, _full(p), weights), -i, p) for i, p in enumerate(found)]
+            scored = [s for s in scored if s[0] > 0 and s[2].doc_id not in {c.doc_id for c in chosen}]
+            if not scored:
+                missing.append(subject)
+                continue
+            chosen.append(max(scored, key=lambda s: (s[0], s[1]))[2])
+        if missing:
+            return chosen, True, "the library has nothing on " + " or ".join(f"'{m}'" for m in missing)
+        return chosen[:k] if k >= 2 else chosen[:2], False, ""
+
+
+def _full(p: Passage) -> str:
+    return f"{p.title}. {p.text}" if p.title else p.text
+
+
+_FOLLOW_UP = re.compile(
+    r"^(and|but|also|so|then|what about|how about|same for|and what|what else)\b"
+    r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)\b",
+    re.I,
+)
+
+
+def is_follow_up(question: str) -> bool:
+    """A question that leans on the conversation: opens with a connective or refers back."""
+    return bool(_FOLLOW_UP.search(question.strip()))
+
+
+def abstain_decision(ev: Evidence, threshold: float, check_focus: bool = True) -> tuple[bool, str]:
+    """Whether the measured evidence is too weak to attempt an answer, and why. The strength's
+    weights and the threshold were set on PubMedQA with half of the gold abstracts removed (500
+    questions; see README)."""
+    if not ev.sentences:
+        return True, "no documents to search"
+    if not ev.question_terms:
+        return False, ""
+    if check_focus and not ev.focus_found:
+        return True, f"no abstract on this topic mentions '{ev.focus}'"
+    strength = 0.55 * ev.coverage + 0.45 * max(0.0, min(1.0, (ev.sentence_dense - 0.1) / 0.5))
+    strength -= 0.5 * ev.unknown_share
+    ev.features["strength"] = strength
+    if strength < threshold:
+        return True, f"weak evidence ({strength:.2f} < {threshold:.2f})"
+    return False, ""
+
+
+def select(query: Query, ev: Evidence, passages: list[Passage]) -> list[Shown]:
+    """The sentences of each passage the model sees: more of the top one, and for an explanation
+    the sentence that defines the thing asked about."""
+    top_n, other_n = SENTENCES[query.kind]
+    names = subject_names(query.text) if query.kind == "explain" else []
+    shown = []
+    for i, (p, ranked) in enumerate(zip(passages, ev.sentences, strict=True), 1):
+        n = top_n if i == 1 else other_n
+        if names:
+            ranked = sorted(ranked, key=lambda s: (not defines(s.text, names), -s.score))
+        if query.kind == "list":  # what the paper says on the topic, and what it contributes
+            ranked = [*ranked[:1], *contributions(ranked[1:])]
+        best = sorted(ranked[:n], key=lambda s: s.position)
+        shown.append(Shown(number=i, passage=p, sentences=tuple(replace(s, text=_clip(s.text)) for s in best)))
+    return shown
+
+
+def contributions(ranked: list[Sentence]) -> list[Sentence]:
+    """The sentences stating what the paper itself does or finds first, the rest after, each in the given order."""
+    return sorted(ranked, key=lambda s: not _CONTRIBUTION.search(s.text))
+
+
+def _clip(sentence: str, limit: int = MAX_SENTENCE) -> str:
+    """A run-on 'sentence' (an abstract without full stops) is cut so one passage cannot fill the context."""
+    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def quote_for(query: Query, shown: Shown, ev: Evidence) -> Sentence | None:
+    """The sentence of a passage that answers the question's kind: for 'what is X', the one that
+    defines X; for a yes/no question, the closing finding; else the best-scoring one."""
+    ranked = ev.sentences[shown.number - 1] if shown.number - 1 < len(ev.sentences) else []
+    if not ranked:
+        return None
+    if query.kind == "yesno":
+        closing = sorted(ranked, key=lambda s: s.position)[-3:]
+        return max(closing, key=lambda s: s.score)
+    if query.kind == "list":
+        on_topic = [s for s in ranked if s.coverage > 0]
+        return (contributions(on_topic) or ranked)[0]
+    names = subject_names(query.text) if query.kind in ("explain", "compare") else []
+    if query.kind == "compare":
+        names = [n for n in names if n.lower() in shown.passage.text.lower()]
+    defining = [s for s in ranked if names and defines(s.text, names)]
+    return defining[0] if defining else ranked[0]
+
+
+__all__ = ["Plan", "Planner", "Shown", "about", "focus_term", "is_follow_up", "quote_for"]

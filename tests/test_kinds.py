@@ -1,0 +1,99 @@
+"""Question kinds, list topics, compared subjects, named libraries, relevance to a topic, and
+labels for untitled abstracts (pure functions; the labeller's cache with a scripted writer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.kinds import compare_subjects, kind_of, list_topic, read_question
+from assistant.labels import Labeler, named_system, tidy_title
+from assistant.parsers import parse_path
+from assistant.plan import about, is_follow_up
+from assistant.types import Passage
+
+from .conftest import SEEDS
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many parameters does BLOOM have?", "fact"),
+        ("Which deep learning framework is Lingvo built on?", "fact"),
+        ("What is the capital of France?", "fact"),
+        ("What is UniMax?", "explain"),
+        ("Can you explain how SimpleQA is graded?", "explain"),
+        ("Why do graph neural networks sometimes fail to beat plain neural networks?", "explain"),
+        ("and how do they handle heterophily?", "explain"),
+        ("Which papers in the library are about graph neural networks?", "list"),
+        ("Do I have anything on Crohn's disease? Which papers?", "list"),
+        ("What does Alex have on graph neural networks?", "list"),
+        ("Compare Flan-MoE and U-PaLM.", "compare"),
+        ("Flan-MoE vs Flan-T5: what does each paper conclude?", "compare"),
+        ("How does GPT-4o compare with the o1 models?", "compare"),
+        ("Does UniMax outperform temperature-based sampling?", "yesno"),
+        ("Smoking in the NICU: a risk for infants?", "yesno"),
+        ("Is X or Y better?", "fact"),
+    ],
+)
+def test_kind_is_read_from_the_question_form(question: str, kind: str) -> None:
+    assert kind_of(question) == kind
+
+
+def test_lists_and_comparisons_carry_what_they_need() -> None:
+    assert list_topic("Which papers in my library involve chain-of-thought reasoning?") == "chain-of-thought reasoning"
+    assert list_topic("Do I have anything on Crohn's disease? Which papers?") == "Crohn's disease"
+    q = read_question("List the papers in Tony's library that introduce a benchmark.", ["Alex", "Tony"])
+    assert q.kind == "list" and q.topic == "benchmark" and q.introduces and q.library == "Tony"
+    assert read_question("Which of Ben's papers deal with E-cadherin?", ["Ana"]).library is None  # not a library here
+    assert compare_subjects("What's the difference between Gemini and BLOOM?") == ("Gemini", "BLOOM")
+    assert compare_subjects("Compare the Gemini and GPT-4o models.") == ("Gemini", "GPT-4o")
+
+
+def test_follow_ups_lean_on_the_conversation() -> None:
+    assert is_follow_up("and how do they handle heterophily?")
+    assert is_follow_up("What about its training data?")
+    assert not is_follow_up("How many parameters does BLOOM have?")
+
+
+def _seed_texts() -> dict[str, str]:
+    return {f"{d.libraries[0]}#{i}": d.text for p in sorted(SEEDS.glob("*.txt")) for i, d in enumerate(parse_path(p).documents, 1)}
+
+
+def test_a_paper_is_about_a_topic_when_it_talks_about_all_of_it() -> None:
+    texts = _seed_texts()
+    gnn = [k for k, t in texts.items() if about("graph neural networks", t)]
+    assert sorted(gnn) == ["Alex#3", "Alex#5"]
+    assert not [k for k, t in texts.items() if about("autonomous driving", t)]
+    benchmarks = [k for k, t in texts.items() if k.startswith("Tony") and about("benchmark", t, introduces=True)]
+    assert sorted(benchmarks) == ["Tony#3", "Tony#8"]  # SimpleQA, MultiMedQA; not papers merely tested on benchmarks
+
+
+def test_untitled_abstracts_are_named_after_the_system_they_introduce() -> None:
+    texts = _seed_texts()
+    assert named_system(texts["Tony#3"]) == "SimpleQA"
+    assert named_system(texts["Tony#9"]) == "BLOOM"
+    assert named_system(texts["Alex#8"]) == "Smart Compose"
+    assert named_system(texts["Tony#4"]) == "GPT-4o"
+    assert named_system(texts["Alex#3"]) == named_system(texts["Alex#5"]) == "Adaptive Channel Mixing (ACM)"
+
+
+def test_model_titles_are_checked_cached_and_used_for_colliding_names(tmp_path: Path) -> None:
+    texts = _seed_texts()
+    assert tidy_title('Title: "Heterophily in GNNs."', texts["Alex#3"]) == "Heterophily in GNNs"
+    assert tidy_title("GPT-5 beats everyone", texts["Alex#3"]) == ""  # a name the abstract does not contain
+    calls: list[str] = []
+
+    def write(text: str) -> str:
+        calls.append(text)
+        return "Revisiting heterophily metrics" if "post-aggregation" in text else "Similarity metrics for heterophily"
+
+    passages = [Passage(doc_id=k, title="", text=texts[k], libraries=("Alex",), score=1.0) for k in ("Alex#3", "Alex#5")]
+    labeler = Labeler(tmp_path / "labels.json")
+    assert [p.label_source for p in labeler.label(passages)] == ["name", "name"]  # without the model
+    labelled = labeler.label(passages, write=write)
+    assert [p.label for p in labelled] == ["Revisiting heterophily metrics", "Similarity metrics for heterophily"]
+    assert all(p.label_source == "model" for p in labelled) and len(calls) == 2
+    again = Labeler(tmp_path / "labels.json").label(passages, write=write)  # a new process: read from the cache
+    assert [p.label for p in again] == [p.label for p in labelled] and len(calls) == 2
