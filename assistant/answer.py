@@ -14,7 +14,7 @@ from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copie
 from .config import Settings
 from .evidence import split_decision
 from .generate import Generator, Message
-from .plan import LIST_WRITTEN, Plan, Shown, quote_for
+from .plan import LIST_WRITTEN, Plan, Shown, quote_for, subject_names
 from .prompts import Prompts
 from .types import Answer, Mode, ModelError, Statement
 
@@ -54,12 +54,6 @@ class Answerer:
         """The passages the model writes from (a long list: the first few; the rest are quoted)."""
         return list(plan.shown[:LIST_WRITTEN] if plan.kind == "list" else plan.shown)
 
-    def _instruction(self, plan: Plan) -> str:
-        if plan.kind == "list":
-            return self.prompts.render("list", topic=plan.query.topic)
-        if plan.kind == "compare":
-            return self.prompts.render("compare", subjects=" and ".join(plan.query.subjects))
-        return self.prompts.render(plan.kind)
 
     def _render(self, plan: Plan, shown: list[Shown], question: str, gen: Generator) -> tuple[list[Message] | str, int]:
         block = "\n".join(
@@ -67,7 +61,7 @@ class Answerer:
             for s in shown
         )
         context = self.prompts.render("followup", previous=plan.previous) + "\n" if plan.previous else ""
-        values = {"passages": block, "question": question, "instruction": self._instruction(plan), "context": context}
+        values = {"passages": block, "question": question, "instruction": self.prompts.render(plan.kind), "context": context}
         if gen.completion:
             prompt = self.prompts.render("completion", cannot_answer=self.prompts.cannot_answer, **values)
             return prompt, gen.count(prompt)
@@ -105,21 +99,44 @@ class Answerer:
         draft = _Draft()
         if plan.kind == "list":  # one short call per paper: one line each, in the order found
             for shown in self.written(plan):
-                prompt = self._paper_prompt(plan, shown, gen)
+                user = self.prompts.render("list", number=shown.number, text=shown.text, topic=plan.query.topic)
+                prompt = self._single(user, _PAPER_PREFILL, gen)
                 sources = {shown.number: shown.passage.text}
                 yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=_PAPER_PREFILL, limit=1)
+        elif plan.kind == "compare":
+            yield from self._compare(plan, gen, draft, timings, t0)
         else:
             prompt, written = self.prompt(plan, gen)
             timings["prompt"] = time.perf_counter() - t0
             sources = {s.number: s.passage.text for s in written}
+            if plan.kind == "explain":  # an explanation of X rests on the abstracts that name X
+                naming = {n: t for n, t in sources.items() if _names_in(plan.question, t)}
+                sources = naming or sources
             yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, limit=_KEEP[plan.kind])
         timings["generation"] = time.perf_counter() - t0
         yield from self._complete(plan, draft, timings, t0)
 
-    def _paper_prompt(self, plan: Plan, shown: Shown, gen: Generator) -> list[Message] | str:
-        user = self.prompts.render("list", number=shown.number, text=shown.text, topic=plan.query.topic)
+    def _compare(self, plan: Plan, gen: Generator, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str]:
+        """One short call per thing compared (what it is, from its own abstract), then one for how
+        they differ, checked against both abstracts."""
+        pairs = list(zip(plan.query.subjects, plan.shown, strict=False))
+        for subject, shown in pairs:
+            user = self.prompts.render("subject", number=shown.number, text=shown.text, subject=subject)
+            opening = subject if len(subject.split()) <= 3 else "This paper"
+            prompt = self._single(user, opening, gen)
+            sources = {shown.number: shown.passage.text}
+            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=1)
+        if len(pairs) == 2:
+            block = "\n".join(self.prompts.render("passage", number=s.number, text=s.text) for _, s in pairs)
+            names = [f"{subject} [{shown.number}]" for subject, shown in pairs]
+            user = self.prompts.render("contrast", passages=block, first=names[0], second=names[1])
+            sources = {s.number: s.passage.text for _, s in pairs}
+            yield from self._generate(plan, gen, self._single(user, "", gen), sources, draft, timings, t0, limit=1)
+
+    def _single(self, user: str, prefill: str, gen: Generator) -> list[Message] | str:
+        """A one-question prompt (a line of a list, one side of a comparison)."""
         if gen.completion:
-            return f"{user}\n{_PAPER_PREFILL}"
+            return f"{user}\n{prefill}" if prefill else f"{user}\nAnswer:"
         system = self.prompts.render("system", cannot_answer=self.prompts.cannot_answer)
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -280,6 +297,11 @@ class Answerer:
             reason=reason,
             timings=timings,
         )
+
+
+def _names_in(question: str, text: str) -> bool:
+    names = subject_names(question)
+    return bool(names) and all(n.lower() in text.lower() for n in names)
 
 
 def _stops(gen: Generator) -> list[str]:

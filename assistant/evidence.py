@@ -146,20 +146,21 @@ class Sentence:
     coverage: float
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Evidence:
     """Everything measured about a question and its retrieved passages."""
 
     question_terms: list[str]
     sentences: list[list[Sentence]]  # per passage, all sentences, best first
     coverage: float  # best IDF-weighted share of the question's terms found in one passage
+    known_coverage: float  # the same, over the question's terms that some document in the library uses
     sentence_coverage: float  # the same, within the best sentence
     dense: float  # best cosine of the question with an abstract
     sentence_dense: float  # best cosine of the question with a sentence
     unknown_share: float  # IDF-weighted share of question terms no document in the library uses
     agreement: float  # 1 when the dense and lexical rankings agree on the top passage
     focus: str | None = None  # the thing asked about ('paramet' in 'how many parameters ...')
-    focus_found: float = 1.0  # 1 when a passage on the question's topic mentions the focus
+    focus_found: float = 1.0  # 1 when the library uses the word for the focus at all
     passage_coverage: list[float] = field(default_factory=list)  # per passage, share of the question's terms
     features: dict[str, float] = field(default_factory=dict)
 
@@ -230,18 +231,33 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
         out.append(sorted(scored, key=lambda s: -s.score))
     total_w = sum(weights.get(t, 1.0) for t in q_terms) or 1.0
     unknown = sum(weights.get(t, 1.0) for t in q_terms if not df[t]) / total_w
+    # The same coverage over the words the library uses at all: a paraphrase ('plain', 'beat') that no
+    # abstract happens to use says nothing about whether the library holds the answer.
+    known = [t for t in q_terms if df[t]]
+    known_cov = max((_coverage(known, p_terms, weights) for _, p_terms in topical), default=0.0) if known else 0.0
     # The thing asked about ('how many parameters') must be mentioned where the topic ('GPT-4o') is.
-    top_topic = max((c for c, _ in topical), default=0.0)
-    focus_found = 1.0
-    if focus and topic:
-        focus_found = float(any(focus in t for c, t in topical if c > 0 and c >= top_topic - 0.2))
+    focus_found = float(not focus or df.get(focus, 0) > 0)  # the library uses the word for the thing asked about
     dense_top = max((p.dense for p in passages), default=0.0)
     lex_top = max(passages, key=lambda p: p.lexical) if passages else None
     den_top = max(passages, key=lambda p: p.dense) if passages else None
     agree = 1.0 if lex_top is not None and lex_top is den_top and lex_top.lexical > 0 else 0.0
-    ev = Evidence(q_terms, out, best_cov, best_sent_cov, dense_top, best_sent_dense, unknown, agree, focus, focus_found, p_cov)
+    ev = Evidence(
+        question_terms=q_terms,
+        sentences=out,
+        coverage=best_cov,
+        known_coverage=known_cov,
+        sentence_coverage=best_sent_cov,
+        dense=dense_top,
+        sentence_dense=best_sent_dense,
+        unknown_share=unknown,
+        agreement=agree,
+        focus=focus,
+        focus_found=focus_found,
+        passage_coverage=p_cov,
+    )
     ev.features = {
         "coverage": best_cov,
+        "known_coverage": known_cov,
         "sentence_coverage": best_sent_cov,
         "dense": dense_top,
         "sentence_dense": best_sent_dense,

@@ -86,8 +86,8 @@ _FRAME_WORDS = (
     r"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?"
 )
 _LIST_FRAME = re.compile(
-    rf"(?<![\w-])(?:{_FRAME_WORDS})(?![\w-])|\b[A-Z][\w.-]*['’]s\s+(?=library|collection|{_PAPERS})|"
-    r"\b(?:does|do)\s+[A-Z][\w.-]*\s+have\b|[?,.!:;]",
+    rf"\b(?:does|do)\s+[A-Z][\w.-]*\s+have\b|\b[A-Z][\w.-]*['’]s\s+(?=library|collection|{_PAPERS})|"
+    rf"(?<![\w-])(?:{_FRAME_WORDS})(?![\w-])|[?,.!:;]",
     re.I,
 )
 _INTRODUCE = re.compile(r"\b(?:introduc|propos|present|releas|develop|creat|build|built|describ)\w*\b", re.I)

@@ -42,7 +42,8 @@ _DEFINES = re.compile(
     re.I,
 )
 
-_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+# A question asking for a count: 'how many' is its first question word ('In how many papers ...').
+_HOW_MANY = re.compile(r"^\W*(?:\w+\s+){0,3}?how\s+many\b", re.I)
 # A sentence that states what a paper itself does or finds ("we propose ...", "here we show ...").
 _CONTRIBUTION = re.compile(
     r"\b(?:we|this\s+(?:paper|work|study|report|article)|here,?\s+we|our\s+(?:results|findings|work))\s+(?:first\s+)?"
@@ -220,10 +221,12 @@ class Planner:
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
         t1 = time.perf_counter()
         ev = measure(query.topic if query.kind == "list" else search_text, passages, self._embed, self._doc_freq)
+        count = focus_term(question) if _HOW_MANY.match(question) else None
         if not abstain and query.kind not in ("list", "compare"):
-            abstain, reason = abstain_decision(ev, self.threshold, check_focus=query.kind in ("fact", "yesno"))
-        counts = _HOW_MANY.search(question) and focus_term(question)
-        if not abstain and counts and not counted_numbers(question, [_full(p) for p in passages]):
+            missing = self._unknown_names(question, passages)
+            # a count has its own, stricter test: some abstract must give a number of it
+            abstain, reason = abstain_decision(ev, self.threshold, missing, check_focus=query.kind == "fact" and not count)
+        if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
         if not passages:
             abstain, reason = True, reason or "no documents to search"
@@ -244,6 +247,15 @@ class Planner:
             decision=decision,
             timings=timings,
         )
+
+    def _unknown_names(self, question: str, passages: list[Passage]) -> list[str]:
+        """Names in the question that no document in the library uses (an acronym also counts as
+        used where a retrieved abstract spells it out: 'RL', 'reinforcement learning')."""
+        names = question_names(question)
+        keys = {n: (terms(n) or [""])[0] for n in names}
+        df, _ = self._doc_freq([k for k in keys.values() if k])
+        texts = [_full(p) for p in passages]
+        return [n for n, k in keys.items() if k and not df.get(k) and not any(spells_out(n, t) for t in texts)]
 
     def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:
         """Every candidate about the topic, best first; the closest few when none is."""
@@ -273,6 +285,13 @@ class Planner:
         return chosen[:k] if k >= 2 else chosen[:2], False, ""
 
 
+def _naming(question: str, passages: list[Passage]) -> list[Passage]:
+    """The passages that mention every name the question uses (all of them when it uses none):
+    the count of GPT-4o's parameters must come from an abstract about GPT-4o."""
+    names = [n.lower() for n in question_names(question)]
+    return [p for p in passages if all(n in _full(p).lower() for n in names)]
+
+
 def _full(p: Passage) -> str:
     return f"{p.title}. {p.text}" if p.title else p.text
 
@@ -289,22 +308,44 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP.search(question.strip()))
 
 
-def abstain_decision(ev: Evidence, threshold: float, check_focus: bool = True) -> tuple[bool, str]:
-    """Whether the measured evidence is too weak to attempt an answer, and why. The strength's
-    weights and the threshold were set on PubMedQA with half of the gold abstracts removed (500
-    questions; see README)."""
+def strength(ev: Evidence) -> float:
+    """How strongly the best abstract bears on the question (0-1): the weighted share of the
+    question's words it uses (of those the library uses at all) and the best sentence's cosine.
+    The weights were set on PubMedQA (README, "Abstention")."""
+    return 0.55 * ev.known_coverage + 0.45 * max(0.0, min(1.0, (ev.sentence_dense - 0.1) / 0.5))
+
+
+def abstain_decision(ev: Evidence, threshold: float, missing_names: list[str], check_focus: bool = True) -> tuple[bool, str]:
+    """Whether the library cannot hold the answer, and why: a name the question uses appears in no
+    abstract; the word for the thing asked about ('what hardware') is used by none; or the
+    evidence is weak (threshold calibrated on the dev half of PubMedQA, README)."""
     if not ev.sentences:
         return True, "no documents to search"
+    if missing_names:
+        return True, "no abstract mentions " + ", ".join(f"'{n}'" for n in missing_names)
     if not ev.question_terms:
         return False, ""
     if check_focus and not ev.focus_found:
-        return True, f"no abstract on this topic mentions '{ev.focus}'"
-    strength = 0.55 * ev.coverage + 0.45 * max(0.0, min(1.0, (ev.sentence_dense - 0.1) / 0.5))
-    strength -= 0.5 * ev.unknown_share
-    ev.features["strength"] = strength
-    if strength < threshold:
-        return True, f"weak evidence ({strength:.2f} < {threshold:.2f})"
+        return True, f"no abstract mentions '{ev.focus}'"
+    ev.features["strength"] = value = strength(ev)
+    if value < threshold:
+        return True, f"weak evidence ({value:.2f} < {threshold:.2f})"
     return False, ""
+
+
+def spells_out(acronym: str, text: str) -> bool:
+    """Whether `text` has words whose initials are the acronym ('RL' in 'reinforcement learning')."""
+    letters = acronym.lower().rstrip("s")
+    if not (2 <= len(letters) <= 6 and letters.isalpha()):
+        return False
+    return letters in "".join(w[0] for w in re.findall(r"[^\W\d_]+", text.lower()))
+
+
+def question_names(question: str) -> list[str]:
+    """Exact names in a question ('GPT-4o', 'FIFA', 'MMLU'): tokens with a digit or an inner capital,
+    plain numbers and years left out."""
+    tokens = re.findall(r"[^\W_][\w\-.]*[^\W_]", question)
+    return [t for t in dict.fromkeys(tokens) if name_like(t) and not re.fullmatch(r"[\d.,]+", t)]
 
 
 def select(query: Query, ev: Evidence, passages: list[Passage]) -> list[Shown]:

@@ -19,7 +19,8 @@ SPEC: dict[str, tuple[set[str], set[str]]] = {
     "explain": (set(), set()),
     "yesno": (set(), set()),
     "list": ({"topic", "number", "text"}, set()),
-    "compare": ({"subjects"}, set()),
+    "subject": ({"number", "text", "subject"}, set()),
+    "contrast": ({"passages", "first", "second"}, set()),
     "title": ({"text"}, set()),
     "cannot_answer": (set(), set()),
     "abstain": ({"closest"}, set()),
@@ -37,7 +38,8 @@ class Prompts:
     explain: str
     yesno: str
     list: str
-    compare: str
+    subject: str
+    contrast: str
     title: str
     cannot_answer: str
     abstain: str
