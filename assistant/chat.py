@@ -63,9 +63,15 @@ class Assistant:
 
     # -- library -----------------------------------------------------------------------------
     def ingest(
-        self, paths: str | Path | list[str | Path], library: str | None = None, progress: Progress | None = None
+        self,
+        paths: str | Path | list[str | Path],
+        library: str | None = None,
+        progress: Progress | None = None,
+        collections_as_libraries: bool = False,
     ) -> IngestReport:
-        return ingest(self.index, paths, library=library, progress=progress)
+        """Add files or folders of any supported format; `collections_as_libraries` makes each
+        Zotero collection its own library."""
+        return ingest(self.index, paths, library=library, progress=progress, collections_as_libraries=collections_as_libraries)
 
     def forget(self, library: str | None = None, doc_ids: list[str] | None = None) -> tuple[int, int]:
         return forget(self.index, library=library, doc_ids=doc_ids)

@@ -385,6 +385,7 @@ def _meta(d: Document) -> dict[str, Any]:
         "year": d.year,
         "url": d.url,
         "source": d.source,
+        "categories": d.categories,
         "libraries": list(d.libraries),
         "digest": d.digest,
     }

@@ -126,10 +126,12 @@ def ingest(
     library: str | None = None,
     progress: Progress | None = None,
     batch_size: int = 256,
+    collections_as_libraries: bool = False,
 ) -> IngestReport:
     """Ingest files and folders. A file that is unusable as a whole is skipped with its reason
     (or, when it is the only file, raises IngestError); bad records inside a file are skipped
-    one by one; nothing of a skipped file is written."""
+    one by one; nothing of a skipped file is written. `collections_as_libraries` makes each
+    Zotero collection a library of its own."""
     if isinstance(paths, str | Path):
         paths = [paths]
     if library is not None:
@@ -141,7 +143,7 @@ def ingest(
     with index.writing():
         for path in files:
             try:
-                items = iter_path(path, library)
+                items = iter_path(path, library, collections_as_libraries)
                 first = next(items, None)  # whole-file problems surface here, before any write
             except IngestError as e:
                 if len(files) == 1:

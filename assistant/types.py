@@ -25,12 +25,14 @@ class Document:
     year: str = ""
     url: str = ""
     source: str = ""
+    categories: str = ""  # subject categories a source gives (arXiv's "hep-ph math.CO")
 
     @property
     def digest(self) -> str:
         """Fingerprint of the stored content: a change here means the record changed."""
         h = hashlib.sha256()
-        for part in (self.text, self.title, self.authors, self.year, self.url):
+        # categories count only when present, so documents stored before they existed keep their digest
+        for part in (self.text, self.title, self.authors, self.year, self.url, *([self.categories] if self.categories else [])):
             h.update(part.encode("utf-8") + b"\x00")
         return h.hexdigest()[:20]
 
