@@ -1,0 +1,222 @@
+"""Real exports of every format (tests/fixtures/formats, sources in SOURCES.md): exact counts of
+what is added and what is skipped with which reason, format sniffing, Zotero's own database built
+from its published schema, and re-ingesting that changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from assistant.parsers import expand, iter_path, kind_of_path, parse_bytes, parse_path, parse_zotero
+from assistant.types import Document, IngestError, Skipped
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
+
+
+def split(path: Path, **kw: object) -> tuple[list[Document], list[Skipped]]:
+    items = list(iter_path(path, "Lib", **kw))  # type: ignore[arg-type]
+    return [i for i in items if isinstance(i, Document)], [i for i in items if isinstance(i, Skipped)]
+
+
+def reasons(skipped: list[Skipped]) -> Counter[str]:
+    """Skip reasons by kind (the record's own name left out)."""
+    out: Counter[str] = Counter()
+    for s in skipped:
+        r = s.reason
+        for kind in ("has no abstract", "placeholder", "mis-encoded", "U+FFFD", "Zotero trash"):
+            if kind in r:
+                out[kind] += 1
+                break
+        else:
+            out[r] += 1
+    return out
+
+
+# (file, format, documents, skip reasons by kind)
+EXPECTED = [
+    ("ovid_psycinfo.ris", "ris", 1, {}),
+    ("rayyan_endnote.txt", "ris", 2, {"has no abstract": 2}),
+    ("pubmed_biopython.txt", "medline", 2, {}),
+    ("pubmed_asreview.xml", "pubmed-xml", 2, {"has no abstract": 1}),
+    ("arxiv_snapshot.json", "jsonl", 3, {}),
+    ("zotero_csl.json", "csl-json", 1, {}),
+    ("better_csl_bbt.json", "csl-json", 0, {"has no abstract": 7}),
+    ("crossref_bbt.bib", "bibtex", 0, {"has no abstract": 2}),
+    ("quirks_handmade.bib", "bibtex", 6, {"has no abstract": 1, "placeholder": 2, "mis-encoded": 1, "U+FFFD": 1}),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "n_docs", "skips"), EXPECTED, ids=[e[0] for e in EXPECTED])
+def test_each_real_export_gives_exact_counts(name: str, kind: str, n_docs: int, skips: dict[str, int]) -> None:
+    path = FIXTURES / name
+    assert kind_of_path(path) == kind
+    docs, skipped = split(path)
+    assert len(docs) == n_docs
+    assert reasons(skipped) == Counter(skips)
+    assert all(d.libraries == ("Lib",) and d.text and d.source.startswith(str(path)) for d in docs)
+
+
+def test_ris_from_ovid_keeps_n2_and_trims_the_psycinfo_notice() -> None:
+    (doc,), _ = split(FIXTURES / "ovid_psycinfo.ris")
+    assert doc.doc_id == "doi:10.1002/cpp.2398" and doc.year == "2019"
+    assert doc.title.startswith("The influence of self-criticism")
+    assert doc.authors.startswith("Trindade, Ines A; Irons, Chris")
+    assert doc.text.endswith("refer high self-critical patients to psychological care.")
+    assert "PsycINFO" not in doc.text
+
+
+def test_pubmed_records_get_pubmed_links_and_keep_section_labels() -> None:
+    docs, _ = split(FIXTURES / "pubmed_biopython.txt")
+    assert [d.url for d in docs] == ["https://pubmed.ncbi.nlm.nih.gov/16403221/", "https://pubmed.ncbi.nlm.nih.gov/16377612/"]
+    assert docs[1].title == "GenomeDiagram: a python package for the visualization of large-scale genomic data."
+    assert docs[0].authors == "Casbon, James A; Crooks, Gavin E; Saqi, Mansoor A S" and docs[1].year == "2006"
+    xml, skipped = split(FIXTURES / "pubmed_asreview.xml")
+    assert skipped[0].reason == "PMID 31690499 has no abstract"
+    structured = next(d for d in xml if d.url.endswith("/25371100/"))
+    assert structured.text.startswith("OBJECTIVES: To consider") and "METHODS: A 63-year-old" in structured.text
+    assert structured.year == "2016" and structured.doc_id == "doi:10.1179/2151090314y.0000000035"
+
+
+def test_arxiv_records_get_year_link_authors_categories_and_unicode() -> None:
+    docs, _ = split(FIXTURES / "arxiv_snapshot.json")
+    first, second, old = docs
+    assert first.authors.startswith("Balázs, C.; Berger, E. L.") and first.year == "2007"
+    assert second.doc_id == "arxiv:0704.0002" and second.url == "https://arxiv.org/abs/0704.0002"
+    assert second.categories == "math.CO cs.CG" and "(k,ℓ)-pebble game" in second.text and "$" not in second.text
+    assert old.year == "1996" and old.url == "https://arxiv.org/abs/hep-th/9608091"
+
+
+def test_csl_json_from_zotero_and_better_bibtex() -> None:
+    (doc,), _ = split(FIXTURES / "zotero_csl.json")
+    assert doc.doc_id == "doi:10.1214/09-ba422" and doc.year == "2009"
+    assert doc.authors == "Dupré, Maurice J.; Tipler, Frank J." and "five axioms" in doc.text
+    _, skipped = split(FIXTURES / "better_csl_bbt.json")
+    assert [s.line for s in skipped] == [2, 3, 4, 5, 6, 7, 8]
+
+
+def test_bibtex_quirks_of_mendeley_and_jabref() -> None:
+    docs, skipped = split(FIXTURES / "quirks_handmade.bib")
+    by_title = {d.title: d for d in docs}
+    tex = by_title["Cu₂O thin films from École polytechnique"]
+    assert tex.text == "We grow Cu₂O films and measure a gap of 2.1 eV at 10⁻³ Pa." and tex.authors == "Balázs, C.; Doe, J."
+    assert tex.doc_id.startswith("h")  # no key, no DOI: known by its text
+    assert by_title["A second entry without a key"].doc_id == "doi:10.5555/empty.key"
+    assert by_title["An underscore entry type"].doc_id == "bib:Smith2020"
+    assert by_title["Inherits its book"].year == "2019"
+    first, second = by_title["First of two with one key"], by_title["Second of two with one key"]
+    assert first.doc_id == "bib:dup2020" and second.doc_id.startswith("h")
+    assert {s.line for s in skipped if "placeholder" in s.reason} == {38, 44}
+
+
+def test_txt_is_sniffed_and_unknown_types_name_the_formats(tmp_path: Path) -> None:
+    seed = tmp_path / "mine.txt"
+    seed.write_text("Alex\nAbstract: One.\n")
+    assert kind_of_path(seed) == "seed"
+    with pytest.raises(IngestError, match=r"unsupported file type '\.pdf' \(use seed \.txt, .*\.ris.*zotero\.sqlite\)"):
+        parse_bytes(b"%PDF-1.4", "paper.pdf")
+    with pytest.raises(IngestError, match="unsupported file type '.docx'"):
+        list(iter_path(tmp_path / "x.docx"))
+
+
+def test_a_broken_record_never_stops_the_rest_of_its_file() -> None:
+    text = (
+        (FIXTURES / "rayyan_endnote.txt")
+        .read_text()
+        .replace("ER  -\n\nTY  - JOUR\nAB  - The article discusses", "TY  - JOUR\nAB  - The article discusses", 1)
+    )
+    parsed = parse_bytes(text.encode(), "broken.ris", "Lib")
+    assert len(parsed.documents) == 2
+    assert any("without its closing 'ER  - '" in s.reason for s in parsed.skipped)
+
+
+# -- Zotero's own database -----------------------------------------------------------------------
+ABSTRACT_A = "Retrieval-augmented generation grounds answers in retrieved passages of a local library."
+ABSTRACT_B = "Citation checking keeps only sentences whose cited abstract supports them."
+
+
+def make_zotero(folder: Path) -> Path:
+    """A zotero.sqlite built from Zotero's published schema, with items inserted as Zotero does."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "zotero.sqlite"
+    con = sqlite3.connect(db)
+    con.executescript((FIXTURES / "zotero_schema.sql").read_text())
+    con.execute("INSERT INTO libraries (libraryID, type, editable, filesEditable) VALUES (1, 'user', 1, 1)")
+    values: dict[str, int] = {}
+
+    def item(item_id: int, key: str, type_id: int, **fields: str) -> None:
+        con.execute("INSERT INTO items (itemID, itemTypeID, libraryID, key) VALUES (?, ?, 1, ?)", (item_id, type_id, key))
+        ids = {"url": 1, "date": 14, "DOI": 26, "abstractNote": 90, "title": 110}
+        for name, value in fields.items():
+            if value not in values:
+                values[value] = len(values) + 1
+                con.execute("INSERT INTO itemDataValues VALUES (?, ?)", (values[value], value))
+            con.execute("INSERT INTO itemData VALUES (?, ?, ?)", (item_id, ids[name], values[value]))
+
+    item(1, "AAAA1111", 4, title="Local RAG", abstractNote=ABSTRACT_A, date="2023-05-00 May 2023", DOI="10.5555/RAG.1")
+    item(
+        2, "BBBB2222", 4, title="Checked citations", abstractNote=ABSTRACT_B, date="2024-00-00 2024", url="https://example.org/b"
+    )
+    item(3, "CCCC3333", 4, title="Trashed paper", abstractNote="This item was moved to the trash.")
+    item(4, "DDDD4444", 2, title="A book without an abstract")
+    item(5, "EEEE5555", 4, title="Placeholder", abstractNote="No abstract available")
+    con.execute("INSERT INTO deletedItems (itemID) VALUES (3)")
+    con.execute("INSERT INTO creators VALUES (1, 'Ada', 'Lovelace', 0)")
+    con.execute("INSERT INTO itemCreators VALUES (1, 1, 1, 0)")
+    con.execute(
+        "INSERT INTO collections (collectionID, collectionName, libraryID, key) VALUES (1, 'Reading group', 1, 'COLL0001')"
+    )
+    con.execute("INSERT INTO collectionItems VALUES (1, 2, 0)")
+    con.commit()
+    con.close()
+    return db
+
+
+def test_zotero_items_with_abstracts_trash_left_out_never_written(tmp_path: Path) -> None:
+    db = make_zotero(tmp_path / "Zotero")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    assert list(expand([tmp_path / "Zotero"])) == [db]  # the profile folder means its database
+    parsed = parse_zotero(db)
+    assert [d.doc_id for d in parsed.documents] == ["doi:10.5555/rag.1", "zotero:BBBB2222"]
+    a, b = parsed.documents
+    assert (a.title, a.authors, a.year, a.url) == ("Local RAG", "Lovelace, Ada", "2023", "https://doi.org/10.5555/RAG.1")
+    assert a.libraries == ("Zotero",) and b.year == "2024" and b.url == "https://example.org/b"
+    assert reasons(parsed.skipped) == Counter({"Zotero trash": 1, "placeholder": 1})
+    grouped = parse_path(db, "Mine", collections_as_libraries=True)
+    assert [d.libraries for d in grouped.documents] == [("Mine",), ("Reading group",)]
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not any(p.name.endswith(("-wal", "-journal")) for p in db.parent.iterdir())
+
+
+# -- through the real assistant ------------------------------------------------------------------
+@pytest.mark.slow
+def test_every_fixture_ingests_and_reingesting_changes_nothing(fresh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "exports"
+    shutil.copytree(FIXTURES, folder, ignore=shutil.ignore_patterns("*.sql", "*.md"))
+    report = fresh.ingest(folder, library="Mine")
+    assert report.files == 9
+    assert report.added == sum(e[2] for e in EXPECTED)
+    assert len(report.skipped) == sum(sum(e[3].values()) for e in EXPECTED)
+    again = fresh.ingest(folder, library="Mine")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, report.added)
+    hits = fresh.search("prompt diphoton production at the Tevatron", k=1)
+    assert hits[0].doc_id == "doi:10.1103/physrevd.76.013009"
+
+
+@pytest.mark.slow
+def test_zotero_through_the_assistant_picks_up_changes(fresh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = make_zotero(tmp_path / "Zotero")
+    first = fresh.ingest(tmp_path / "Zotero", collections_as_libraries=True)
+    assert (first.added, len(first.skipped)) == (2, 2)
+    assert fresh.libraries() == {"Zotero": 1, "Reading group": 1}
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO itemDataValues VALUES (99, ?)", (ABSTRACT_B + " Revised.",))
+    con.execute("UPDATE itemData SET valueID = 99 WHERE itemID = 2 AND fieldID = 90")
+    con.commit()
+    con.close()
+    second = fresh.ingest(db, collections_as_libraries=True)
+    assert (second.added, second.updated, second.unchanged) == (0, 1, 1)
