@@ -119,7 +119,7 @@ def test_txt_is_sniffed_and_unknown_types_name_the_formats(tmp_path: Path) -> No
     assert kind_of_path(seed) == "seed"
     with pytest.raises(IngestError, match=r"unsupported file type '\.pdf' \(use seed \.txt, .*\.ris.*zotero\.sqlite\)"):
         parse_bytes(b"%PDF-1.4", "paper.pdf")
-    with pytest.raises(IngestError, match="unsupported file type '.docx'"):
+    with pytest.raises(IngestError, match=r"unsupported file type '\.docx'"):
         list(iter_path(tmp_path / "x.docx"))
 
 
@@ -220,3 +220,16 @@ def test_zotero_through_the_assistant_picks_up_changes(fresh, tmp_path: Path) ->
     con.close()
     second = fresh.ingest(db, collections_as_libraries=True)
     assert (second.added, second.updated, second.unchanged) == (0, 1, 1)
+
+
+@pytest.mark.slow
+def test_cli_counts_skip_reasons_and_lists_them_with_verbose(tmp_path: Path) -> None:
+    from .test_cli import run
+
+    data = tmp_path / "d"
+    r = run("ingest", str(FIXTURES / "rayyan_endnote.txt"), "--library", "Reviews", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    assert "2 added" in r.stdout and "2 skipped: has no abstract" in r.stdout
+    r = run("ingest", str(FIXTURES / "rayyan_endnote.txt"), "--library", "Reviews", "--verbose", data_dir=data)
+    assert "2 unchanged" in r.stdout
+    assert f"skipped {FIXTURES / 'rayyan_endnote.txt'}:28: record 2 has no abstract" in r.stdout
