@@ -233,3 +233,19 @@ def test_cli_counts_skip_reasons_and_lists_them_with_verbose(tmp_path: Path) -> 
     r = run("ingest", str(FIXTURES / "rayyan_endnote.txt"), "--library", "Reviews", "--verbose", data_dir=data)
     assert "2 unchanged" in r.stdout
     assert f"skipped {FIXTURES / 'rayyan_endnote.txt'}:28: record 2 has no abstract" in r.stdout
+
+
+@pytest.mark.slow
+def test_web_upload_takes_every_format_and_shows_skip_reasons(fresh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.web import WebApp
+
+    app = WebApp(fresh)
+    files = [str(FIXTURES / n) for n in ("rayyan_endnote.txt", "pubmed_asreview.xml", "arxiv_snapshot.json")]
+    files.append(str(make_zotero(tmp_path / "Zotero")))
+    html, _ = app.upload(files, "")
+    assert "Name the library" in html  # RIS, PubMed, arXiv and Zotero records need one
+    html, _ = app.upload(files, "Uploads")
+    assert "9 added" in html and "5 skipped" in html
+    assert "rayyan_endnote.txt, line 28" in html and "record 2 has no abstract" in html
+    assert "PMID 31690499 has no abstract" in html and "in the Zotero trash" in html
+    assert "upload-" not in html
