@@ -26,6 +26,7 @@ class Document:
     url: str = ""
     source: str = ""
     categories: str = ""  # subject categories a source gives (arXiv's "hep-ph math.CO")
+    doi: str = ""  # lower-case, bare; not part of the digest (the id or url already carries it)
 
     @property
     def digest(self) -> str:

@@ -79,7 +79,9 @@ def test_pubmed_records_get_pubmed_links_and_keep_section_labels() -> None:
     assert skipped[0].reason == "PMID 31690499 has no abstract"
     structured = next(d for d in xml if d.url.endswith("/25371100/"))
     assert structured.text.startswith("OBJECTIVES: To consider") and "METHODS: A 63-year-old" in structured.text
-    assert structured.year == "2016" and structured.doc_id == "doi:10.1179/2151090314y.0000000035"
+    assert structured.year == "2016" and structured.doc_id == "pmid:25371100"  # the DOI is kept beside the id
+    assert structured.doi == "10.1179/2151090314y.0000000035"
+    assert [d.doc_id for d in docs] == ["pmid:16403221", "pmid:16377612"]
 
 
 def test_arxiv_records_get_year_link_authors_categories_and_unicode() -> None:

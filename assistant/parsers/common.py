@@ -125,10 +125,12 @@ def make_document(
     source_id: str = "",
     categories: str = "",
     tex: bool = False,
+    own_id: bool = False,
 ) -> Document | Skipped:
     """A Document from one record, or why it was skipped. The id is `doi:<doi>` where there is a
     DOI (so one paper exported by two programs is one document), else the format's own id, else a
-    hash of the text. The abstract is TeX-decoded where the format carries TeX, trimmed of
+    hash of the text; with `own_id` the format's own id comes first (PubMed's `pmid:<n>`). The
+    DOI is kept either way, so ingest can still tell a paper it already holds under another id. The abstract is TeX-decoded where the format carries TeX, trimmed of
     copyright and database boilerplate, and refused when it is a placeholder or visibly damaged."""
     raw = abstract if isinstance(abstract, str) else ("" if abstract is None else str(abstract))
     body = tidy(decode_tex(raw) if tex else raw)
@@ -144,7 +146,13 @@ def make_document(
     problem = damage(title_text)
     if problem:
         return Skipped(source, line, f"{what} title: {problem}")
-    doc_id = f"doi:{doi.lower()}" if doi else (clean(source_id) or content_id(body))
+    own = clean(source_id)
+    if own and own_id:
+        doc_id = own
+    elif doi:
+        doc_id = f"doi:{doi.lower()}"
+    else:
+        doc_id = own or content_id(body)
     libraries = (library,) if isinstance(library, str) else library
     return Document(
         doc_id[:MAX_ID_CHARS],
@@ -157,6 +165,7 @@ def make_document(
         url=url or (f"https://doi.org/{doi}" if doi else ""),
         source=f"{source}:{line}" if line else source,
         categories=categories,
+        doi=doi.lower()[:MAX_FIELD_CHARS],
     )
 
 

@@ -87,6 +87,7 @@ def parse_medline(text: str, source: str, library: str) -> Parsed:
                 url=pubmed_url(pmid),
                 doi=_medline_doi(fields),
                 source_id=f"pmid:{pmid}",
+                own_id=True,
             )
         )
     if not found:
@@ -161,6 +162,7 @@ def parse_pubmed_xml(text: str, source: str, library: str) -> Parsed:
                 url=pubmed_url(pmid),
                 doi=_xml_doi(article),
                 source_id=f"pmid:{pmid}",
+                own_id=True,
             )
         )
     if not out.documents and not out.skipped:
