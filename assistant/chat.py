@@ -68,10 +68,19 @@ class Assistant:
         library: str | None = None,
         progress: Progress | None = None,
         collections_as_libraries: bool = False,
+        sync: bool = True,
     ) -> IngestReport:
         """Add files or folders of any supported format; `collections_as_libraries` makes each
-        Zotero collection its own library."""
-        return ingest(self.index, paths, library=library, progress=progress, collections_as_libraries=collections_as_libraries)
+        Zotero collection its own library. With `sync`, what a file ingested again no longer holds
+        leaves the library it put it in (`removed` in the report)."""
+        return ingest(
+            self.index,
+            paths,
+            library=library,
+            progress=progress,
+            collections_as_libraries=collections_as_libraries,
+            sync=sync,
+        )
 
     def forget(self, library: str | None = None, doc_ids: list[str] | None = None) -> tuple[int, int]:
         return forget(self.index, library=library, doc_ids=doc_ids)

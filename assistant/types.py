@@ -138,6 +138,7 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0  # documents that left a library because their source no longer holds them
     skipped: list[Skipped] = field(default_factory=list)
     files: int = 0
     libraries: list[str] = field(default_factory=list)
@@ -147,6 +148,7 @@ class IngestReport:
             "added": self.added,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "removed": self.removed,
             "skipped": [str(s) for s in self.skipped],
             "files": self.files,
             "libraries": list(self.libraries),
@@ -157,6 +159,8 @@ class IngestReport:
             f"{self.files} file(s): {self.added} added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {len(self.skipped)} skipped"
         )
+        if self.removed:
+            text += f", {self.removed} removed (no longer in their source)"
         return text
 
 

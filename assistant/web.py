@@ -500,7 +500,8 @@ class WebApp:
                     progress((min(done, total), total), desc="Adding abstracts", unit="abstracts")
 
             try:
-                report = self.assistant.ingest(copies, library=name or None, progress=tick)
+                # An upload's copy has no lasting path, so nothing is removed on its account.
+                report = self.assistant.ingest(copies, library=name or None, progress=tick, sync=False)
             except AssistantError as e:
                 text = str(e)
                 for path, shown_name in names.items():

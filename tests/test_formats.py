@@ -221,7 +221,27 @@ def test_zotero_through_the_assistant_picks_up_changes(fresh, tmp_path: Path) ->
     con.commit()
     con.close()
     second = fresh.ingest(db, collections_as_libraries=True)
-    assert (second.added, second.updated, second.unchanged) == (0, 1, 1)
+    assert (second.added, second.updated, second.unchanged, second.removed) == (0, 1, 1, 0)
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO collections (collectionID, collectionName, libraryID, key) VALUES (2, 'Archive', 1, 'COLL0002')")
+    con.execute("UPDATE collectionItems SET collectionID = 2 WHERE itemID = 2")  # moved to another collection
+    con.commit()
+    moved = fresh.ingest(db, collections_as_libraries=True)
+    assert (moved.added, moved.updated, moved.unchanged, moved.removed) == (0, 1, 1, 0)
+    assert fresh.libraries() == {"Archive": 1, "Zotero": 1}
+    con.execute("INSERT INTO deletedItems (itemID) VALUES (2)")  # moved to the trash
+    con.commit()
+    trashed = fresh.ingest(db, collections_as_libraries=True)
+    assert (trashed.added, trashed.updated, trashed.unchanged, trashed.removed) == (0, 0, 1, 1)
+    assert fresh.libraries() == {"Zotero": 1} and fresh.index.count() == 1
+    assert all("Citation checking" not in h.text for h in fresh.search("citation checking cited abstract supports", k=2))
+    for table in ("itemData", "itemCreators", "items"):  # deleted for good, rows as Zotero's cascade removes them
+        con.execute(f"DELETE FROM {table} WHERE itemID = 1")
+    con.commit()
+    con.close()
+    emptied = fresh.ingest(db, collections_as_libraries=True)
+    assert (emptied.added, emptied.unchanged, emptied.removed) == (0, 0, 1)
+    assert fresh.index.count() == 0 and fresh.libraries() == {}
 
 
 @pytest.mark.slow
@@ -251,3 +271,73 @@ def test_web_upload_takes_every_format_and_shows_skip_reasons(fresh, tmp_path: P
     assert "rayyan_endnote.txt, line 28" in html and "record 2 has no abstract" in html
     assert "PMID 31690499 has no abstract" in html and "in the Zotero trash" in html
     assert "upload-" not in html
+
+
+# -- one abstract from two programs; sources kept in step -----------------------------------------
+def ris_of(doc: Document, doi: str = "", text: str = "") -> str:
+    """A RIS record of a parsed document, as a reference manager would export the same paper."""
+    lines = ["TY  - JOUR", f"TI  - {doc.title}", f"AB  - {text or doc.text}", *([f"DO  - {doi}"] if doi else []), "ER  - "]
+    return "\n".join(lines) + "\n\n"
+
+
+@pytest.mark.slow
+def test_one_abstract_from_pubmed_and_ris_is_one_document(fresh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    medline = FIXTURES / "pubmed_biopython.txt"
+    (scop, diagram), _ = split(medline)
+    ris = tmp_path / "export.ris"
+    # the first with the same text and no DOI, the second with its DOI and a copyright line PubMed lacks
+    ris.write_text(ris_of(scop) + ris_of(diagram, "10.1093/bioinformatics/btk021", diagram.text + " Copyright 2005."))
+    first = fresh.ingest(medline, library="PubMed")
+    assert (first.added, fresh.index.count()) == (2, 2)
+    second = fresh.ingest(ris, library="Zotero")
+    assert (second.added, second.updated, second.unchanged) == (0, 2, 0)  # both join the PubMed documents
+    assert fresh.index.count() == 2 and fresh.libraries() == {"PubMed": 2, "Zotero": 2}
+    hit = fresh.search("SCOP ASTRAL python interface", k=1)[0]
+    assert hit.doc_id == "pmid:16403221" and set(hit.libraries) == {"PubMed", "Zotero"}
+    again = fresh.ingest(ris, library="Zotero")
+    assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, 2, 0)
+    ris.write_text(ris_of(diagram, "10.1093/bioinformatics/btk021"))  # the SCOP paper deleted from the reference manager
+    third = fresh.ingest(ris, library="Zotero")
+    assert (third.added, third.updated, third.unchanged, third.removed) == (0, 0, 1, 1)
+    assert fresh.libraries() == {"PubMed": 2, "Zotero": 1}  # it stays where PubMed put it
+
+
+@pytest.mark.slow
+def test_reingesting_a_file_removes_what_it_no_longer_holds(fresh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "reviews.txt"
+    text = (FIXTURES / "rayyan_endnote.txt").read_text()
+    path.write_text(text)
+    assert fresh.ingest(path, library="Reviews").added == 2
+    assert fresh.ingest(path, library="Pharmacy").updated == 2  # the same file into another library is another source
+    start = text.index("TY  - JOUR\nAB  - The article discusses")
+    path.write_text(text[:start] + text[text.index("ER  -\n", start) + len("ER  -\n\n") :])  # record ID 8 deleted
+    again = fresh.ingest(path, library="Reviews")
+    assert (again.added, again.updated, again.unchanged, again.removed, len(again.skipped)) == (0, 0, 1, 1, 2)
+    assert fresh.libraries() == {"Pharmacy": 2, "Reviews": 1}
+    query = "antiepileptics for seizure prophylaxis after traumatic brain injury"
+    assert all("antiepileptics" not in h.text for h in fresh.search(query, k=2, library="Reviews"))
+    assert "antiepileptics" in fresh.search(query, k=1, library="Pharmacy")[0].text
+    last = fresh.ingest(path, library="Pharmacy")
+    assert (last.unchanged, last.removed, fresh.index.count()) == (1, 1, 1)  # in no library now: deleted
+    assert all("antiepileptics" not in h.text for h in fresh.search(query, k=2))
+    assert fresh.ingest(path, library="Pharmacy").removed == 0
+
+
+@pytest.mark.slow
+def test_a_shared_seed_abstract_leaves_only_the_file_that_dropped_it(fresh, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import SEEDS
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    assert fresh.ingest(seeds).added == 18
+    twice = [fresh.ingest(seeds) for _ in range(2)]
+    assert [(r.added, r.updated, r.unchanged, r.removed) for r in twice] == [(0, 0, 18, 0)] * 2
+    alex = seeds / "alex.txt"
+    lines = alex.read_text().split("\n")
+    alex.write_text("\n".join(line for line in lines if not line.startswith("Abstract:The o1 model series")))
+    report = fresh.ingest(seeds)
+    # the o1 card is still unchanged in Tony's file, and removed from Alex's library
+    assert (report.added, report.updated, report.unchanged, report.removed) == (0, 0, 18, 1)
+    assert fresh.libraries() == {"Alex": 8, "Tony": 10} and fresh.index.count() == 18
+    o1 = fresh.search("o1 model series large-scale reinforcement learning chain of thought safety", k=1)[0]
+    assert o1.libraries == ("Tony",)

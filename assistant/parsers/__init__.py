@@ -16,7 +16,18 @@ from .common import (
     read_text,
 )
 from .csljson import parse_csl_json
-from .files import SUPPORTED, check_file, expand, iter_path, kind_of, kind_of_path, needs_library, parse_bytes, parse_path
+from .files import (
+    SUPPORTED,
+    check_file,
+    destination,
+    expand,
+    iter_path,
+    kind_of,
+    kind_of_path,
+    needs_library,
+    parse_bytes,
+    parse_path,
+)
 from .jsonl import parse_jsonl, parse_jsonl_line
 from .pubmed import parse_medline, parse_pubmed_xml
 from .ris import parse_ris
@@ -33,6 +44,7 @@ __all__ = [
     "Parsed",
     "check_file",
     "check_library",
+    "destination",
     "expand",
     "iter_path",
     "kind_of",

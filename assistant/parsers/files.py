@@ -15,7 +15,7 @@ from .jsonl import parse_jsonl, parse_jsonl_line
 from .pubmed import looks_like_medline, parse_medline, parse_pubmed_xml
 from .ris import looks_like_ris, parse_ris
 from .seed import parse_seed
-from .zotero import is_zotero_db, parse_zotero
+from .zotero import DEFAULT_LIBRARY, is_zotero_db, parse_zotero
 
 # Extensions with one meaning; .txt and .json are sniffed from their content.
 BY_EXTENSION = {
@@ -206,3 +206,15 @@ def needs_library(path: Path) -> bool:
         return kind_of_path(path) in NEEDS_LIBRARY
     except IngestError:
         return False
+
+
+def destination(path: Path, library: str | None = None, collections_as_libraries: bool = False) -> str:
+    """Where a file's records go, as a key: the library named or implied (the file's name, or
+    "Zotero"), or a marker for a file that names its own libraries (the seed format's owner line,
+    Zotero collections). Ingest keys a source by its path and this, so the same file ingested into
+    two libraries is two sources. Library names hold no control characters, so markers cannot clash."""
+    kind = kind_of_path(path)
+    if kind == "seed":
+        return "\x1eowner"
+    default = check_library(library or (DEFAULT_LIBRARY if kind == "zotero" else path.stem), str(path))
+    return f"\x1ecollections\x1e{default}" if kind == "zotero" and collections_as_libraries else default

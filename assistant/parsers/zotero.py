@@ -18,6 +18,7 @@ from ..types import Document, IngestError, Skipped
 from .common import Parsed, check_library, doi_of, field_text, make_document, year_of
 
 WANTED_FIELDS = ("title", "abstractNote", "date", "DOI", "url")
+DEFAULT_LIBRARY = "Zotero"
 
 
 def is_zotero_db(path: Path) -> bool:
@@ -98,7 +99,7 @@ def parse_zotero(path: Path, library: str | None = None, collections_as_librarie
     """Every item with an abstract, outside the trash. With `collections_as_libraries`, an item's
     collections are its libraries (items in no collection go to `library`)."""
     source = str(path)
-    default = check_library(library or "Zotero", source)
+    default = check_library(library or DEFAULT_LIBRARY, source)
     out = Parsed(source)
     with _snapshot(path) as con:
         try:
