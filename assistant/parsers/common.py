@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..text import clean, content_id, short_label
 from ..types import Document, IngestError, Skipped
-from .quality import damage, is_placeholder, trim_boilerplate
+from .quality import damage, is_placeholder, strip_markup, trim_boilerplate
 from .tex import decode_tex
 
 MAX_ABSTRACT_CHARS = 50_000
@@ -132,7 +132,7 @@ def make_document(
     hash of the text; with `own_id` the format's own id comes first (PubMed's `pmid:<n>`). The
     DOI is kept either way, so ingest can still tell a paper it already holds under another id. The abstract is TeX-decoded where the format carries TeX, trimmed of
     copyright and database boilerplate, and refused when it is a placeholder or visibly damaged."""
-    raw = abstract if isinstance(abstract, str) else ("" if abstract is None else str(abstract))
+    raw = strip_markup(abstract if isinstance(abstract, str) else ("" if abstract is None else str(abstract)))
     body = tidy(decode_tex(raw) if tex else raw)
     if not body:
         return Skipped(source, line, f"{what} has no abstract")
@@ -142,7 +142,7 @@ def make_document(
     problem = damage(body) or too_long(body)
     if problem:
         return Skipped(source, line, f"{what}: {problem}")
-    title_text = field_text(title, tex=tex)
+    title_text = field_text(strip_markup(title) if isinstance(title, str) else title, tex=tex)
     problem = damage(title_text)
     if problem:
         return Skipped(source, line, f"{what} title: {problem}")

@@ -70,3 +70,50 @@ def damage(text: str) -> str | None:
 
 
 _MOJIBAKE_SAMPLE = re.compile(r"[ÃÂâ][\x80-\xbf\u0152-\u0178\u02c6-\u203a\u20ac\u2122]+\w*")
+
+
+# Markup some databases leave in abstracts: Lens.org and Crossref-fed exports carry JATS
+# (<jats:sec><jats:title>Methods</jats:title><jats:p>...), PubMed-fed ones PubMed XML's own
+# <AbstractText Label="METHODS">, and some HTML (<p>, <i>, <sub>). Only these known tags are
+# touched, so "p < 0.05" or "<5 mm" stays as written.
+_ATTRS = r"(?:\s+[\w:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*/?"
+_INLINE = r"i|b|em|strong|u|sc|scp|span|jats:italic|jats:bold|jats:sc|jats:underline|jats:monospace|mml:[a-z]+"
+_BLOCK = r"p|br|div|sec|jats:p|jats:sec|jats:list|jats:list-item|jats:abstract|abstract|AbstractText"
+_TAG = re.compile(rf"</?(?:{_INLINE}|{_BLOCK}|sub|sup|jats:sub|jats:sup|title|jats:title|CopyrightInformation){_ATTRS}>", re.I)
+_COPYRIGHT_INFO = re.compile(r"<CopyrightInformation>.*?</CopyrightInformation>", re.I | re.S)
+_TITLE = re.compile(r"<(?:jats:)?title>(.*?)</(?:jats:)?title>", re.I | re.S)
+_LABEL = re.compile(r"<AbstractText\b[^<>]*?\bLabel\s*=\s*\"([^\"]*)\"[^<>]*>", re.I)
+_SUBSUP = re.compile(r"<(?:jats:)?(sub|sup)>([^<]{1,12})</(?:jats:)?\1>", re.I)
+_INLINE_TAG = re.compile(rf"</?(?:{_INLINE}){_ATTRS}>", re.I)
+_SUB = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SUP = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+
+
+def strip_markup(text: str) -> str:
+    """Text without the JATS/HTML/PubMed-XML tags of a database's abstract: section titles and
+    labels kept as "Methods: ...", a leading "Abstract" title and copyright elements dropped,
+    sub- and superscripts of digits kept as ₂ and ³, entities decoded. Text without such tags is
+    returned as it is."""
+    if not _TAG.search(text):
+        return text
+    import html
+
+    out = _COPYRIGHT_INFO.sub(" ", text)
+
+    def title(m: re.Match[str]) -> str:
+        name = re.sub(r"\s+", " ", _TAG.sub("", m.group(1))).strip().rstrip(":")
+        return " " if not name or name.casefold() == "abstract" else f" {name}: "
+
+    out = _TITLE.sub(title, out)
+    out = _LABEL.sub(lambda m: f" {m.group(1).strip()}: " if m.group(1).strip() else " ", out)
+
+    def subsup(m: re.Match[str]) -> str:
+        body = m.group(2)
+        table = _SUB if m.group(1).lower() == "sub" else _SUP
+        mapped = body.translate(table)
+        return mapped if all(c != o or not c.isalnum() for c, o in zip(mapped, body, strict=True)) else body
+
+    out = _SUBSUP.sub(subsup, out)
+    out = _INLINE_TAG.sub("", out)
+    out = _TAG.sub(" ", out)
+    return html.unescape(out)
