@@ -37,22 +37,26 @@ def reasons(skipped: list[Skipped]) -> Counter[str]:
     return out
 
 
-# (file, format, documents, skip reasons by kind)
+# (file, format, records read as documents, skip reasons by kind, distinct documents stored)
 EXPECTED = [
-    ("ovid_psycinfo.ris", "ris", 1, {}),
-    ("rayyan_endnote.txt", "ris", 2, {"has no abstract": 2}),
-    ("pubmed_biopython.txt", "medline", 2, {}),
-    ("pubmed_asreview.xml", "pubmed-xml", 2, {"has no abstract": 1}),
-    ("arxiv_snapshot.json", "jsonl", 3, {}),
-    ("zotero_csl.json", "csl-json", 1, {}),
-    ("better_csl_bbt.json", "csl-json", 0, {"has no abstract": 7}),
-    ("crossref_bbt.bib", "bibtex", 0, {"has no abstract": 2}),
-    ("quirks_handmade.bib", "bibtex", 6, {"has no abstract": 1, "placeholder": 2, "mis-encoded": 1, "U+FFFD": 1}),
+    ("ovid_psycinfo.ris", "ris", 1, {}, 1),
+    ("rayyan_endnote.txt", "ris", 2, {"has no abstract": 2}, 2),
+    ("scopus_asreview.ris", "ris", 2, {}, 2),
+    ("lens_citesource.ris", "ris", 3, {}, 3),
+    ("pubmed_biopython.txt", "medline", 2, {}, 2),
+    ("pubmed_asreview.xml", "pubmed-xml", 2, {"has no abstract": 1}, 2),
+    ("arxiv_snapshot.json", "jsonl", 3, {}, 3),
+    ("zotero_csl.json", "csl-json", 1, {}, 1),
+    ("better_csl_bbt.json", "csl-json", 0, {"has no abstract": 7}, 0),
+    ("crossref_bbt.bib", "bibtex", 0, {"has no abstract": 2}, 0),
+    ("mendeley_rm.bib", "bibtex", 6, {"has no abstract": 1}, 4),  # two entries repeat another's abstract
+    ("mendeley_webpage.bib", "bibtex", 0, {"has no abstract": 1}, 0),  # `@web_page{,` read as an entry, not broken
+    ("quirks_handmade.bib", "bibtex", 6, {"has no abstract": 1, "placeholder": 2, "mis-encoded": 1, "U+FFFD": 1}, 6),
 ]
 
 
-@pytest.mark.parametrize(("name", "kind", "n_docs", "skips"), EXPECTED, ids=[e[0] for e in EXPECTED])
-def test_each_real_export_gives_exact_counts(name: str, kind: str, n_docs: int, skips: dict[str, int]) -> None:
+@pytest.mark.parametrize(("name", "kind", "n_docs", "skips", "_"), EXPECTED, ids=[e[0] for e in EXPECTED])
+def test_each_real_export_gives_exact_counts(name: str, kind: str, n_docs: int, skips: dict[str, int], _: int) -> None:
     path = FIXTURES / name
     assert kind_of_path(path) == kind
     docs, skipped = split(path)
@@ -113,6 +117,50 @@ def test_bibtex_quirks_of_mendeley_and_jabref() -> None:
     first, second = by_title["First of two with one key"], by_title["Second of two with one key"]
     assert first.doc_id == "bib:dup2020" and second.doc_id.startswith("h")
     assert {s.line for s in skipped if "placeholder" in s.reason} == {38, 44}
+
+
+def test_mendeley_reference_manager_export_with_empty_and_repeated_keys() -> None:
+    docs, skipped = split(FIXTURES / "mendeley_rm.bib")
+    assert [s.line for s in skipped] == [23] and skipped[0].reason == "entry without a key has no abstract"
+    nlx, meng, sun, vilbert, nlx_again, sun_again = docs
+    assert nlx.doc_id == nlx_again.doc_id and nlx.doc_id.startswith("h")  # `@report{,` twice: known by its text
+    assert vilbert.doc_id.startswith("h") and vilbert.doc_id != nlx.doc_id
+    assert sun.doc_id == "bib:Sun2021" and sun_again.doc_id.startswith("h") and sun_again.text == sun.text
+    assert meng.authors.startswith("Yuxian Meng; Shuhe Wang") and meng.year == "2020"
+    assert "we release {OpenViDial}, a large-scale" in meng.text  # Mendeley's \{...\} is a literal brace in TeX
+    assert "15× faster" in nlx.text
+
+
+def test_scopus_ris_keeps_the_abstract_and_trims_the_copyright() -> None:
+    docs, skipped = split(FIXTURES / "scopus_asreview.ris")
+    assert not skipped and [d.doc_id for d in docs] == ["doi:10.1016/j.mehy.2019.109324", "doi:10.1016/j.yebeh.2019.106490"]
+    uno, clegg = docs
+    assert uno.text.endswith("a low-FODMAP diet is recommended to relieve and prevent IBD-IBS symptoms.")  # "© 2019" trimmed
+    assert clegg.text.endswith("for individuals with seizure disorders and future research are discussed.")
+    assert clegg.authors == "Clegg, S.; Sirois, F.; Reuber, M." and clegg.year == "2019"
+    assert "Export Date" not in uno.text and "References" not in uno.text
+
+
+def test_lens_ris_loses_its_markup_but_not_its_section_labels() -> None:
+    docs, skipped = split(FIXTURES / "lens_citesource.ris")
+    assert not skipped
+    preprint, bmc, springer = docs
+    assert all("<" not in d.text and ">" not in d.text for d in docs)
+    assert preprint.text.startswith("Background and aims: Both the Problem Gambling Severity Index")
+    assert preprint.url == "https://lens.org/001-257-578-706-377" and preprint.year == "2021"
+    assert bmc.text.startswith("BACKGROUND: Gambling has traditionally been conceptualised")
+    assert " METHODS: A qualitatively led online panel survey" in bmc.text and "The Author(s)" not in bmc.text
+    assert springer.text.startswith("Purpose of Review: Legacy gambling harm refers")
+    assert "Recent Findings: Legacy harms to individuals" in springer.text and "Abstract" not in springer.text
+
+
+def test_markup_is_stripped_only_where_it_is_markup() -> None:
+    from assistant.parsers.quality import strip_markup
+
+    assert strip_markup("p < 0.05 and <5 mm, a<b and c>d, R&amp;D") == "p < 0.05 and <5 mm, a<b and c>d, R&amp;D"
+    assert strip_markup("<jats:p>H<jats:sub>2</jats:sub>O at 10<sup>-3</sup> Pa &amp; <i>in vivo</i></jats:p>").strip() == (
+        "H₂O at 10⁻³ Pa & in vivo"
+    )
 
 
 def test_txt_is_sniffed_and_unknown_types_name_the_formats(tmp_path: Path) -> None:
@@ -200,11 +248,11 @@ def test_every_fixture_ingests_and_reingesting_changes_nothing(fresh, tmp_path: 
     folder = tmp_path / "exports"
     shutil.copytree(FIXTURES, folder, ignore=shutil.ignore_patterns("*.sql", "*.md"))
     report = fresh.ingest(folder, library="Mine")
-    assert report.files == 9
-    assert report.added == sum(e[2] for e in EXPECTED)
+    assert report.files == len(EXPECTED)
+    assert report.added == sum(e[4] for e in EXPECTED) == fresh.index.count()
     assert len(report.skipped) == sum(sum(e[3].values()) for e in EXPECTED)
     again = fresh.ingest(folder, library="Mine")
-    assert (again.added, again.updated, again.unchanged) == (0, 0, report.added)
+    assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, report.added, 0)
     hits = fresh.search("prompt diphoton production at the Tevatron", k=1)
     assert hits[0].doc_id == "doi:10.1103/physrevd.76.013009"
 
