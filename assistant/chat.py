@@ -15,6 +15,7 @@ from .generate import Generator, load_generator
 from .guard import guard_passages
 from .index import Index
 from .ingest import Progress, forget, ingest
+from .parsers import needs_library
 from .prompts import load_prompts
 from .text import clean
 from .types import Answer, IngestReport, Passage, QuestionError
@@ -81,6 +82,12 @@ class Assistant:
             collections_as_libraries=collections_as_libraries,
             sync=sync,
         )
+
+    @staticmethod
+    def needs_library(path: str | Path) -> bool:
+        """Whether a file's records need a library name from outside: every format but the seed
+        .txt, whose first line names its owner (a file that is not readable says no)."""
+        return needs_library(Path(path))
 
     def forget(self, library: str | None = None, doc_ids: list[str] | None = None) -> tuple[int, int]:
         return forget(self.index, library=library, doc_ids=doc_ids)

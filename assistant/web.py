@@ -20,7 +20,6 @@ from typing import Any
 
 from .chat import Assistant
 from .ingest import estimate
-from .parsers import needs_library
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -481,7 +480,7 @@ class WebApp:
         if not files:
             return f'<div class="ra-report ra-error">Choose one or more files first ({esc(UPLOAD_KINDS)}).</div>', gr.skip()
         name = clean(library or "")
-        needs_name = any(needs_library(Path(f)) for f in files)
+        needs_name = any(self.assistant.needs_library(f) for f in files)
         if needs_name and not name:
             msg = "Name the library these records go to (only a seed .txt names its own owner)."
             return f'<div class="ra-report ra-error">{esc(msg)}</div>', gr.skip()
