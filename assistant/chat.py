@@ -15,6 +15,7 @@ from .generate import Generator, load_generator, requantize
 from .index import Index
 from .ingest import Progress, forget, ingest
 from .labels import Labeler
+from .parsers import needs_library
 from .plan import Plan, Planner, Shown
 from .prompts import load_prompts
 from .text import clean
@@ -80,9 +81,30 @@ class Assistant:
 
     # -- library -----------------------------------------------------------------------------
     def ingest(
-        self, paths: str | Path | list[str | Path], library: str | None = None, progress: Progress | None = None
+        self,
+        paths: str | Path | list[str | Path],
+        library: str | None = None,
+        progress: Progress | None = None,
+        collections_as_libraries: bool = False,
+        sync: bool = True,
     ) -> IngestReport:
-        return ingest(self.index, paths, library=library, progress=progress)
+        """Add files or folders of any supported format; `collections_as_libraries` makes each
+        Zotero collection its own library. With `sync`, what a file ingested again no longer holds
+        leaves the library it put it in (`removed` in the report)."""
+        return ingest(
+            self.index,
+            paths,
+            library=library,
+            progress=progress,
+            collections_as_libraries=collections_as_libraries,
+            sync=sync,
+        )
+
+    @staticmethod
+    def needs_library(path: str | Path) -> bool:
+        """Whether a file's records need a library name from outside: every format but the seed
+        .txt, whose first line names its owner (a file that is not readable says no)."""
+        return needs_library(Path(path))
 
     def forget(self, library: str | None = None, doc_ids: list[str] | None = None) -> tuple[int, int]:
         return forget(self.index, library=library, doc_ids=doc_ids)

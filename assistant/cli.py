@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -33,9 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     def cmd(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help, description=help)
 
-    p = cmd("ingest", "add seed .txt, .jsonl or .bib files (or folders of them) to a library")
+    p = cmd(
+        "ingest",
+        "add files (seed .txt, .jsonl, .bib, .ris, CSL .json, PubMed .nbib/.txt/.xml, arXiv metadata, "
+        "zotero.sqlite) or folders of them to a library",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--library", help="library for .jsonl/.bib records without one (default: the file's name)")
+    p.add_argument("--library", help="library for records without one (default: the file's name; Zotero: 'Zotero')")
+    p.add_argument(
+        "--collections-as-libraries",
+        action="store_true",
+        help="Zotero: each collection becomes a library (items in none go to --library)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
     for name, help in (
@@ -133,14 +143,31 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         def progress(done: int, _: str) -> None:
             bar.update(done - bar.n)
 
-        report = a.ingest(args.paths, library=args.library, progress=progress)
+        report = a.ingest(
+            args.paths, library=args.library, progress=progress, collections_as_libraries=args.collections_as_libraries
+        )
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
         return 0
     print(report.summary())
-    for s in report.skipped:
-        print(f"  skipped {s}")
+    if getattr(args, "verbose", False):
+        for s in report.skipped:
+            print(f"  skipped {s}")
+    elif report.skipped:
+        for reason, n in _skip_kinds(report.skipped):
+            print(f"  {n} skipped: {reason}")
+        print("  (--verbose lists each skipped record with its file and line)")
     return 0
+
+
+def _skip_kinds(skipped: list[Any]) -> list[tuple[str, int]]:
+    """Skip reasons counted by kind: names and numbers that differ record to record are left out."""
+    kinds: dict[str, int] = {}
+    for s in skipped:
+        kind = re.sub(r"'[^']*'|\b(?:record|item|entry|PMID|arXiv)\s+\S+(?=\s|:|$)", "", s.reason)
+        kind = re.sub(r"\d[\d,]*", "N", re.sub(r"\s+", " ", kind)).strip(" :")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return sorted(kinds.items(), key=lambda kv: -kv[1])
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ import numpy as np
 from .config import Settings
 from .embed import Embedder, embedder_name, load_embedder
 from .lexical import LexicalIndex
+from .text import content_id
 from .types import Document, Passage, StoreError
 
 log = logging.getLogger(__name__)
@@ -29,11 +30,30 @@ _REVISION = "revision"
 
 @dataclass(frozen=True)
 class Stored:
-    """What the store holds about a document, enough to tell whether a new copy changes it."""
+    """What the store holds about a document, enough to tell whether a new copy changes it, and
+    where it came from: `origins` are (library, source) pairs, see `origin`."""
 
     doc_id: str
     digest: str
     libraries: tuple[str, ...]
+    origins: tuple[str, ...] = ()
+    content: str = ""  # the text's key (`content_id`), to find one abstract stored under another id
+    doi: str = ""
+
+
+# Where a document's membership of a library came from: the library and the source (a file's
+# absolute path, or "" for an ingest that does not sync, such as a web upload). Library names
+# never hold control characters (`check_library` cleans them), so the separator is unambiguous.
+SEP = "\x1f"
+
+
+def origin(library: str, source: str) -> str:
+    return f"{library}{SEP}{source}"
+
+
+def origin_parts(value: str) -> tuple[str, str]:
+    library, _, source = value.partition(SEP)
+    return library, source
 
 
 def embedding_text(title: str, text: str) -> str:
@@ -214,10 +234,47 @@ class Index:
         if not ids:
             return {}
         got = self._col.get(ids=ids, include=["metadatas"])
-        return {d: Stored(d, str(m.get("digest", "")), _libs(m)) for d, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        return {d: _stored(d, m) for d, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
-    def put(self, docs: list[Document], embeddings: np.ndarray | None = None) -> None:
-        """Write documents (text, vector, metadata); call inside `writing()`."""
+    def twins(self, docs: list[Document]) -> dict[str, Stored]:
+        """For documents the store does not hold under their own id, a stored document with the
+        same text, or else the same DOI (one abstract from PubMed as `pmid:` and from RIS as
+        `doi:`): incoming id -> the stored one. Documents stored before the text key and DOI were
+        kept are still found when their id is the text's hash or the DOI."""
+        if not docs:
+            return {}
+        keys = {d.doc_id: content_id(d.text) for d in docs}
+        dois = {d.doc_id: d.doi for d in docs if d.doi}
+        found = list(self.stored(list(set(keys.values())) + [f"doi:{x}" for x in set(dois.values())]).values())
+        conditions: list[dict[str, Any]] = [{"content": {"$in": sorted(set(keys.values()))}}]
+        if dois:
+            conditions.append({"doi": {"$in": sorted(set(dois.values()))}})
+        where = conditions[0] if len(conditions) == 1 else {"$or": conditions}
+        for ids, _, metas in self._pages(include=["metadatas"], where=where):
+            found += [_stored(d, m) for d, m in zip(ids, metas, strict=True)]
+        by_key: dict[str, Stored] = {}
+        for st in sorted(found, key=lambda x: x.doc_id):  # several candidates: the same one every time
+            for key in (st.doc_id, st.content, f"doi:{st.doi}" if st.doi else ""):
+                if key:
+                    by_key.setdefault(key, st)
+        out = {}
+        for d in docs:
+            twin = by_key.get(keys[d.doc_id]) or (by_key.get(f"doi:{dois[d.doc_id]}") if d.doc_id in dois else None)
+            if twin is not None and twin.doc_id != d.doc_id:
+                out[d.doc_id] = twin
+        return out
+
+    def from_source(self, source: str) -> dict[str, Stored]:
+        """Documents that an ingest of `source` (see `origin`) put in some library."""
+        out: dict[str, Stored] = {}
+        for ids, _, metas in self._pages(include=["metadatas"], where={"sources": {"$contains": source}}):
+            out.update({d: _stored(d, m) for d, m in zip(ids, metas, strict=True)})
+        return out
+
+    def put(
+        self, docs: list[Document], embeddings: np.ndarray | None = None, origins: dict[str, tuple[str, ...]] | None = None
+    ) -> None:
+        """Write documents (text, vector, metadata, and where each came from); inside `writing()`."""
         if not docs:
             return
         if embeddings is None:
@@ -226,22 +283,29 @@ class Index:
             ids=[d.doc_id for d in docs],
             embeddings=embeddings,
             documents=[d.text for d in docs],
-            metadatas=[_meta(d) for d in docs],
+            metadatas=[_meta(d, (origins or {}).get(d.doc_id, ())) for d in docs],
         )
         for d in docs:
             self.lexical.put(d.doc_id, lexical_text(d.title, d.text, self.settings.title_weight), d.libraries)
 
-    def set_libraries(self, changes: dict[str, tuple[str, ...]]) -> None:
-        """Change which libraries documents belong to, without re-embedding; inside `writing()`."""
+    def set_libraries(self, changes: dict[str, tuple[str, ...]], origins: dict[str, tuple[str, ...]] | None = None) -> None:
+        """Change which libraries documents belong to, and where that came from, without
+        re-embedding; a document not in `origins` keeps the origins of the libraries it keeps.
+        Inside `writing()`."""
         if not changes:
             return
         got = self._col.get(ids=list(changes), include=["metadatas"])
         metas = []
         for d, m in zip(got["ids"], got["metadatas"] or [], strict=True):
             m = dict(m)
-            m["libraries"] = list(changes[d])
+            libs = changes[d]
+            kept = (origins or {}).get(d)
+            if kept is None:
+                kept = tuple(o for o in _list(m, "origins") if origin_parts(o)[0] in libs)
+            m["libraries"] = list(libs)
+            m.update(_origin_meta(kept))
             metas.append(m)
-            self.lexical.set_libraries(d, changes[d])
+            self.lexical.set_libraries(d, libs)
         self._col.update(ids=got["ids"], metadatas=metas)
 
     def delete(self, ids: list[str]) -> None:
@@ -368,23 +432,48 @@ class _Guarded:
         return call
 
 
+def _list(meta: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = meta.get(key) or []
+    return tuple(value) if isinstance(value, list | tuple) else (str(value),)
+
+
 def _libs(meta: dict[str, Any]) -> tuple[str, ...]:
-    libs = meta.get("libraries") or []
-    return tuple(libs) if isinstance(libs, list | tuple) else (str(libs),)
+    return _list(meta, "libraries")
+
+
+def _stored(doc_id: str, meta: dict[str, Any]) -> Stored:
+    return Stored(
+        doc_id,
+        str(meta.get("digest", "")),
+        _libs(meta),
+        _list(meta, "origins"),
+        str(meta.get("content") or ""),
+        str(meta.get("doi") or ""),
+    )
+
+
+def _origin_meta(origins: tuple[str, ...]) -> dict[str, Any]:
+    """Chroma refuses empty lists; None removes the key."""
+    sources = sorted({origin_parts(o)[1] for o in origins} - {""})
+    return {"origins": list(origins) or None, "sources": sources or None}
 
 
 def _in_library(library: str | None) -> dict[str, Any] | None:
     return {"libraries": {"$contains": library}} if library else None
 
 
-def _meta(d: Document) -> dict[str, Any]:
+def _meta(d: Document, origins: tuple[str, ...]) -> dict[str, Any]:
     return {
+        **_origin_meta(origins),
+        "content": content_id(d.text),
+        "doi": d.doi,
         "title": d.title,
         "label": d.label,
         "authors": d.authors,
         "year": d.year,
         "url": d.url,
         "source": d.source,
+        "categories": d.categories,
         "libraries": list(d.libraries),
         "digest": d.digest,
     }

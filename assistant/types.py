@@ -25,12 +25,15 @@ class Document:
     year: str = ""
     url: str = ""
     source: str = ""
+    categories: str = ""  # subject categories a source gives (arXiv's "hep-ph math.CO")
+    doi: str = ""  # lower-case, bare; not part of the digest (the id or url already carries it)
 
     @property
     def digest(self) -> str:
         """Fingerprint of the stored content: a change here means the record changed."""
         h = hashlib.sha256()
-        for part in (self.text, self.title, self.authors, self.year, self.url):
+        # categories count only when present, so documents stored before they existed keep their digest
+        for part in (self.text, self.title, self.authors, self.year, self.url, *([self.categories] if self.categories else [])):
             h.update(part.encode("utf-8") + b"\x00")
         return h.hexdigest()[:20]
 
@@ -173,6 +176,7 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0  # documents that left a library because their source no longer holds them
     skipped: list[Skipped] = field(default_factory=list)
     files: int = 0
     libraries: list[str] = field(default_factory=list)
@@ -182,6 +186,7 @@ class IngestReport:
             "added": self.added,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "removed": self.removed,
             "skipped": [str(s) for s in self.skipped],
             "files": self.files,
             "libraries": list(self.libraries),
@@ -192,6 +197,8 @@ class IngestReport:
             f"{self.files} file(s): {self.added} added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {len(self.skipped)} skipped"
         )
+        if self.removed:
+            text += f", {self.removed} removed (no longer in their source)"
         return text
 
 

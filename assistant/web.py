@@ -27,7 +27,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPLOADS = (".txt", ".jsonl", ".bib")
+ALLOWED_UPLOADS = (".txt", ".jsonl", ".ndjson", ".bib", ".ris", ".json", ".nbib", ".medline", ".xml", ".sqlite")
+UPLOAD_KINDS = "seed .txt, .jsonl, .bib, .ris, CSL .json, PubMed .nbib/.txt/.xml, arXiv metadata or zotero.sqlite"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ALL = "All"
 EXAMPLES = [
@@ -339,7 +340,7 @@ def stage_uploads(files: Sequence[str], max_mb: float, folder: Path) -> tuple[li
         shown_name = clean(src.name)[:120] or f"file {i}"
         ext = src.suffix.lower()
         if ext not in ALLOWED_UPLOADS:
-            refused.append(f"{shown_name}: not a seed .txt, .jsonl or .bib file")
+            refused.append(f"{shown_name}: not a supported file ({UPLOAD_KINDS})")
             continue
         try:
             size = src.stat().st_size
@@ -349,7 +350,10 @@ def stage_uploads(files: Sequence[str], max_mb: float, folder: Path) -> tuple[li
         if size > limit:
             refused.append(f"{shown_name}: larger than the {max_mb:g} MB upload limit")
             continue
-        dst = folder / f"upload-{i}{ext}"
+        # A Zotero database is only recognised by its own file name.
+        # A Zotero database is recognised by its own file name, so it keeps that name in a folder of its own.
+        dst = folder / f"upload-{i}" / "zotero.sqlite" if ext == ".sqlite" else folder / f"upload-{i}{ext}"
+        dst.parent.mkdir(exist_ok=True)
         shutil.copyfile(src, dst)
         copies.append(dst)
         names[str(dst)] = shown_name
@@ -493,11 +497,11 @@ class WebApp:
 
         files = [f for f in (files or []) if f]
         if not files:
-            return '<div class="ra-report ra-error">Choose one or more .txt, .jsonl or .bib files first.</div>', gr.skip()
+            return f'<div class="ra-report ra-error">Choose one or more files first ({esc(UPLOAD_KINDS)}).</div>', gr.skip()
         name = clean(library or "")
-        needs_name = any(Path(f).suffix.lower() in (".jsonl", ".bib") for f in files)
+        needs_name = any(self.assistant.needs_library(f) for f in files)
         if needs_name and not name:
-            msg = "Name the library the .jsonl/.bib records go to (a seed .txt names its own owner)."
+            msg = "Name the library these records go to (only a seed .txt names its own owner)."
             return f'<div class="ra-report ra-error">{esc(msg)}</div>', gr.skip()
         folder = Path(tempfile.mkdtemp(prefix="assistant-upload-"))
         try:
@@ -514,7 +518,8 @@ class WebApp:
                     progress((min(done, total), total), desc="Adding abstracts", unit="abstracts")
 
             try:
-                report = self.assistant.ingest(copies, library=name or None, progress=tick)
+                # An upload's copy has no lasting path, so nothing is removed on its account.
+                report = self.assistant.ingest(copies, library=name or None, progress=tick, sync=False)
             except AssistantError as e:
                 text = str(e)
                 for path, shown_name in names.items():
@@ -575,14 +580,14 @@ class WebApp:
                         )
                     with gr.Accordion("Add abstracts", open=False, elem_id="ra-upload-box"):
                         files = gr.File(
-                            label=f"Seed .txt, .jsonl or .bib (up to {settings.upload_max_mb:g} MB each)",
+                            label=f"{UPLOAD_KINDS[0].upper()}{UPLOAD_KINDS[1:]} (up to {settings.upload_max_mb:g} MB each)",
                             file_count="multiple",
                             file_types=list(ALLOWED_UPLOADS),
                             type="filepath",
                             elem_id="ra-files",
                         )
                         upload_library = gr.Textbox(
-                            label="Library name (for .jsonl/.bib records without one)", max_lines=1, elem_id="ra-upload-library"
+                            label="Library name (for records without one; a seed .txt names its own owner)", max_lines=1, elem_id="ra-upload-library"
                         )
                         add = gr.Button("Add to library", elem_id="ra-add")
                         report = gr.HTML("", elem_id="ra-report", js_on_load=None)

@@ -119,7 +119,7 @@ def test_a_copied_sentence_is_shown_as_a_quote_of_the_source(seeded_copy: Assist
 
 def test_list_writes_one_checked_line_per_paper(seeded_copy: Assistant) -> None:
     reply = " proposes Adaptive Channel Mixing (ACM) to handle harmful heterophily in GNNs."
-    ans, pieces, gen = ask_with(seeded_copy, reply, "Which papers in the library are about graph neural networks?")
+    ans, _pieces, gen = ask_with(seeded_copy, reply, "Which papers in the library are about graph neural networks?")
     assert ans.kind == "list" and not ans.abstained
     lines_asked = [m for m in gen.prompts if isinstance(m, list) and m[-1]["content"].startswith("Abstract [")]
     assert len(lines_asked) == 2  # one short call per paper (other calls write the two papers' labels)

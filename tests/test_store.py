@@ -21,8 +21,9 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 def test_seed_ingest_is_idempotent_and_shares_the_o1_card(seeded_copy: Assistant) -> None:
     a = seeded_copy
     assert a.index.count() == 18
-    again = a.ingest(SEEDS)
-    assert (again.added, again.updated, again.unchanged) == (0, 0, 18)
+    for _ in range(2):
+        again = a.ingest(SEEDS)
+        assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, 18, 0)
     assert a.libraries() == {"Alex": 9, "Tony": 10}
     top = a.search("o1 model series large-scale reinforcement learning chain of thought safety", k=1)
     assert set(top[0].libraries) == {"Alex", "Tony"}

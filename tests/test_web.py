@@ -394,3 +394,24 @@ def test_errors_become_a_short_chat_message(error: Exception, shown: str) -> Non
     messages, _panel, turns = outputs[-1]
     last = messages[-1]["content"]
     assert shown in last and "Traceback" not in last and turns == []
+
+
+# -- in the browser: the page's file picker and Gradio's own upload checks take every format ------
+@pytest.mark.browser
+def test_browser_upload_takes_ris_pubmed_and_zotero(page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    from .test_formats import FIXTURES, make_zotero
+
+    files = [str(FIXTURES / "rayyan_endnote.txt"), str(FIXTURES / "pubmed_asreview.xml"), str(make_zotero(tmp_path / "Zotero"))]
+    page.click("#ra-upload-box .label-wrap")
+    page.set_input_files("#ra-files input[type=file]", files)
+    page.fill("#ra-upload-library input, #ra-upload-library textarea", "Format uploads")
+    page.wait_for_timeout(500)
+    page.click("#ra-add")
+    report = page.locator("#ra-report .ra-report")
+    expect(report).to_contain_text("6 added", timeout=60_000)
+    expect(report).to_contain_text("5 skipped")
+    text = report.inner_text()
+    assert "rayyan_endnote.txt, line 28" in text and "PMID 31690499 has no abstract" in text
+    assert "in the Zotero trash" in text and "upload-" not in text and "/tmp" not in text

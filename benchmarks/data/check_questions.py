@@ -136,7 +136,7 @@ def check(path: Path, docs: dict[str, tuple[str, str]], existing: set[str]) -> l
             if g not in docs:
                 problems.append(f"{where}: gold id {g} does not exist")
                 continue
-            glib, text = docs[g]
+            _glib, text = docs[g]
             texts.append(text)
             # a gold abstract must be in the question's library (an identical copy there counts)
             if lib is not None and not any(docs[i][0] == lib for i in text_to_ids[text]):
