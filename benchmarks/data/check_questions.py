@@ -55,12 +55,12 @@ def seed_docs() -> dict[str, tuple[str, str]]:
     """'Alex#3' -> (library, normalised text), as evalkit numbers them."""
     out = {}
     for f in sorted(SEEDS.glob("*.txt")):
-        lines = [l for l in f.read_text(encoding="utf-8").splitlines() if l.strip()]
+        lines = [x for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
         owner, n = lines[0].strip(), 0
-        for l in lines[1:]:
-            if l.startswith("Abstract:"):
+        for line in lines[1:]:
+            if line.startswith("Abstract:"):
                 n += 1
-                out[f"{owner}#{n}"] = (owner, norm(l[len("Abstract:"):]))
+                out[f"{owner}#{n}"] = (owner, norm(line[len("Abstract:"):]))
     return out
 
 

@@ -38,7 +38,8 @@ SPLIT = {  # clusters split across both libraries
 
 
 def main():
-    corpus = [json.loads(l) for l in open(CORPUS, encoding="utf-8") if l.strip()]
+    with open(CORPUS, encoding="utf-8") as f:
+        corpus = [json.loads(x) for x in f if x.strip()]
     by_id = {r["id"]: r for r in corpus}
     sample = random.Random(2026).sample(corpus, 36)
     lib = dict(SPLIT)
