@@ -59,7 +59,7 @@ class Assistant:
         self.generator()
 
     def _doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
-        return self.index.lexical.doc_freq(terms), len(self.index.lexical)
+        return self.index.doc_freq(terms)
 
     # -- library -----------------------------------------------------------------------------
     def ingest(

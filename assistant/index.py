@@ -81,7 +81,8 @@ class Index:
         self.settings = settings
         self._embedder = embedder
         self._embed_lock = threading.Lock()
-        self._write_lock = threading.RLock()
+        self._write_lock = threading.RLock()  # one writer (ingest, forget, rebuild) at a time
+        self._rebuilding = threading.Lock()  # one background rebuild at a time
         self._client = self._connect()
         name = self._collection_name()
         try:
@@ -156,23 +157,49 @@ class Index:
     def _set_revision(self, revision: str) -> None:
         self._col.modify(metadata={_REVISION: revision})
 
-    def _sync(self, max_age: float = 0.0) -> None:
-        """Rebuild the lexical index from the store when the store's revision differs from it."""
+    def _fresh(self, revision: str) -> bool:
+        lexical = self.lexical.snapshot()
+        return revision == lexical.revision and bool(revision or self._col.count() == len(lexical))
+
+    def _sync(self, max_age: float = 0.0, background: bool = False) -> None:
+        """Rebuild the lexical index from the store when the store's revision differs from it.
+
+        A search passes background=True: it goes on with the published snapshot while one rebuild at
+        a time runs on its own thread (behind this instance's own writes, which publish their result
+        themselves), so no search waits for a write or pays for a rebuild."""
         now = time.monotonic()
         if max_age and now - self._checked < max_age:
             return
         self._checked = now
-        revision = self._store_revision()
-        if revision == self.lexical.revision and (revision or self._col.count() == len(self.lexical)):
+        if self._fresh(self._store_revision()):
             return
-        with self._write_lock:
-            log.info("rebuilding the lexical index from the vector store")
-            self.lexical.clear()
-            for ids, docs, metas in self._pages(include=["documents", "metadatas"]):
-                for d, text, meta in zip(ids, docs, metas, strict=True):
-                    self.lexical.put(d, lexical_text(str(meta.get("title", "")), text, self.settings.title_weight), _libs(meta))
-            self.lexical.revision = revision
-            self._save_lexical()
+        if not background:
+            with self._write_lock:
+                self._rebuild()
+        elif self._rebuilding.acquire(blocking=False):
+            threading.Thread(target=self._rebuild_behind, name="lexical-rebuild", daemon=True).start()
+
+    def _rebuild_behind(self) -> None:
+        try:
+            with self._write_lock:
+                self._rebuild()
+        except Exception as e:  # the next search looks again; a store that is down is reported there
+            log.warning("the lexical index could not be rebuilt from the store (%s)", e)
+        finally:
+            self._rebuilding.release()
+
+    def _rebuild(self) -> None:
+        """With the write lock held: read every document from the store and publish the result."""
+        revision = self._store_revision()
+        if self._fresh(revision):  # a write finished, or another rebuild ran, while we waited
+            return
+        log.info("rebuilding the lexical index from the vector store")
+        self.lexical.clear()
+        for ids, docs, metas in self._pages(include=["documents", "metadatas"]):
+            for d, text, meta in zip(ids, docs, metas, strict=True):
+                self.lexical.put(d, lexical_text(str(meta.get("title", "")), text, self.settings.title_weight), _libs(meta))
+        self.lexical.publish(revision)
+        self._save_lexical()
 
     def _save_lexical(self) -> None:
         try:
@@ -196,13 +223,14 @@ class Index:
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Bracket a batch of writes: the store is marked dirty first, so a crash in the middle
-        leaves a revision no lexical index matches, and the next open rebuilds it."""
+        leaves a revision no lexical index matches, and the next open rebuilds it. Searches see the
+        lexical index as it was until the batch is done, then the new one at once."""
         with self._write_lock:
             self._sync()
             self._set_revision(f"dirty-{uuid.uuid4().hex}")
             yield
             revision = uuid.uuid4().hex
-            self.lexical.revision = revision
+            self.lexical.publish(revision)
             self._save_lexical()
             self._set_revision(revision)
 
@@ -266,11 +294,12 @@ class Index:
         return dict(sorted(counts.items(), key=lambda kv: kv[0].casefold()))
 
     def get(self, ids: list[str], scores: dict[str, tuple[float, float, float]] | None = None) -> list[Passage]:
-        """Passages for ids, in the order given; `scores` maps id -> (fused, dense, lexical)."""
+        """Passages for ids, in the order given; `scores` maps id -> (fused, dense, lexical). Ids the
+        store no longer holds (forgotten since they were ranked) are left out."""
         if not ids:
             return []
         got = self._col.get(ids=ids, include=["documents", "metadatas"])
-        by_id = {d: (t, m) for d, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+        by_id = {d: (t, m) for d, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if t is not None}
         out = []
         for d in ids:
             if d not in by_id:
@@ -281,7 +310,7 @@ class Index:
                 Passage(
                     doc_id=d,
                     title=str(meta.get("label") or meta.get("title") or d),
-                    text=text or "",
+                    text=text,
                     libraries=_libs(meta),
                     score=fused,
                     url=str(meta.get("url", "")),
@@ -296,29 +325,38 @@ class Index:
     # -- search --------------------------------------------------------------------------------
     def dense(self, vector: np.ndarray, n: int, library: str | None = None) -> list[tuple[str, float]]:
         """Nearest documents by cosine similarity, as (doc_id, cosine)."""
-        total = len(self.lexical)  # kept in step with the store by _sync, without a round trip
-        if not total:
-            return []
-        res = self._col.query(
-            query_embeddings=[vector], n_results=min(n, total), where=_in_library(library), include=["distances"]
-        )
+        res = self._col.query(query_embeddings=[vector], n_results=n, where=_in_library(library), include=["distances"])
         return [(d, 1.0 - float(dist)) for d, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def search(self, query: str, k: int = 4, library: str | None = None) -> list[Passage]:
-        """Hybrid search: dense and BM25 rankings fused; passages carry all three scores."""
+        """Hybrid search: dense and BM25 rankings fused; passages carry all three scores.
+
+        The BM25 half reads one snapshot of the lexical index, so a write beside it cannot change
+        what it reads; a document forgotten after it was ranked is dropped by `get`, and the next
+        best one takes its place."""
         # Another process (an ingest beside a running server) may have written: look at most once a second.
-        self._sync(max_age=2.0 if self.settings.chroma_url else 1.0)
+        self._sync(max_age=2.0 if self.settings.chroma_url else 1.0, background=True)
+        lex_index = self.lexical.snapshot()
         n = max(self.settings.candidates, k)
         dense = self.dense(self.embed([query])[0], n, library)
-        lexical = self.lexical.search(query, n, library)
+        lexical = lex_index.search(query, n, library)
         if self.settings.fusion == "z":
-            depth = min(n, max(len(dense), self.lexical.scope(library)))
+            depth = min(n, max(len(dense), lex_index.scope(library)))
             fused = fuse_z([(dense, self.settings.dense_weight, None), (lexical, self.settings.lexical_weight, 0.0)], depth)
         else:
             fused = fuse_rrf([(dense, self.settings.dense_weight), (lexical, self.settings.lexical_weight)], self.settings.rrf_k)
-        top = sorted(fused, key=lambda d: -fused[d])[:k]
+        ranked = sorted(fused, key=lambda d: -fused[d])
         dmap, lmap = dict(dense), dict(lexical)
-        return self.get(top, {d: (fused[d], dmap.get(d, 0.0), lmap.get(d, 0.0)) for d in top})
+        scores = {d: (fused[d], dmap.get(d, 0.0), lmap.get(d, 0.0)) for d in ranked[: 5 * k]}
+        found = self.get(ranked[:k], scores)
+        if len(found) < k:  # some were forgotten meanwhile: one more look further down the ranking
+            found += self.get(ranked[k : 5 * k], scores)[: k - len(found)]
+        return found
+
+    def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """How many documents use each term, and how many documents there are (one snapshot)."""
+        lex_index = self.lexical.snapshot()
+        return lex_index.doc_freq(terms), len(lex_index)
 
 
 def _check_writable(path: Path, data_dir: Path) -> None:
