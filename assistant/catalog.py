@@ -99,13 +99,6 @@ def find(specs: list[ModelSpec], name: str) -> ModelSpec:
     raise ModelError(f"unknown model {name!r}; choose one of: {known} (or a path to a .gguf file)")
 
 
-def models_dir(data_dir: Path) -> Path:
-    """Where pulled, assembled and re-quantised models live: <data dir>/models, or
-    ASSISTANT_MODELS_DIR to share them between data dirs."""
-    shared = os.environ.get("ASSISTANT_MODELS_DIR")
-    return Path(shared).expanduser() if shared else data_dir / "models"
-
-
 def _package_file(spec: ModelSpec) -> Path:
     package, _, file = spec.source.removeprefix("package:").partition("/")
     found = importlib.util.find_spec(package)
@@ -115,25 +108,37 @@ def _package_file(spec: ModelSpec) -> Path:
     return Path(next(iter(found.submodule_search_locations))) / file
 
 
-def local_path(spec: ModelSpec, data_dir: Path) -> Path:
+def local_path(spec: ModelSpec, models_dir: Path) -> Path:
     """Where the model's file is, or will be once pulled, assembled or re-quantised."""
     if spec.kind == "package":
         return _package_file(spec)
     if spec.kind == "path":
         return Path(spec.source.removeprefix("path:")).expanduser()
     if spec.kind == "assemble":
-        return models_dir(data_dir) / f"{spec.name}.gguf"
+        return models_dir / f"{spec.name}.gguf"
     if spec.kind == "requant":
-        return models_dir(data_dir) / f"{spec.name}.gguf"
+        return models_dir / f"{spec.name}.gguf"
     name = Path(urlparse(spec.source).path).name or f"{spec.name}.gguf"
-    return models_dir(data_dir) / name
+    return models_dir / name
 
 
-def installed(spec: ModelSpec, data_dir: Path) -> bool:
+def installed(spec: ModelSpec, models_dir: Path) -> bool:
     try:
-        return local_path(spec, data_dir).is_file()
+        return local_path(spec, models_dir).is_file()
     except ModelError:
         return False
+
+
+def listing(specs: list[ModelSpec], models_dir: Path) -> list[tuple[ModelSpec, bool, Path | None]]:
+    """Every catalog model with whether it is installed and where its file is (None: cannot be known)."""
+    out = []
+    for spec in specs:
+        try:
+            path: Path | None = local_path(spec, models_dir)
+        except ModelError:
+            path = None
+        out.append((spec, installed(spec, models_dir), path))
+    return out
 
 
 def sha256_file(path: Path, progress: Progress | None = None) -> str:
@@ -153,13 +158,13 @@ def _stamp(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def verify(path: Path, expected: str, data_dir: Path, fix: str) -> None:
+def verify(path: Path, expected: str, models_dir: Path, fix: str) -> None:
     """Check a model file against its sha256; a file checked before and unchanged since is trusted."""
     if not path.is_file():
         raise ModelError(f"model file {path} is missing; {fix}")
     if expected == "-":
         return
-    record = models_dir(data_dir) / "verified.json"
+    record = models_dir / "verified.json"
     try:
         seen = json.loads(record.read_text())
     except (OSError, ValueError):
@@ -189,14 +194,14 @@ def _fix_hint(spec: ModelSpec) -> str:
     return "delete the file and it will be made again"
 
 
-def resolve(spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None) -> Path:
+def resolve(spec: ModelSpec, models_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None) -> Path:
     """The model's file, checked; assembles or re-quantises on first use, never downloads."""
-    path = local_path(spec, data_dir)
+    path = local_path(spec, models_dir)
     if spec.kind == "assemble" and not path.is_file():
         package = spec.source.removeprefix("assemble:")
         try:
             module = importlib.import_module(package)
-            models_dir(data_dir).mkdir(parents=True, exist_ok=True)
+            models_dir.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another process may be assembling too
             module.assemble(tmp)
             os.replace(tmp, path)
@@ -207,20 +212,20 @@ def resolve(spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = Non
             path.with_suffix(f".{os.getpid()}.tmp").unlink(missing_ok=True)
             raise ModelError(f"could not assemble {spec.name!r} ({e}); reinstall its package") from None
     if spec.kind == "requant":
-        return _requantised(spec, path, data_dir, specs or [], requantize)
+        return _requantised(spec, path, models_dir, specs or [], requantize)
     if spec.is_url and not path.is_file():
         raise ModelError(f"model {spec.name!r} is not downloaded yet: run `assistant models pull {spec.name}`")
-    verify(path, spec.sha256, data_dir, _fix_hint(spec))
+    verify(path, spec.sha256, models_dir, _fix_hint(spec))
     return path
 
 
-def _requantised(spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelSpec], requantize: Requantize | None) -> Path:
+def _requantised(spec: ModelSpec, path: Path, models_dir: Path, specs: list[ModelSpec], requantize: Requantize | None) -> Path:
     _, base_name, qtype = spec.source.split(":", 2)
     base = find(specs, base_name)
-    source = resolve(base, data_dir, specs, requantize)
+    source = resolve(base, models_dir, specs, requantize)
     digest_file = path.with_suffix(".sha256")
     if path.is_file() and digest_file.is_file():
-        verify(path, digest_file.read_text().strip(), data_dir, _fix_hint(spec))
+        verify(path, digest_file.read_text().strip(), models_dir, _fix_hint(spec))
         return path
     if requantize is None:
         raise ModelError(f"model {spec.name!r} has not been made yet")
@@ -232,13 +237,13 @@ def _requantised(spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelS
     return path
 
 
-def pull(spec: ModelSpec, data_dir: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
+def pull(spec: ModelSpec, models_dir: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
     """Download a URL model into the data dir: resumes a partial download, then checks sha256."""
     if not spec.is_url:
         raise ModelError(f"model {spec.name!r} is not downloaded from a URL (source {spec.source})")
-    path = local_path(spec, data_dir)
+    path = local_path(spec, models_dir)
     if path.is_file():
-        verify(path, spec.sha256, data_dir, _fix_hint(spec))
+        verify(path, spec.sha256, models_dir, _fix_hint(spec))
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")
@@ -277,5 +282,5 @@ def pull(spec: ModelSpec, data_dir: Path, progress: Progress | None = None, time
             f"{spec.sha256[:12]}…); the partial file was removed, try again"
         )
     os.replace(part, path)
-    verify(path, spec.sha256, data_dir, _fix_hint(spec))
+    verify(path, spec.sha256, models_dir, _fix_hint(spec))
     return path

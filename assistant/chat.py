@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .answer import Answerer
-from .catalog import ModelSpec, find, installed, load_catalog, local_path, pull
+from .catalog import ModelSpec, find, listing, load_catalog, pull
 from .config import Settings, load_settings
 from .generate import Generator, load_generator
 from .guard import guard_passages
@@ -116,19 +116,10 @@ class Assistant:
     # -- models ------------------------------------------------------------------------------
     def models(self) -> list[tuple[ModelSpec, bool, Path | None]]:
         """Every catalog model with whether it is installed and where its file is."""
-        out = []
-        for spec in load_catalog(self.settings.models_file):
-            try:
-                path: Path | None = local_path(spec, self.settings.data_dir)
-            except Exception:
-                path = None
-            out.append((spec, installed(spec, self.settings.data_dir), path))
-        return out
+        return listing(load_catalog(self.settings.models_file), self.settings.models_dir)
 
     def pull(self, name: str, progress: Callable[[int, int], None] | None = None) -> Path:
-        specs = load_catalog(self.settings.models_file)
-
-        return pull(find(specs, name), self.settings.data_dir, progress)
+        return pull(find(load_catalog(self.settings.models_file), name), self.settings.models_dir, progress)
 
 
 class Chat:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .types import ConfigError
@@ -24,15 +24,8 @@ def _resource(name: str) -> Path:
 
 
 def default_data_dir() -> Path:
-    """The per-user data folder of the platform (XDG on Linux)."""
-    home = Path.home()
-    if sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    elif os.name == "nt":
-        base = Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local"))
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / "research-assistant"
+    """The per-user data folder of the platform (XDG on Linux, Application Support on macOS...)."""
+    return Path(platformdirs.user_data_dir("research-assistant", appauthor=False))
 
 
 class Settings(BaseSettings):
@@ -51,6 +44,10 @@ class Settings(BaseSettings):
         300.0, gt=0, le=3600, description="Seconds to wait for the model server (ASSISTANT_LLM_URL) to send the next piece."
     )
     model: str = Field("gemma3-270m", description="Model name from models.txt, or a path to a .gguf file.")
+    models_dir: Path = Field(
+        description="Where pulled, assembled and re-quantised models live (default: <data dir>/models); "
+        "point several data dirs at one folder to share them."
+    )
     models_file: Path = Field(default_factory=lambda: _resource("models.txt"), description="The model catalog.")
     prompts_dir: Path = Field(default_factory=lambda: _resource("prompts"), description="Folder of prompt files.")
 
@@ -104,9 +101,23 @@ class Settings(BaseSettings):
 
     abstain_threshold: float = Field(0.5, ge=0, le=1, description="Least evidence (0-1) to attempt an answer.")
 
+    host: str = Field("127.0.0.1", min_length=1, description="Address `assistant serve` binds; any but loopback needs auth.")
+    port: int = Field(7860, ge=1, le=65535, description="Port of `assistant serve`.")
+    auth: SecretStr | None = Field(
+        None,
+        description="Login for `assistant serve`: the path of a file holding USER:PASSWORD (best: not in `ps` "
+        "or the shell history), or USER:PASSWORD itself.",
+    )
     upload_max_mb: float = Field(20.0, gt=0, le=2048, description="Largest file accepted by the web upload.")
 
-    @field_validator("data_dir", "models_file", "prompts_dir", mode="before")
+    @model_validator(mode="before")
+    @classmethod
+    def _models_beside_data(cls, values: Any) -> Any:
+        if isinstance(values, dict) and not values.get("models_dir"):
+            values = {**values, "models_dir": Path(values.get("data_dir") or default_data_dir()).expanduser() / "models"}
+        return values
+
+    @field_validator("data_dir", "models_dir", "models_file", "prompts_dir", mode="before")
     @classmethod
     def _expand(cls, v: Any) -> Any:
         return Path(v).expanduser() if isinstance(v, str | Path) else v

@@ -61,6 +61,7 @@ class LlamaGenerator:
         self.spec = spec
         self.completion = spec.completion
         self.n_ctx = min(spec.n_ctx, settings.n_ctx) if settings.n_ctx else spec.n_ctx
+        self.temperature = settings.temperature
         fmt = None if spec.chat_format in ("chat", "completion") else spec.chat_format
         try:
             self._llm = Llama(
@@ -85,7 +86,7 @@ class LlamaGenerator:
     def stream(
         self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
     ) -> Iterator[str]:
-        kwargs: dict[str, Any] = {"max_tokens": max_tokens, "temperature": 0.0, "stream": True, "stop": stop or []}
+        kwargs: dict[str, Any] = {"max_tokens": max_tokens, "temperature": self.temperature, "stream": True, "stop": stop or []}
         if grammar:
             from llama_cpp import LlamaGrammar
 
@@ -110,5 +111,5 @@ def load_generator(settings: Settings, model: str | None = None) -> Generator:
         from .remote import RemoteGenerator
 
         return RemoteGenerator(settings.llm_url, spec, settings)
-    path = resolve(spec, settings.data_dir, specs, requantize)
+    path = resolve(spec, settings.models_dir, specs, requantize)
     return LlamaGenerator(spec, path, settings)

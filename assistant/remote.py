@@ -30,9 +30,9 @@ _CHARS_PER_TOKEN = 3.5  # the estimate when the server cannot count tokens itsel
 _CONNECT_TIMEOUT = 5.0
 _COUNT_CACHE = 256
 _MAX_EVENT = 1 << 24
-# Greedy decoding with llama-cpp-python's in-process defaults, so a served model answers exactly
-# as the same model loaded in process (the server's own default repeat_penalty is 1.1, not 1.0).
-_SAMPLING = {"temperature": 0.0, "top_p": 0.95, "top_k": 40, "min_p": 0.05, "repeat_penalty": 1.0}
+# llama-cpp-python's in-process sampling defaults, so a served model answers exactly as the same
+# model loaded in process (the server's own default repeat_penalty is 1.1, not 1.0).
+_SAMPLING = {"top_p": 0.95, "top_k": 40, "min_p": 0.05, "repeat_penalty": 1.0}
 
 
 class _Unreachable(Exception):
@@ -67,6 +67,7 @@ class RemoteGenerator:
         self.n_ctx = min(spec.n_ctx, settings.n_ctx) if settings.n_ctx else spec.n_ctx
         self.url = url
         self.timeout = settings.llm_timeout
+        self.temperature = settings.temperature
         u = urlparse(url if "://" in url else f"http://{url}")
         if u.scheme not in ("http", "https") or not u.hostname:
             raise ModelError(f"the model server URL {url!r} is not usable; give it as http://host:port")
@@ -164,6 +165,7 @@ class RemoteGenerator:
         self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
     ) -> Iterator[str]:
         body: dict[str, Any] = {"model": self.name, "max_tokens": max_tokens, "stream": True, "stop": stop or [], **_SAMPLING}
+        body["temperature"] = self.temperature
         if grammar:
             body["grammar"] = grammar  # llama_cpp.server and llama-server take a GBNF grammar as is
         if isinstance(messages, str):

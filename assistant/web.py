@@ -18,6 +18,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from .chat import Assistant
 from .ingest import estimate
 from .text import clean
@@ -279,21 +281,37 @@ def _is_all(library: str | None) -> bool:
 
 
 # -- server-side checks ----------------------------------------------------------------------------
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """USER:PASSWORD (from --auth or ASSISTANT_AUTH), or None."""
-    if not value:
+def parse_auth(value: "SecretStr | str | None") -> tuple[str, str] | None:
+    """The login from --auth or ASSISTANT_AUTH: the path of a file whose first line is USER:PASSWORD
+    (kept out of `ps` and the shell history), or USER:PASSWORD itself; None when not set."""
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not text:
         return None
-    user, sep, password = value.partition(":")
+    path = Path(text).expanduser()
+    if ":" not in text or path.is_file():
+        text = _read_login(path)
+    user, sep, password = text.partition(":")
     if not sep or not user.strip() or not password:
-        raise ConfigError("--auth (or ASSISTANT_AUTH) must be USER:PASSWORD with both parts non-empty")
+        raise ConfigError("--auth (or ASSISTANT_AUTH) must be a file holding USER:PASSWORD, or USER:PASSWORD, both parts non-empty")
     return user.strip(), password
+
+
+def _read_login(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        reason = getattr(e, "strerror", None) or e
+        raise ConfigError(f"cannot read the login file {path} ({reason}); --auth takes a file holding USER:PASSWORD") from None
+    if path.stat().st_mode & 0o077:
+        log.warning("the login file %s can be read by other users; chmod 600 it", path)
+    return next((line.strip() for line in lines if line.strip()), "")
 
 
 def check_exposure(host: str, auth: tuple[str, str] | None) -> None:
     """Anything but loopback needs a login: refuse to start open to the network."""
     if host not in LOOPBACK and auth is None:
         raise ConfigError(
-            f"refusing to serve on {host} without a login; add --auth USER:PASSWORD (or set ASSISTANT_AUTH), "
+            f"refusing to serve on {host} without a login; add --auth FILE holding USER:PASSWORD (or set ASSISTANT_AUTH), "
             "or keep the default --host 127.0.0.1"
         )
 

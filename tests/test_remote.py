@@ -163,6 +163,10 @@ def test_grammar_and_completion_requests_pass_through(model_server: ModelServer,
     assert "".join(gen.stream("The colour of the sky is", 4, grammar='root ::= "blue" | "green"')) in ("blue", "green")
     out = "".join(gen.stream([{"role": "user", "content": "Count: 1, 2, 3,"}], 8))
     assert out.strip()
+    story = [{"role": "user", "content": "Write a short story about a cat who finds a key."}]
+    hot = RemoteGenerator(model_server.url, gen.spec, load_settings(data_dir=tmp_path, temperature=2.0))
+    greedy = ["".join(gen.stream(story, 32)) for _ in range(3)][1:]  # the first fills the server's prompt cache
+    assert greedy[0] == greedy[1] != "".join(hot.stream(story, 32))  # the temperature reaches the server
 
 
 def test_chroma_server_stopping_and_coming_back(chroma: ChromaServer, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from assistant.types import Answer, AssistantError, Citation
+from assistant.types import Answer, AssistantError, Citation, ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -325,6 +325,23 @@ def test_bad_auth_value_is_refused() -> None:
     check_exposure("0.0.0.0", ("ann", "pw"))
     with pytest.raises(AssistantError):
         check_exposure("192.168.1.5", None)
+
+
+def test_login_from_a_file_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.config import load_settings
+    from assistant.web import parse_auth
+
+    login = tmp_path / "login"
+    login.write_text("\nann:s3cret:x\n")
+    login.chmod(0o600)
+    assert parse_auth(str(login)) == ("ann", "s3cret:x")
+    monkeypatch.setenv("ASSISTANT_AUTH", str(login))
+    assert parse_auth(load_settings().auth) == ("ann", "s3cret:x")
+    monkeypatch.setenv("ASSISTANT_AUTH", "bob:pw")
+    settings = load_settings()
+    assert parse_auth(settings.auth) == ("bob", "pw") and "pw" not in repr(settings)
+    with pytest.raises(ConfigError, match=f"cannot read the login file {tmp_path}/missing"):
+        parse_auth(str(tmp_path / "missing"))
 
 
 def _citation(n: int, text: str, support: tuple[str, ...] = ()) -> Citation:
