@@ -57,6 +57,25 @@ class ModelSpec:
         }
 
 
+# The control tokens of the common chat templates, by llama-cpp-python chat_format name: what a model
+# whose vocabulary cannot be read (one behind a model server) is assumed to parse as special.
+TEMPLATE_TOKENS: dict[str, tuple[str, ...]] = {
+    "chatml": ("<|im_start|>", "<|im_end|>", "<|endoftext|>"),  # Qwen2.5, SmolLM2
+    "gemma": ("<bos>", "<eos>", "<pad>", "<start_of_turn>", "<end_of_turn>"),
+    "llama-2": ("<s>", "</s>", "[INST]", "[/INST]", "<<SYS>>", "<</SYS>>"),
+    "llama-3": ("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|eom_id|>"),
+    "phi-3": ("<|system|>", "<|user|>", "<|assistant|>", "<|end|>", "<|endoftext|>"),
+    "deepseek": ("<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>"),
+}
+
+
+def template_tokens(chat_format: str) -> frozenset[str]:
+    """The template tokens of a chat format; those of every known template for "chat" (the GGUF's
+    own template, not named), "completion" or a format not listed."""
+    families = [chat_format] if chat_format in TEMPLATE_TOKENS else list(TEMPLATE_TOKENS)
+    return frozenset(t for f in families for t in TEMPLATE_TOKENS[f])
+
+
 def parse_catalog(text: str, source: str = "models.txt") -> list[ModelSpec]:
     specs: list[ModelSpec] = []
     for lineno, raw in enumerate(text.splitlines(), 1):
@@ -194,7 +213,9 @@ def _fix_hint(spec: ModelSpec) -> str:
     return "delete the file and it will be made again"
 
 
-def resolve(spec: ModelSpec, models_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None) -> Path:
+def resolve(
+    spec: ModelSpec, models_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None
+) -> Path:
     """The model's file, checked; assembles or re-quantises on first use, never downloads."""
     path = local_path(spec, models_dir)
     if spec.kind == "assemble" and not path.is_file():

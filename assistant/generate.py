@@ -17,13 +17,16 @@ Message = dict[str, str]
 
 
 class Generator(Protocol):
-    """What answering needs from a model: token counts and a stream of text pieces."""
+    """What answering needs from a model: token counts, the strings its tokenizer reads as control
+    tokens (to neutralise in untrusted text: guard.neutralise_special) and a stream of text pieces."""
 
     name: str
     n_ctx: int
     completion: bool
 
     def count(self, text: str) -> int: ...
+
+    def special_tokens(self) -> frozenset[str]: ...
 
     def stream(
         self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None
@@ -79,9 +82,28 @@ class LlamaGenerator:
                 "copy or download it again, or choose another with --model"
             ) from None
         self._lock = threading.Lock()
+        self._specials: frozenset[str] | None = None
 
     def count(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def special_tokens(self) -> frozenset[str]:
+        """The texts of the vocabulary's CONTROL and UNKNOWN tokens (<bos>, <start_of_turn>,
+        <|im_start|>, Gemma's <unusedN>...), which a prompt tokenised with special tokens parsed
+        turns into those tokens. USER_DEFINED ones are left out: they tokenise the same either way
+        (Gemma's runs of newlines, HTML tags), so they are plain text to the model."""
+        if self._specials is None:
+            import llama_cpp
+
+            vocab = llama_cpp.llama_model_get_vocab(self._llm.model)
+            flags = llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | llama_cpp.LLAMA_TOKEN_ATTR_UNKNOWN
+            texts = (
+                llama_cpp.llama_vocab_get_text(vocab, i).decode("utf-8", "replace")
+                for i in range(llama_cpp.llama_vocab_n_tokens(vocab))
+                if llama_cpp.llama_vocab_get_attr(vocab, i) & flags
+            )
+            self._specials = frozenset(t for t in texts if t)
+        return self._specials
 
     def stream(
         self, messages: list[Message] | str, max_tokens: int, stop: list[str] | None = None, grammar: str | None = None

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from .catalog import ModelSpec
+from .catalog import ModelSpec, template_tokens
 from .config import Settings
 from .types import ModelError
 
@@ -104,6 +104,11 @@ class RemoteGenerator:
             f"the model server at {self.url} stopped in the middle of an answer ({reason}); "
             "check that it is running (and its log), or unset ASSISTANT_LLM_URL"
         )
+
+    def special_tokens(self) -> frozenset[str]:
+        """An OpenAI-compatible server does not list its model's vocabulary: the template tokens of
+        the catalog entry's chat format (of every known template for "chat" and "completion")."""
+        return template_tokens(self.spec.chat_format)
 
     # -- counting ------------------------------------------------------------------------------
     def count(self, text: str) -> int:

@@ -244,3 +244,13 @@ def test_fuzz_seed(text: str) -> None:
 )
 def test_fuzz_any_bytes_any_name(data: bytes, name: str) -> None:
     _only_ingest_errors(parse_bytes, data, name)
+
+
+def test_special_tokens_are_broken_longest_first_until_none_is_left() -> None:
+    from assistant.guard import BREAK, neutralise_special
+
+    specials = frozenset({"<s>", "<<s>>", "ab", "bc", "|"})
+    assert neutralise_special("plain text, p < 0.05", specials) == "plain text, p < 0.05"
+    out = neutralise_special("x <<s>> abc a|b", specials)
+    assert out == f"x <{BREAK}<{BREAK}s>> a{BREAK}b{BREAK}c a\ufffdb"  # the tail of ab would have made bc
+    assert neutralise_special(out, specials) == out
