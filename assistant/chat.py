@@ -75,7 +75,7 @@ class Assistant:
 
     def search(self, query: str, k: int = 4, library: str | None = None) -> list[Passage]:
         query = self._question(query)
-        return self.index.search(query, k=k, library=_library(library))
+        return self.index.search(query, k=k, library=library_scope(library))
 
     # -- answers -----------------------------------------------------------------------------
     def _question(self, question: str) -> str:
@@ -98,7 +98,7 @@ class Assistant:
         """Text pieces as the model writes them, then the final, checked Answer."""
         q = self._question(question)
         retrieval_q, prompt_q = self.in_context(q, history)
-        passages = self.index.search(retrieval_q, k=k or self.settings.k, library=_library(library))
+        passages = self.index.search(retrieval_q, k=k or self.settings.k, library=library_scope(library))
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
         yield from self._answerer.stream(prompt_q, passages, retrieval_question=retrieval_q)
 
@@ -150,8 +150,8 @@ class Chat:
         self.history.clear()
 
 
-def _library(library: str | None) -> str | None:
-    """None and 'All' both mean every library."""
+def library_scope(library: str | None) -> str | None:
+    """The library a search is limited to: None for every library, which None, "" and "All" all mean."""
     if library is None or library.strip().casefold() in ("", "all"):
         return None
     return library.strip()

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .chat import Assistant
+from .chat import Assistant, library_scope
 from .ingest import estimate
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
@@ -221,7 +221,8 @@ def sources_html(turns: Sequence[dict[str, Any]]) -> str:
 
 
 def pending_html(library: str) -> str:
-    where = "every library" if _is_all(library) else f"the library {library}"
+    scope = library_scope(library)
+    where = "every library" if scope is None else f"the library {scope}"
     return f'<div class="ra-panel"><div class="ra-status ra-pending">{esc(f"Searching {where}…")}</div></div>'
 
 
@@ -274,10 +275,6 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             for c in answer.citations
         ],
     }
-
-
-def _is_all(library: str | None) -> bool:
-    return library is None or library.strip().casefold() in ("", "all")
 
 
 # -- server-side checks ----------------------------------------------------------------------------
@@ -423,7 +420,7 @@ class WebApp:
             a = self.assistant_for(model)
             k_value = max(1, min(8, int(k or a.settings.k)))
             history = [t["question"] for t in turns]
-            scope = None if _is_all(library) else library
+            scope = library_scope(library)
             preview = self._preview(a, question, history, k_value, scope, turn)
             messages[-1] = {"role": "assistant", "content": READING}
             yield messages, preview, turns
@@ -478,7 +475,7 @@ class WebApp:
         import gradio as gr
 
         try:
-            answer = self.assistant.ask(question, library=None if _is_all(library) else library)
+            answer = self.assistant.ask(question, library=library_scope(library))
         except AssistantError as e:
             raise gr.Error(str(e)) from None
         except Exception:

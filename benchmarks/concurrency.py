@@ -12,6 +12,7 @@ tests/test_concurrency.py runs the same loop (`stress`) and asserts no error and
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import tempfile
@@ -96,102 +97,7 @@ class _Presence:
             return any(s <= end and e >= start for s, e in self._spans)
 
 
-def stress(
-    searcher: Assistant,
-    writer: Assistant,
-    churn: Path,
-    churn_ids: set[str],
-    known_ids: set[str],
-    queries: list[str],
-    duration: float,
-    threads: int = 2,
-    k: int = 5,
-) -> StressResult:
-    """`threads` threads call searcher.search round the queries while writer ingests `churn` into
-    the library Churn and forgets that library, again and again, for `duration` seconds."""
-    result = StressResult()
-    presence = _Presence()
-    stop = threading.Event()
-    lock = threading.Lock()
-
-    def write() -> None:
-        try:
-            while not stop.is_set():
-                presence.ingesting()
-                writer.ingest(churn, library=CHURN)
-                writer.forget(library=CHURN)
-                presence.forgotten()
-                with lock:
-                    result.cycles += 1
-        except Exception:
-            with lock:
-                result.errors.append("writer: " + traceback.format_exc())
-            stop.set()
-
-    def search(offset: int) -> None:
-        i = offset
-        while not stop.is_set():
-            q = queries[i % len(queries)]
-            i += threads
-            start = time.monotonic()
-            try:
-                hits = searcher.search(q, k=k)
-            except Exception:
-                with lock:
-                    result.searches += 1
-                    result.errors.append(f"search {q!r}: " + traceback.format_exc())
-                continue
-            end = time.monotonic()
-            with lock:
-                result.searches += 1
-                result.latencies.append(end - start)
-                for p in hits:
-                    result.returned.add(p.doc_id)
-                    if p.doc_id in churn_ids:
-                        result.churn_hits += 1
-                        if not presence.overlaps(start, end):
-                            result.stale.append(f"{p.doc_id} for {q!r}")
-                    elif p.doc_id not in known_ids or not p.text:
-                        result.foreign.append(f"{p.doc_id} for {q!r}")
-
-    workers = [threading.Thread(target=write, name="writer")]
-    workers += [threading.Thread(target=search, args=(i,), name=f"searcher-{i}") for i in range(threads)]
-    for w in workers:
-        w.start()
-    stop.wait(duration)
-    stop.set()
-    for w in workers:
-        w.join()
-    return result
-
-
-def quiet(searcher: Assistant, queries: list[str], duration: float, threads: int = 2, k: int = 5) -> StressResult:
-    """The same searches with no writer: the latency to compare with."""
-    result = StressResult()
-    stop = threading.Event()
-    lock = threading.Lock()
-
-    def search(offset: int) -> None:
-        i = offset
-        while not stop.is_set():
-            start = time.monotonic()
-            searcher.search(queries[i % len(queries)], k=k)
-            with lock:
-                result.searches += 1
-                result.latencies.append(time.monotonic() - start)
-            i += threads
-
-    workers = [threading.Thread(target=search, args=(i,)) for i in range(threads)]
-    for w in workers:
-        w.start()
-    stop.wait(duration)
-    stop.set()
-    for w in workers:
-        w.join()
-    return result
-
-
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Setup:
     """A data dir holding `base` SciFact abstracts, and a file of `churn` others to ingest and forget."""
 
@@ -210,7 +116,70 @@ def setup(folder: Path, base: int = 500, churn: int = 50) -> Setup:
     churn_path = write_jsonl(folder / "churn.jsonl", churn_rows)
     # Titles of churned and base abstracts, interleaved: each churned one is found while present.
     queries = [r["title"] for pair in zip(churn_rows, base_rows, strict=False) for r in pair]
-    return Setup(a, churn_path, {r["id"] for r in churn_rows}, {r["id"] for r in rows}, queries)
+    return Setup(
+        assistant=a, churn=churn_path, churn_ids={r["id"] for r in churn_rows}, known_ids={r["id"] for r in rows}, queries=queries
+    )
+
+
+def stress(s: Setup, writer: Assistant | None, duration: float, threads: int = 2, k: int = 5) -> StressResult:
+    """`threads` threads call s.assistant.search round the queries while `writer` (None: nobody)
+    ingests the churn file into the library Churn and forgets that library, again and again, for
+    `duration` seconds."""
+    result = StressResult()
+    presence = _Presence()
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def write(writer: Assistant) -> None:
+        try:
+            while not stop.is_set():
+                presence.ingesting()
+                writer.ingest(s.churn, library=CHURN)
+                writer.forget(library=CHURN)
+                presence.forgotten()
+                with lock:
+                    result.cycles += 1
+        except Exception:
+            with lock:
+                result.errors.append("writer: " + traceback.format_exc())
+            stop.set()
+
+    def search(offset: int) -> None:
+        for i in itertools.count(offset, threads):
+            if stop.is_set():
+                return
+            q = s.queries[i % len(s.queries)]
+            start = time.monotonic()
+            try:
+                hits = s.assistant.search(q, k=k)
+            except Exception:
+                with lock:
+                    result.searches += 1
+                    result.errors.append(f"search {q!r}: " + traceback.format_exc())
+                continue
+            end = time.monotonic()
+            with lock:
+                result.searches += 1
+                result.latencies.append(end - start)
+                for p in hits:
+                    result.returned.add(p.doc_id)
+                    if p.doc_id in s.churn_ids:
+                        result.churn_hits += 1
+                        if not presence.overlaps(start, end):
+                            result.stale.append(f"{p.doc_id} for {q!r}")
+                    elif p.doc_id not in s.known_ids or not p.text:
+                        result.foreign.append(f"{p.doc_id} for {q!r}")
+
+    workers = [threading.Thread(target=search, args=(i,), name=f"searcher-{i}") for i in range(threads)]
+    if writer is not None:
+        workers.append(threading.Thread(target=write, args=(writer,), name="writer"))
+    for w in workers:
+        w.start()
+    stop.wait(duration)
+    stop.set()
+    for w in workers:
+        w.join()
+    return result
 
 
 def main() -> None:
@@ -225,10 +194,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="assistant-concurrency-") as tmp:
         s = setup(Path(tmp), base=args.base)
         s.assistant.search("warm up", k=1)
-        calm = quiet(s.assistant, s.queries, args.quiet, args.threads).summary()
+        calm = stress(s, None, args.quiet, args.threads).summary()
         print(f"no writes:     {calm['searches']} searches, p50 {calm['p50_ms']} ms, p95 {calm['p95_ms']} ms")
         writer = Assistant(data_dir=s.assistant.settings.data_dir) if args.other else s.assistant
-        busy = stress(s.assistant, writer, s.churn, s.churn_ids, s.known_ids, s.queries, args.duration, args.threads)
+        busy = stress(s, writer, args.duration, args.threads)
         out = busy.summary()
         print(
             f"beside writes: {out['searches']} searches, p50 {out['p50_ms']} ms, p95 {out['p95_ms']} ms, "

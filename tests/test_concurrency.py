@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from benchmarks.concurrency import Setup, setup, stress
+from benchmarks.concurrency import Setup, StressResult, setup, stress
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +18,7 @@ def store(tmp_path: Path) -> Setup:
     return setup(tmp_path, base=150, churn=50)
 
 
-def check(s: Setup, result, cycles: int) -> None:  # type: ignore[no-untyped-def]
+def check(s: Setup, result: StressResult, cycles: int) -> None:
     assert result.errors == [], result.summary()
     assert result.cycles >= cycles and result.searches >= 10 * cycles
     assert result.churn_hits > 0  # the churned abstracts were found while present: the check below bites
@@ -29,7 +29,7 @@ def check(s: Setup, result, cycles: int) -> None:  # type: ignore[no-untyped-def
 
 
 def test_searches_beside_ingest_and_forget_never_fail_or_return_forgotten_documents(store: Setup) -> None:
-    result = stress(store.assistant, store.assistant, store.churn, store.churn_ids, store.known_ids, store.queries, 30)
+    result = stress(store, store.assistant, 30)
     check(store, result, cycles=5)
     assert not [d for d in store.churn_ids if d in store.assistant.index.lexical]  # the last forget is published
 
@@ -37,5 +37,5 @@ def test_searches_beside_ingest_and_forget_never_fail_or_return_forgotten_docume
 def test_searches_beside_another_instance_writing(store: Setup) -> None:
     """The searcher's lexical index is rebuilt from the store after each of the other's writes."""
     other = Assistant(data_dir=store.assistant.settings.data_dir)
-    result = stress(store.assistant, other, store.churn, store.churn_ids, store.known_ids, store.queries, 15)
+    result = stress(store, other, 15)
     check(store, result, cycles=3)

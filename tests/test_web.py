@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from assistant.types import Answer, AssistantError, Citation, ConfigError
+from benchmarks.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -63,12 +63,6 @@ OBSERVE = """
 PLACEHOLDERS = ("Searching your library…", "Reading the abstracts…")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _env(data: Path) -> dict[str, str]:
     env = dict(os.environ, ASSISTANT_DATA_DIR=str(data), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     env.pop("ASSISTANT_AUTH", None)
@@ -85,7 +79,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = _env(data)
     for args in ([str(SEEDS)], [str(hostile), "--library", "Zed"]):
         subprocess.run([*CLI, "ingest", *args, "--data-dir", str(data)], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
+    port = free_port()
     log = data / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
