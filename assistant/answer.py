@@ -87,7 +87,7 @@ class Answerer:
     def select(self, ev: Evidence, passages: list[Passage]) -> list[Shown]:
         shown = []
         for i, (p, ranked) in enumerate(zip(passages, ev.sentences, strict=True), 1):
-            per = self.settings.sentences_per_passage if i == 1 else self.settings.sentences_other
+            per = self.settings.answer.sentences_per_passage if i == 1 else self.settings.answer.sentences_other
             best = sorted(ranked[:per], key=lambda s: s.position)
             shown.append(Shown(i, p, tuple(replace(s, text=_clip(s.text)) for s in best)))
         return shown
@@ -113,7 +113,7 @@ class Answerer:
     def build(self, question: str, shown: list[Shown], gen: Generator) -> tuple[list[Message] | str, list[Shown]]:
         """The prompt, fitted to the context: passages are dropped from the end (least relevant)
         and, as a last resort, the question is cut."""
-        budget = gen.n_ctx - self.settings.max_tokens - _MARGIN
+        budget = gen.n_ctx - self.settings.answer.max_tokens - _MARGIN
         prompt, used = self._render(question, shown, gen)
         while used > budget and len(shown) > 1:
             shown = shown[:-1]
@@ -128,7 +128,7 @@ class Answerer:
         t0 = time.perf_counter()
         ev = measure(retrieval_question or question, passages, self._embed, self._doc_freq)
         shown = self.select(ev, passages)
-        abstain, reason = abstain_decision(ev, self.settings.abstain_threshold)
+        abstain, reason = abstain_decision(ev, self.settings.answer.abstain_threshold)
         timings = {"evidence": time.perf_counter() - t0}
         if abstain:
             answer = self._abstention(question, shown, reason, timings)
@@ -144,7 +144,7 @@ class Answerer:
         first = None
         stop = ["\n\n", "Question:", "Abstracts:"]
         try:
-            for piece in gen.stream(prompt, self.settings.max_tokens, stop=stop):
+            for piece in gen.stream(prompt, self.settings.answer.max_tokens, stop=stop):
                 if first is None:
                     first = time.perf_counter() - t0
                 pieces.append(piece)

@@ -39,7 +39,7 @@ class Assistant:
     def __init__(self, data_dir: str | Path | None = None, model: str | None = None, **settings: object) -> None:
         self.settings: Settings = load_settings(data_dir=data_dir, model=model, **settings)
         self.prompts = load_prompts(self.settings.prompts_dir)
-        self.model_spec = find(load_catalog(self.settings.models_file), self.settings.model)  # fail early on a bad name
+        self.model_spec = find(load_catalog(self.settings.models_file), self.settings.model.name)  # fail early on a bad name
         self.index = Index(self.settings)
         self._generator: Generator | None = None
         self._gen_lock = threading.Lock()
@@ -82,14 +82,14 @@ class Assistant:
         q = clean(question or "")
         if not q:
             raise QuestionError("the question is empty")
-        return q[: self.settings.max_question_chars]
+        return q[: self.settings.answer.max_question_chars]
 
     def in_context(self, question: str, history: list[str] | None = None) -> tuple[str, str]:
         """(what to retrieve with, what to ask the model): a follow-up question is widened with the
         questions before it, and the model is told the previous one."""
         if not history or not is_follow_up(question):
             return question, question
-        earlier = " ".join(history[-self.settings.history_turns :])
+        earlier = " ".join(history[-self.settings.retrieval.history_turns :])
         return f"{earlier} {question}", self.prompts.render("followup", previous=history[-1], question=question)
 
     def stream(
@@ -98,7 +98,7 @@ class Assistant:
         """Text pieces as the model writes them, then the final, checked Answer."""
         q = self._question(question)
         retrieval_q, prompt_q = self.in_context(q, history)
-        passages = self.index.search(retrieval_q, k=k or self.settings.k, library=library_scope(library))
+        passages = self.index.search(retrieval_q, k=k or self.settings.answer.k, library=library_scope(library))
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
         yield from self._answerer.stream(prompt_q, passages, retrieval_question=retrieval_q)
 

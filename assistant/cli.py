@@ -235,7 +235,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
                 bar.close()
         print(f"{args.name}: {path}")
         return 0
-    default = settings.model
+    default = settings.model.name
     for spec, ok, _ in listing(specs, settings.models_dir):
         mark = "installed" if ok else ("pull" if spec.is_url else "made on first use")
         star = "*" if spec.name == default else " "
@@ -266,9 +266,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from .web import check_exposure, parse_auth, serve
 
     settings = load_settings(**_overrides(args))
-    auth = parse_auth(settings.auth)
-    check_exposure(settings.host, auth)  # refuse before loading anything
-    serve(_assistant(args), host=settings.host, port=settings.port, auth=auth)
+    auth = parse_auth(settings.server.auth)
+    check_exposure(settings.server.host, auth)  # refuse before loading anything
+    serve(_assistant(args), host=settings.server.host, port=settings.server.port, auth=auth)
     return 0
 
 
@@ -309,8 +309,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             )
     result["config"] = {
         "questions": args.questions,
-        "model": a.settings.model,
-        "k": args.k or a.settings.k,
+        "model": a.settings.model.name,
+        "k": args.k or a.settings.answer.k,
         "overrides": overrides | {"data_dir": "(throwaway)" if args.corpus else str(a.settings.data_dir)},
     }
     print(format_table(result))

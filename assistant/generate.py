@@ -63,16 +63,16 @@ class LlamaGenerator:
         self.name = spec.name
         self.spec = spec
         self.completion = spec.completion
-        self.n_ctx = min(spec.n_ctx, settings.n_ctx) if settings.n_ctx else spec.n_ctx
-        self.temperature = settings.temperature
+        self.n_ctx = min(spec.n_ctx, settings.model.n_ctx) if settings.model.n_ctx else spec.n_ctx
+        self.temperature = settings.model.temperature
         fmt = None if spec.chat_format in ("chat", "completion") else spec.chat_format
         try:
             self._llm = Llama(
                 model_path=str(path),
                 n_ctx=self.n_ctx,
-                n_threads=settings.n_threads,
-                n_threads_batch=settings.n_threads,
-                n_batch=min(settings.n_batch, self.n_ctx),
+                n_threads=settings.model.n_threads,
+                n_threads_batch=settings.model.n_threads,
+                n_batch=min(settings.model.n_batch, self.n_ctx),
                 chat_format=fmt,
                 verbose=False,
             )
@@ -128,10 +128,10 @@ class LlamaGenerator:
 def load_generator(settings: Settings, model: str | None = None) -> Generator:
     """The configured model: a remote OpenAI-compatible server when llm_url is set, else in process."""
     specs = load_catalog(settings.models_file)
-    spec = find(specs, model or settings.model)
-    if settings.llm_url:
+    spec = find(specs, model or settings.model.name)
+    if settings.model.llm_url:
         from .remote import RemoteGenerator
 
-        return RemoteGenerator(settings.llm_url, spec, settings)
+        return RemoteGenerator(settings.model.llm_url, spec, settings)
     path = resolve(spec, settings.models_dir, specs, requantize)
     return LlamaGenerator(spec, path, settings)

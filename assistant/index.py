@@ -89,11 +89,14 @@ class Index:
             self._col = self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except Exception as e:
             raise StoreError(f"cannot open the vector store collection {name!r}: {e}") from None
-        self._col = _Guarded(self._col, settings.chroma_url)
-        where = settings.chroma_url or "local"
+        self._col = _Guarded(self._col, settings.retrieval.chroma_url)
+        where = settings.retrieval.chroma_url or "local"
         tag = "".join(c if c.isalnum() else "_" for c in urlparse(where).netloc or where)
         self.lexical = LexicalIndex(
-            settings.data_dir / "lexical" / f"{tag}-{name}.npz", settings.bm25_k1, settings.bm25_b, settings.title_weight
+            settings.data_dir / "lexical" / f"{tag}-{name}.npz",
+            settings.retrieval.bm25_k1,
+            settings.retrieval.bm25_b,
+            settings.retrieval.title_weight,
         )
         self.lexical.load()
         self._checked = 0.0
@@ -105,7 +108,7 @@ class Index:
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        url = self.settings.chroma_url
+        url = self.settings.retrieval.chroma_url
         _check_writable(self.settings.data_dir / ("lexical" if url else "chroma"), self.settings.data_dir)
         if url:
             u = urlparse(url if "://" in url else f"http://{url}")
@@ -129,29 +132,29 @@ class Index:
 
     @property
     def embedder_name(self) -> str:
-        return embedder_name(self.settings.embed_backend, self.settings.embed_max_tokens)
+        return embedder_name(self.settings.retrieval.embed_backend, self.settings.retrieval.embed_max_tokens)
 
     @property
     def embedder(self) -> Embedder:
         with self._embed_lock:
             if self._embedder is None:
                 self._embedder = load_embedder(
-                    self.settings.embed_backend,
+                    self.settings.retrieval.embed_backend,
                     self.settings.data_dir / "embedder",
-                    self.settings.n_threads,
-                    self.settings.embed_max_tokens,
+                    self.settings.model.n_threads,
+                    self.settings.retrieval.embed_max_tokens,
                 )
             return self._embedder
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        return self.embedder.encode(texts, batch_size=self.settings.embed_batch)
+        return self.embedder.encode(texts, batch_size=self.settings.retrieval.embed_batch)
 
     # -- keeping the lexical index in step -----------------------------------------------------
     def _store_revision(self) -> str:
         try:
             col = self._client.get_collection(self._col.name)
         except Exception as e:
-            raise _store_error(e, self.settings.chroma_url) from None
+            raise _store_error(e, self.settings.retrieval.chroma_url) from None
         return str((col.metadata or {}).get(_REVISION, ""))
 
     def _set_revision(self, revision: str) -> None:
@@ -197,7 +200,9 @@ class Index:
         self.lexical.clear()
         for ids, docs, metas in self._pages(include=["documents", "metadatas"]):
             for d, text, meta in zip(ids, docs, metas, strict=True):
-                self.lexical.put(d, lexical_text(str(meta.get("title", "")), text, self.settings.title_weight), _libs(meta))
+                self.lexical.put(
+                    d, lexical_text(str(meta.get("title", "")), text, self.settings.retrieval.title_weight), _libs(meta)
+                )
         self.lexical.publish(revision)
         self._save_lexical()
 
@@ -257,7 +262,7 @@ class Index:
             metadatas=[_meta(d) for d in docs],
         )
         for d in docs:
-            self.lexical.put(d.doc_id, lexical_text(d.title, d.text, self.settings.title_weight), d.libraries)
+            self.lexical.put(d.doc_id, lexical_text(d.title, d.text, self.settings.retrieval.title_weight), d.libraries)
 
     def set_libraries(self, changes: dict[str, tuple[str, ...]]) -> None:
         """Change which libraries documents belong to, without re-embedding; inside `writing()`."""
@@ -335,16 +340,22 @@ class Index:
         what it reads; a document forgotten after it was ranked is dropped by `get`, and the next
         best one takes its place."""
         # Another process (an ingest beside a running server) may have written: look at most once a second.
-        self._sync(max_age=2.0 if self.settings.chroma_url else 1.0, background=True)
+        self._sync(max_age=2.0 if self.settings.retrieval.chroma_url else 1.0, background=True)
         lex_index = self.lexical.snapshot()
-        n = max(self.settings.candidates, k)
+        n = max(self.settings.retrieval.candidates, k)
         dense = self.dense(self.embed([query])[0], n, library)
         lexical = lex_index.search(query, n, library)
-        if self.settings.fusion == "z":
+        if self.settings.retrieval.fusion == "z":
             depth = min(n, max(len(dense), lex_index.scope(library)))
-            fused = fuse_z([(dense, self.settings.dense_weight, None), (lexical, self.settings.lexical_weight, 0.0)], depth)
+            fused = fuse_z(
+                [(dense, self.settings.retrieval.dense_weight, None), (lexical, self.settings.retrieval.lexical_weight, 0.0)],
+                depth,
+            )
         else:
-            fused = fuse_rrf([(dense, self.settings.dense_weight), (lexical, self.settings.lexical_weight)], self.settings.rrf_k)
+            fused = fuse_rrf(
+                [(dense, self.settings.retrieval.dense_weight), (lexical, self.settings.retrieval.lexical_weight)],
+                self.settings.retrieval.rrf_k,
+            )
         ranked = sorted(fused, key=lambda d: -fused[d])
         dmap, lmap = dict(dense), dict(lexical)
         scores = {d: (fused[d], dmap.get(d, 0.0), lmap.get(d, 0.0)) for d in ranked[: 5 * k]}

@@ -70,9 +70,9 @@ class RemoteGenerator:
         self.name = spec.name
         self.spec = spec
         self.completion = spec.completion
-        self.n_ctx = min(spec.n_ctx, settings.n_ctx) if settings.n_ctx else spec.n_ctx
+        self.n_ctx = min(spec.n_ctx, settings.model.n_ctx) if settings.model.n_ctx else spec.n_ctx
         self.url = url
-        self.temperature = settings.temperature
+        self.temperature = settings.model.temperature
         try:
             u = httpx.URL(url if "://" in url else f"http://{url}")
         except httpx.InvalidURL:
@@ -81,7 +81,7 @@ class RemoteGenerator:
             raise ModelError(f"the model server URL {url!r} is not usable; give it as http://host:port")
         base = u.copy_with(path=u.path.rstrip("/").removesuffix("/v1") or "/")
         self._http = httpx.Client(
-            base_url=base, timeout=httpx.Timeout(settings.llm_timeout, connect=_CONNECT_TIMEOUT), trust_env=False
+            base_url=base, timeout=httpx.Timeout(settings.model.llm_timeout, connect=_CONNECT_TIMEOUT), trust_env=False
         )
         self._counts: OrderedDict[str, int] = OrderedDict()
         self._count_lock = threading.Lock()

@@ -289,7 +289,9 @@ def parse_auth(value: "SecretStr | str | None") -> tuple[str, str] | None:
         text = _read_login(path)
     user, sep, password = text.partition(":")
     if not sep or not user.strip() or not password:
-        raise ConfigError("--auth (or ASSISTANT_AUTH) must be a file holding USER:PASSWORD, or USER:PASSWORD, both parts non-empty")
+        raise ConfigError(
+            "--auth (or ASSISTANT_AUTH) must be a file holding USER:PASSWORD, or USER:PASSWORD, both parts non-empty"
+        )
     return user.strip(), password
 
 
@@ -354,21 +356,23 @@ class WebApp:
     # -- models ----------------------------------------------------------------------------------
     def model_choices(self) -> list[str]:
         names = [spec.name for spec, ok, _ in self.assistant.models() if ok]
-        if self.assistant.settings.model not in names:
-            names.insert(0, self.assistant.settings.model)
+        if self.assistant.settings.model.name not in names:
+            names.insert(0, self.assistant.settings.model.name)
         return names
 
     def assistant_for(self, model: str | None) -> Assistant:
         """The shared Assistant, or one for another installed model (built once; only one kept)."""
         base = self.assistant
-        if not model or model == base.settings.model:
+        if not model or model == base.settings.model.name:
             return base
         if model not in self.model_choices():
             raise ConfigError(f"the model {model!r} is not installed; see `assistant models`")
         with self._variant_lock:
             if model not in self._variants:
                 s = base.settings
-                self._variants = {model: Assistant(data_dir=s.data_dir, model=model, chroma_url=s.chroma_url, llm_url=s.llm_url)}
+                self._variants = {
+                    model: Assistant(data_dir=s.data_dir, model=model, chroma_url=s.retrieval.chroma_url, llm_url=s.model.llm_url)
+                }
             return self._variants[model]
 
     def warm(self) -> None:
@@ -418,7 +422,7 @@ class WebApp:
         final: Answer | None = None
         try:
             a = self.assistant_for(model)
-            k_value = max(1, min(8, int(k or a.settings.k)))
+            k_value = max(1, min(8, int(k or a.settings.answer.k)))
             history = [t["question"] for t in turns]
             scope = library_scope(library)
             preview = self._preview(a, question, history, k_value, scope, turn)
@@ -497,7 +501,7 @@ class WebApp:
             return f'<div class="ra-report ra-error">{esc(msg)}</div>', gr.skip()
         folder = Path(tempfile.mkdtemp(prefix="assistant-upload-"))
         try:
-            copies, names, refused = stage_uploads(files, self.assistant.settings.upload_max_mb, folder)
+            copies, names, refused = stage_uploads(files, self.assistant.settings.server.upload_max_mb, folder)
             refusals = "".join(f"<li>refused {esc(r)}</li>" for r in refused)
             if not copies:
                 return f'<div class="ra-report ra-error">Nothing was added.<ul>{refusals}</ul></div>', gr.skip()
@@ -565,13 +569,15 @@ class WebApp:
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html([]), elem_id="ra-sources", js_on_load=None)
                     with gr.Accordion("Settings", open=False):
-                        k = gr.Slider(1, 8, value=min(settings.k, 8), step=1, label="Number of sources (k)", elem_id="ra-k")
+                        k = gr.Slider(
+                            1, 8, value=min(settings.answer.k, 8), step=1, label="Number of sources (k)", elem_id="ra-k"
+                        )
                         model = gr.Dropdown(
-                            choices=self.model_choices(), value=settings.model, label="Model (installed)", elem_id="ra-model"
+                            choices=self.model_choices(), value=settings.model.name, label="Model (installed)", elem_id="ra-model"
                         )
                     with gr.Accordion("Add abstracts", open=False, elem_id="ra-upload-box"):
                         files = gr.File(
-                            label=f"Seed .txt, .jsonl or .bib (up to {settings.upload_max_mb:g} MB each)",
+                            label=f"Seed .txt, .jsonl or .bib (up to {settings.server.upload_max_mb:g} MB each)",
                             file_count="multiple",
                             file_types=list(ALLOWED_UPLOADS),
                             type="filepath",
@@ -659,7 +665,7 @@ def serve(
     demo.queue(default_concurrency_limit=1)
     settings = assistant.settings
     try:
-        _launch(demo, host, port, auth, settings.upload_max_mb)
+        _launch(demo, host, port, auth, settings.server.upload_max_mb)
     except OSError as e:
         raise ConfigError(f"cannot serve on {host}:{port} ({e}); choose another --port") from None
     print(f"Web chat running at {demo.local_url}  (Ctrl-C to stop)", flush=True)

@@ -35,7 +35,7 @@ def test_a_100k_character_question_is_trimmed_and_answered(seeded: Assistant, se
     assert len(huge) > 100_000
     ans = seeded.ask(huge)
     assert isinstance(ans, Answer) and ans.text
-    assert len(ans.question) <= seeded.settings.max_question_chars
+    assert len(ans.question) <= seeded.settings.answer.max_question_chars
     # even when the setting lets the whole question through, the prompt is fitted to the context
     roomy = Assistant(data_dir=seeded_dir, max_question_chars=100_000)
     unbroken = "BLOOM" + "x" * 100_000  # one enormous 'word'

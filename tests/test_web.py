@@ -330,10 +330,10 @@ def test_login_from_a_file_or_the_environment(tmp_path: Path, monkeypatch: pytes
     login.chmod(0o600)
     assert parse_auth(str(login)) == ("ann", "s3cret:x")
     monkeypatch.setenv("ASSISTANT_AUTH", str(login))
-    assert parse_auth(load_settings().auth) == ("ann", "s3cret:x")
+    assert parse_auth(load_settings().server.auth) == ("ann", "s3cret:x")
     monkeypatch.setenv("ASSISTANT_AUTH", "bob:pw")
     settings = load_settings()
-    assert parse_auth(settings.auth) == ("bob", "pw") and "pw" not in repr(settings)
+    assert parse_auth(settings.server.auth) == ("bob", "pw") and "pw" not in repr(settings)
     with pytest.raises(ConfigError, match=f"cannot read the login file {tmp_path}/missing"):
         parse_auth(str(tmp_path / "missing"))
 
@@ -383,7 +383,9 @@ class _Broken:
 
     def __init__(self, error: Exception) -> None:
         self.error = error
-        self.settings = type("S", (), {"model": "m", "k": 4})()
+        from assistant.config import load_settings
+
+        self.settings = load_settings(model="m", k=4)
 
     def search(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []
