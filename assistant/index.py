@@ -101,18 +101,22 @@ class Index:
         self.settings = settings
         self._embedder = embedder
         self._embed_lock = threading.Lock()
-        self._write_lock = threading.RLock()
+        self._write_lock = threading.RLock()  # one writer (ingest, forget, rebuild) at a time
+        self._rebuilding = threading.Lock()  # one background rebuild at a time
         self._client = self._connect()
         name = self._collection_name()
         try:
             self._col = self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except Exception as e:
             raise StoreError(f"cannot open the vector store collection {name!r}: {e}") from None
-        self._col = _Guarded(self._col, settings.chroma_url)
-        where = settings.chroma_url or "local"
+        self._col = _Guarded(self._col, settings.retrieval.chroma_url)
+        where = settings.retrieval.chroma_url or "local"
         tag = "".join(c if c.isalnum() else "_" for c in urlparse(where).netloc or where)
         self.lexical = LexicalIndex(
-            settings.data_dir / "lexical" / f"{tag}-{name}.npz", settings.bm25_k1, settings.bm25_b, settings.title_weight
+            settings.data_dir / "lexical" / f"{tag}-{name}.npz",
+            settings.retrieval.bm25_k1,
+            settings.retrieval.bm25_b,
+            settings.retrieval.title_weight,
         )
         self.lexical.load()
         self._checked = 0.0
@@ -124,7 +128,7 @@ class Index:
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        url = self.settings.chroma_url
+        url = self.settings.retrieval.chroma_url
         _check_writable(self.settings.data_dir / ("lexical" if url else "chroma"), self.settings.data_dir)
         if url:
             u = urlparse(url if "://" in url else f"http://{url}")
@@ -148,51 +152,79 @@ class Index:
 
     @property
     def embedder_name(self) -> str:
-        return embedder_name(self.settings.embed_backend, self.settings.embed_max_tokens)
+        return embedder_name(self.settings.retrieval.embed_backend, self.settings.retrieval.embed_max_tokens)
 
     @property
     def embedder(self) -> Embedder:
         with self._embed_lock:
             if self._embedder is None:
                 self._embedder = load_embedder(
-                    self.settings.embed_backend,
+                    self.settings.retrieval.embed_backend,
                     self.settings.data_dir / "embedder",
-                    self.settings.n_threads,
-                    self.settings.embed_max_tokens,
+                    self.settings.model.n_threads,
+                    self.settings.retrieval.embed_max_tokens,
                 )
             return self._embedder
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        return self.embedder.encode(texts, batch_size=self.settings.embed_batch)
+        return self.embedder.encode(texts, batch_size=self.settings.retrieval.embed_batch)
 
     # -- keeping the lexical index in step -----------------------------------------------------
     def _store_revision(self) -> str:
         try:
             col = self._client.get_collection(self._col.name)
         except Exception as e:
-            raise _store_error(e, self.settings.chroma_url) from None
+            raise _store_error(e, self.settings.retrieval.chroma_url) from None
         return str((col.metadata or {}).get(_REVISION, ""))
 
     def _set_revision(self, revision: str) -> None:
         self._col.modify(metadata={_REVISION: revision})
 
-    def _sync(self, max_age: float = 0.0) -> None:
-        """Rebuild the lexical index from the store when the store's revision differs from it."""
+    def _fresh(self, revision: str) -> bool:
+        lexical = self.lexical.snapshot()
+        return revision == lexical.revision and bool(revision or self._col.count() == len(lexical))
+
+    def _sync(self, max_age: float = 0.0, background: bool = False) -> None:
+        """Rebuild the lexical index from the store when the store's revision differs from it.
+
+        A search passes background=True: it goes on with the published snapshot while one rebuild at
+        a time runs on its own thread (behind this instance's own writes, which publish their result
+        themselves), so no search waits for a write or pays for a rebuild."""
         now = time.monotonic()
         if max_age and now - self._checked < max_age:
             return
         self._checked = now
-        revision = self._store_revision()
-        if revision == self.lexical.revision and (revision or self._col.count() == len(self.lexical)):
+        if self._fresh(self._store_revision()):
             return
-        with self._write_lock:
-            log.info("rebuilding the lexical index from the vector store")
-            self.lexical.clear()
-            for ids, docs, metas in self._pages(include=["documents", "metadatas"]):
-                for d, text, meta in zip(ids, docs, metas, strict=True):
-                    self.lexical.put(d, lexical_text(str(meta.get("title", "")), text, self.settings.title_weight), _libs(meta))
-            self.lexical.revision = revision
-            self._save_lexical()
+        if not background:
+            with self._write_lock:
+                self._rebuild()
+        elif self._rebuilding.acquire(blocking=False):
+            threading.Thread(target=self._rebuild_behind, name="lexical-rebuild", daemon=True).start()
+
+    def _rebuild_behind(self) -> None:
+        try:
+            with self._write_lock:
+                self._rebuild()
+        except Exception as e:  # the next search looks again; a store that is down is reported there
+            log.warning("the lexical index could not be rebuilt from the store (%s)", e)
+        finally:
+            self._rebuilding.release()
+
+    def _rebuild(self) -> None:
+        """With the write lock held: read every document from the store and publish the result."""
+        revision = self._store_revision()
+        if self._fresh(revision):  # a write finished, or another rebuild ran, while we waited
+            return
+        log.info("rebuilding the lexical index from the vector store")
+        self.lexical.clear()
+        for ids, docs, metas in self._pages(include=["documents", "metadatas"]):
+            for d, text, meta in zip(ids, docs, metas, strict=True):
+                self.lexical.put(
+                    d, lexical_text(str(meta.get("title", "")), text, self.settings.retrieval.title_weight), _libs(meta)
+                )
+        self.lexical.publish(revision)
+        self._save_lexical()
 
     def _save_lexical(self) -> None:
         try:
@@ -216,13 +248,14 @@ class Index:
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Bracket a batch of writes: the store is marked dirty first, so a crash in the middle
-        leaves a revision no lexical index matches, and the next open rebuilds it."""
+        leaves a revision no lexical index matches, and the next open rebuilds it. Searches see the
+        lexical index as it was until the batch is done, then the new one at once."""
         with self._write_lock:
             self._sync()
             self._set_revision(f"dirty-{uuid.uuid4().hex}")
             yield
             revision = uuid.uuid4().hex
-            self.lexical.revision = revision
+            self.lexical.publish(revision)
             self._save_lexical()
             self._set_revision(revision)
 
@@ -286,7 +319,7 @@ class Index:
             metadatas=[_meta(d, (origins or {}).get(d.doc_id, ())) for d in docs],
         )
         for d in docs:
-            self.lexical.put(d.doc_id, lexical_text(d.title, d.text, self.settings.title_weight), d.libraries)
+            self.lexical.put(d.doc_id, lexical_text(d.title, d.text, self.settings.retrieval.title_weight), d.libraries)
 
     def set_libraries(self, changes: dict[str, tuple[str, ...]], origins: dict[str, tuple[str, ...]] | None = None) -> None:
         """Change which libraries documents belong to, and where that came from, without
@@ -330,11 +363,12 @@ class Index:
         return dict(sorted(counts.items(), key=lambda kv: kv[0].casefold()))
 
     def get(self, ids: list[str], scores: dict[str, tuple[float, float, float]] | None = None) -> list[Passage]:
-        """Passages for ids, in the order given; `scores` maps id -> (fused, dense, lexical)."""
+        """Passages for ids, in the order given; `scores` maps id -> (fused, dense, lexical). Ids the
+        store no longer holds (forgotten since they were ranked) are left out."""
         if not ids:
             return []
         got = self._col.get(ids=ids, include=["documents", "metadatas"])
-        by_id = {d: (t, m) for d, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)}
+        by_id = {d: (t, m) for d, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if t is not None}
         out = []
         for d in ids:
             if d not in by_id:
@@ -345,7 +379,7 @@ class Index:
                 Passage(
                     doc_id=d,
                     title=str(meta.get("title") or ""),
-                    text=text or "",
+                    text=text,
                     libraries=_libs(meta),
                     score=fused,
                     url=str(meta.get("url", "")),
@@ -360,29 +394,44 @@ class Index:
     # -- search --------------------------------------------------------------------------------
     def dense(self, vector: np.ndarray, n: int, library: str | None = None) -> list[tuple[str, float]]:
         """Nearest documents by cosine similarity, as (doc_id, cosine)."""
-        total = len(self.lexical)  # kept in step with the store by _sync, without a round trip
-        if not total:
-            return []
-        res = self._col.query(
-            query_embeddings=[vector], n_results=min(n, total), where=_in_library(library), include=["distances"]
-        )
+        res = self._col.query(query_embeddings=[vector], n_results=n, where=_in_library(library), include=["distances"])
         return [(d, 1.0 - float(dist)) for d, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def search(self, query: str, k: int = 4, library: str | None = None) -> list[Passage]:
-        """Hybrid search: dense and BM25 rankings fused; passages carry all three scores."""
+        """Hybrid search: dense and BM25 rankings fused; passages carry all three scores.
+
+        The BM25 half reads one snapshot of the lexical index, so a write beside it cannot change
+        what it reads; a document forgotten after it was ranked is dropped by `get`, and the next
+        best one takes its place."""
         # Another process (an ingest beside a running server) may have written: look at most once a second.
-        self._sync(max_age=2.0 if self.settings.chroma_url else 1.0)
-        n = max(self.settings.candidates, k)
+        self._sync(max_age=2.0 if self.settings.retrieval.chroma_url else 1.0, background=True)
+        lex_index = self.lexical.snapshot()
+        n = max(self.settings.retrieval.candidates, k)
         dense = self.dense(self.embed([query])[0], n, library)
-        lexical = self.lexical.search(query, n, library)
-        if self.settings.fusion == "z":
-            depth = min(n, max(len(dense), self.lexical.scope(library)))
-            fused = fuse_z([(dense, self.settings.dense_weight, None), (lexical, self.settings.lexical_weight, 0.0)], depth)
+        lexical = lex_index.search(query, n, library)
+        if self.settings.retrieval.fusion == "z":
+            depth = min(n, max(len(dense), lex_index.scope(library)))
+            fused = fuse_z(
+                [(dense, self.settings.retrieval.dense_weight, None), (lexical, self.settings.retrieval.lexical_weight, 0.0)],
+                depth,
+            )
         else:
-            fused = fuse_rrf([(dense, self.settings.dense_weight), (lexical, self.settings.lexical_weight)], self.settings.rrf_k)
-        top = sorted(fused, key=lambda d: -fused[d])[:k]
+            fused = fuse_rrf(
+                [(dense, self.settings.retrieval.dense_weight), (lexical, self.settings.retrieval.lexical_weight)],
+                self.settings.retrieval.rrf_k,
+            )
+        ranked = sorted(fused, key=lambda d: -fused[d])
         dmap, lmap = dict(dense), dict(lexical)
-        return self.get(top, {d: (fused[d], dmap.get(d, 0.0), lmap.get(d, 0.0)) for d in top})
+        scores = {d: (fused[d], dmap.get(d, 0.0), lmap.get(d, 0.0)) for d in ranked[: 5 * k]}
+        found = self.get(ranked[:k], scores)
+        if len(found) < k:  # some were forgotten meanwhile: one more look further down the ranking
+            found += self.get(ranked[k : 5 * k], scores)[: k - len(found)]
+        return found
+
+    def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """How many documents use each term, and how many documents there are (one snapshot)."""
+        lex_index = self.lexical.snapshot()
+        return lex_index.doc_freq(terms), len(lex_index)
 
 
 def _check_writable(path: Path, data_dir: Path) -> None:

@@ -18,7 +18,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .chat import Assistant, Retrieved
+from pydantic import SecretStr
+
+from .chat import Assistant, Retrieved, library_scope
 from .ingest import estimate
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
@@ -235,7 +237,8 @@ def sources_html(turns: Sequence[dict[str, Any]]) -> str:
 
 
 def pending_html(library: str) -> str:
-    where = "every library" if _is_all(library) else f"the library {library}"
+    scope = library_scope(library)
+    where = "every library" if scope is None else f"the library {scope}"
     return f'<div class="ra-panel"><div class="ra-status ra-pending">{esc(f"Searching {where}…")}</div></div>'
 
 
@@ -304,26 +307,40 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
-def _is_all(library: str | None) -> bool:
-    return library is None or library.strip().casefold() in ("", "all")
-
-
 # -- server-side checks ----------------------------------------------------------------------------
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """USER:PASSWORD (from --auth or ASSISTANT_AUTH), or None."""
-    if not value:
+def parse_auth(value: "SecretStr | str | None") -> tuple[str, str] | None:
+    """The login from --auth or ASSISTANT_AUTH: the path of a file whose first line is USER:PASSWORD
+    (kept out of `ps` and the shell history), or USER:PASSWORD itself; None when not set."""
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not text:
         return None
-    user, sep, password = value.partition(":")
+    path = Path(text).expanduser()
+    if ":" not in text or path.is_file():
+        text = _read_login(path)
+    user, sep, password = text.partition(":")
     if not sep or not user.strip() or not password:
-        raise ConfigError("--auth (or ASSISTANT_AUTH) must be USER:PASSWORD with both parts non-empty")
+        raise ConfigError(
+            "--auth (or ASSISTANT_AUTH) must be a file holding USER:PASSWORD, or USER:PASSWORD, both parts non-empty"
+        )
     return user.strip(), password
+
+
+def _read_login(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        reason = getattr(e, "strerror", None) or e
+        raise ConfigError(f"cannot read the login file {path} ({reason}); --auth takes a file holding USER:PASSWORD") from None
+    if path.stat().st_mode & 0o077:
+        log.warning("the login file %s can be read by other users; chmod 600 it", path)
+    return next((line.strip() for line in lines if line.strip()), "")
 
 
 def check_exposure(host: str, auth: tuple[str, str] | None) -> None:
     """Anything but loopback needs a login: refuse to start open to the network."""
     if host not in LOOPBACK and auth is None:
         raise ConfigError(
-            f"refusing to serve on {host} without a login; add --auth USER:PASSWORD (or set ASSISTANT_AUTH), "
+            f"refusing to serve on {host} without a login; add --auth FILE holding USER:PASSWORD (or set ASSISTANT_AUTH), "
             "or keep the default --host 127.0.0.1"
         )
 
@@ -372,21 +389,23 @@ class WebApp:
     # -- models ----------------------------------------------------------------------------------
     def model_choices(self) -> list[str]:
         names = [spec.name for spec, ok, _ in self.assistant.models() if ok]
-        if self.assistant.settings.model not in names:
-            names.insert(0, self.assistant.settings.model)
+        if self.assistant.settings.model.name not in names:
+            names.insert(0, self.assistant.settings.model.name)
         return names
 
     def assistant_for(self, model: str | None) -> Assistant:
         """The shared Assistant, or one for another installed model (built once; only one kept)."""
         base = self.assistant
-        if not model or model == base.settings.model:
+        if not model or model == base.settings.model.name:
             return base
         if model not in self.model_choices():
             raise ConfigError(f"the model {model!r} is not installed; see `assistant models`")
         with self._variant_lock:
             if model not in self._variants:
                 s = base.settings
-                self._variants = {model: Assistant(data_dir=s.data_dir, model=model, chroma_url=s.chroma_url, llm_url=s.llm_url)}
+                self._variants = {
+                    model: Assistant(data_dir=s.data_dir, model=model, chroma_url=s.retrieval.chroma_url, llm_url=s.model.llm_url)
+                }
             return self._variants[model]
 
     def warm(self) -> None:
@@ -436,9 +455,9 @@ class WebApp:
         final: Answer | None = None
         try:
             a = self.assistant_for(model)
-            k_value = max(1, min(8, int(k or a.settings.k)))
+            k_value = max(1, min(8, int(k or a.settings.answer.k)))
             history = [t["question"] for t in turns]
-            scope = None if _is_all(library) else library
+            scope = library_scope(library)
             stream = a.stream(question, k=k_value, library=scope, history=history)
             try:
                 for item in stream:
@@ -483,7 +502,7 @@ class WebApp:
         import gradio as gr
 
         try:
-            answer = self.assistant.ask(question, library=None if _is_all(library) else library)
+            answer = self.assistant.ask(question, library=library_scope(library))
         except AssistantError as e:
             raise gr.Error(str(e)) from None
         except Exception:
@@ -505,7 +524,7 @@ class WebApp:
             return f'<div class="ra-report ra-error">{esc(msg)}</div>', gr.skip()
         folder = Path(tempfile.mkdtemp(prefix="assistant-upload-"))
         try:
-            copies, names, refused = stage_uploads(files, self.assistant.settings.upload_max_mb, folder)
+            copies, names, refused = stage_uploads(files, self.assistant.settings.server.upload_max_mb, folder)
             refusals = "".join(f"<li>refused {esc(r)}</li>" for r in refused)
             if not copies:
                 return f'<div class="ra-report ra-error">Nothing was added.<ul>{refusals}</ul></div>', gr.skip()
@@ -574,13 +593,15 @@ class WebApp:
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html([]), elem_id="ra-sources", js_on_load=None)
                     with gr.Accordion("Settings", open=False):
-                        k = gr.Slider(1, 8, value=min(settings.k, 8), step=1, label="Number of sources (k)", elem_id="ra-k")
+                        k = gr.Slider(
+                            1, 8, value=min(settings.answer.k, 8), step=1, label="Number of sources (k)", elem_id="ra-k"
+                        )
                         model = gr.Dropdown(
-                            choices=self.model_choices(), value=settings.model, label="Model (installed)", elem_id="ra-model"
+                            choices=self.model_choices(), value=settings.model.name, label="Model (installed)", elem_id="ra-model"
                         )
                     with gr.Accordion("Add abstracts", open=False, elem_id="ra-upload-box"):
                         files = gr.File(
-                            label=f"{UPLOAD_KINDS[0].upper()}{UPLOAD_KINDS[1:]} (up to {settings.upload_max_mb:g} MB each)",
+                            label=f"{UPLOAD_KINDS[0].upper()}{UPLOAD_KINDS[1:]} (up to {settings.server.upload_max_mb:g} MB each)",
                             file_count="multiple",
                             file_types=list(ALLOWED_UPLOADS),
                             type="filepath",
@@ -668,7 +689,7 @@ def serve(
     demo.queue(default_concurrency_limit=1)
     settings = assistant.settings
     try:
-        _launch(demo, host, port, auth, settings.upload_max_mb)
+        _launch(demo, host, port, auth, settings.server.upload_max_mb)
     except OSError as e:
         raise ConfigError(f"cannot serve on {host}:{port} ({e}); choose another --port") from None
     print(f"Web chat running at {demo.local_url}  (Ctrl-C to stop)", flush=True)

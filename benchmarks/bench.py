@@ -39,7 +39,6 @@ import platform
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -57,6 +56,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np
+
+from benchmarks.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -204,14 +205,14 @@ class Run:
     def backend(self) -> str:
         from assistant.config import load_settings
 
-        return load_settings().embed_backend
+        return load_settings().retrieval.embed_backend
 
     @property
     def store_key(self) -> str:
         """Names cached stores: vectors differ with the backend and the tokens embedded."""
         from assistant.config import load_settings
 
-        return f"{self.backend}-len{load_settings().embed_max_tokens}"
+        return f"{self.backend}-len{load_settings().retrieval.embed_max_tokens}"
 
     def embedder_cache(self) -> Path:
         path = self.cache / f"embedder-{self.backend}"
@@ -242,7 +243,7 @@ class Run:
             log(f"seeds ingested in {time.perf_counter() - t:.1f} s")
             t = time.perf_counter()
             a.warm()
-            log(f"model and embedder loaded in {time.perf_counter() - t:.1f} s ({a.settings.model})")
+            log(f"model and embedder loaded in {time.perf_counter() - t:.1f} s ({a.settings.model.name})")
             self._assistant = a
         return self._assistant
 
@@ -287,9 +288,9 @@ class RawLlama:
         self.path = llm.model_path
         self.params = {
             "n_ctx": gen.n_ctx,
-            "n_threads": s.n_threads,
-            "n_threads_batch": s.n_threads,
-            "n_batch": min(s.n_batch, gen.n_ctx),
+            "n_threads": s.model.n_threads,
+            "n_threads_batch": s.model.n_threads,
+            "n_batch": min(s.model.n_batch, gen.n_ctx),
         }
         fmt = None if gen.spec.chat_format in ("chat", "completion") else gen.spec.chat_format
         t = time.perf_counter()
@@ -372,11 +373,11 @@ def assistant_prompt(a: Any, question: str, k: int | None = None) -> Any:
     from assistant.guard import guard_passages
 
     q = a._question(question)
-    passages = guard_passages(a.index.search(q, k=k or a.settings.k))
+    passages = guard_passages(a.index.search(q, k=k or a.settings.answer.k))
     ans = a._answerer
     ev = measure(q, passages, ans._embed, ans._doc_freq)
     shown = ans.select(ev, passages)
-    abstain, _ = abstain_decision(ev, a.settings.abstain_threshold)
+    abstain, _ = abstain_decision(ev, a.settings.answer.abstain_threshold)
     if abstain:
         return None
     prompt, shown = ans.build(q, shown, a.generator())
@@ -422,7 +423,7 @@ def section_ttft(run: Run) -> dict[str, Any]:
     if run.quick:
         questions = questions[:2] + [q for q in questions if "France" in q][:1]
     reps = run.args.reps or (1 if run.quick else 3)
-    max_tokens = a.settings.max_tokens
+    max_tokens = a.settings.answer.max_tokens
     log(f"ttft: {len(questions)} questions x {reps}, max_tokens {max_tokens}")
 
     # warm-up, not counted: the first prompt evaluates the system text from scratch on both sides
@@ -633,8 +634,8 @@ def section_ingest(run: Run) -> dict[str, Any]:
     onnx = OnnxEmbedder(
         run.cache / "embedder-onnx-int8" if backend != "onnx-int8" else run.embedder_cache(),
         True,
-        a.settings.n_threads,
-        a.settings.embed_max_tokens,
+        a.settings.model.n_threads,
+        a.settings.retrieval.embed_max_tokens,
     )
     onnx.encode(["warm up"])
     res["onnx_load"] = time.perf_counter() - t
@@ -652,7 +653,7 @@ def section_ingest(run: Run) -> dict[str, Any]:
             elif side == "torch":
                 vec["torch"] = st.encode(texts, batch_size=64)
             else:
-                vec["onnx"] = onnx.encode(texts, batch_size=a.settings.embed_batch)
+                vec["onnx"] = onnx.encode(texts, batch_size=a.settings.retrieval.embed_batch)
             spent[side] += time.perf_counter() - t
         tv = vec["torch"] / np.linalg.norm(vec["torch"], axis=1, keepdims=True)
         cos.extend(np.sum(tv * vec["onnx"], axis=1).tolist())
@@ -834,7 +835,7 @@ def retrieval_at(run: Run, path: Path, queries: list[str], k: int = 10) -> dict[
     load_vectors = time.perf_counter() - t
 
     s = a.settings
-    n = max(s.candidates, k)
+    n = max(s.retrieval.candidates, k)
     times: dict[str, list[float]] = {
         k_: []
         for k_ in ("search", "sync", "embed", "chroma", "bm25", "fuse", "fetch", "numpy_exact", "numpy_matmul", "chroma_10")
@@ -858,7 +859,7 @@ def retrieval_at(run: Run, path: Path, queries: list[str], k: int = 10) -> dict[
                 lexical = idx.lexical.search(q, n)
                 t4 = time.perf_counter()
                 depth = min(n, max(len(dense), idx.lexical.scope(None)))
-                fused = fuse_z([(dense, s.dense_weight, None), (lexical, s.lexical_weight, 0.0)], depth)
+                fused = fuse_z([(dense, s.retrieval.dense_weight, None), (lexical, s.retrieval.lexical_weight, 0.0)], depth)
                 top = sorted(fused, key=lambda d: -fused[d])[:k]
                 t5 = time.perf_counter()
                 idx.get(top)
@@ -966,12 +967,6 @@ def section_retrieval(run: Run) -> dict[str, Any]:
 
 
 # -- 5. serve -----------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def process_tree(pid: int) -> list[int]:
     out, todo = [], [pid]
     while todo:
@@ -1121,7 +1116,7 @@ def section_scaling(run: Run) -> dict[str, Any]:
                     if out["first"] is not None:
                         aa.append(out["first"])
                 else:
-                    first, _, _ = raw.answer(built[0], a.settings.max_tokens, STOP, first_only=True)
+                    first, _, _ = raw.answer(built[0], a.settings.answer.max_tokens, STOP, first_only=True)
                     if first is not None:
                         rr.append(first)
             toks.append(len(raw.prompt_tokens(built[0])))

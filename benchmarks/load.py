@@ -218,7 +218,7 @@ def run_load(
 
 def references_for(assistant: Any, questions: list[str]) -> dict[str, list[str]]:
     """What each question retrieves, from a separate Assistant over the same store."""
-    return {q: [p.doc_id for p in assistant.search(q, k=assistant.settings.k)] for q in dict.fromkeys(questions)}
+    return {q: [p.doc_id for p in assistant.search(q, k=assistant.settings.answer.k)] for q in dict.fromkeys(questions)}
 
 
 @contextlib.contextmanager

@@ -170,7 +170,7 @@ def smollm2_path(data_dir: Path) -> Path:
     from assistant.config import load_settings
 
     settings = load_settings(data_dir=data_dir)
-    return resolve(find(load_catalog(settings.models_file), SMOLLM2), data_dir)
+    return resolve(find(load_catalog(settings.models_file), SMOLLM2), data_dir / "models")
 
 
 def heartbeat(url: str) -> dict:

@@ -1,9 +1,9 @@
 """Time to first token in the web chat: from the click on Send to the first streamed answer text in
 the browser (headless Chromium), over seed questions, each in a new chat.
 
-    .venv/bin/python benchmarks/web_first_token.py                 # starts `assistant serve` over the seeds
-    .venv/bin/python benchmarks/web_first_token.py --url http://127.0.0.1:7860/
-    .venv/bin/python benchmarks/web_first_token.py --direct        # also time Assistant.stream in process
+    .venv/bin/python -m benchmarks.web_first_token                 # starts `assistant serve` over the seeds
+    .venv/bin/python -m benchmarks.web_first_token --url http://127.0.0.1:7860/
+    .venv/bin/python -m benchmarks.web_first_token --direct        # also time Assistant.stream in process
 
 One warm-up question is asked first and reported apart (the model may still be loading)."""
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from benchmarks.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -60,9 +61,7 @@ def _cli() -> list[str]:
 def own_server(data: Path) -> Iterator[str]:
     env = dict(os.environ, HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     subprocess.run([*_cli(), "ingest", str(ROOT / "seeds"), "--data-dir", str(data)], env=env, check=True, capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     log = data / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen([*_cli(), "serve", "--port", str(port), "--data-dir", str(data)], env=env, stdout=out, stderr=out)

@@ -154,7 +154,7 @@ def test_prompt_fits_a_small_context(seeded_copy: Assistant) -> None:
     messages = gen.prompts[0]
     assert isinstance(messages, list)
     used = sum(gen.count(m["content"]) for m in messages)
-    assert used <= 400 - seeded_copy.settings.max_tokens
+    assert used <= 400 - seeded_copy.settings.answer.max_tokens
     assert ans.retrieved  # at least one passage survived the trimming
 
 

@@ -94,12 +94,6 @@ class _Server:
         self.httpd.shutdown()
 
 
-@pytest.fixture(autouse=True)
-def _own_models_dir(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pulls go to each test's own data dir, not the models dir the suite shares between tests."""
-    monkeypatch.delenv("ASSISTANT_MODELS_DIR", raising=False)
-
-
 @pytest.fixture
 def server() -> Iterator[_Server]:
     s = _Server(cut_first_at=300_000)
@@ -111,7 +105,7 @@ def test_pull_resumes_and_checks_the_checksum(tmp_path: Path, server: _Server) -
     spec = parse_catalog(f"tiny {server.url} {SHA} 2048 chat a test file")[0]
     with pytest.raises(ModelError, match="run the same command again to resume"):
         pull(spec, tmp_path, timeout=5)
-    part = tmp_path / "models" / "tiny.gguf.part"
+    part = tmp_path / "tiny.gguf.part"
     assert 0 < part.stat().st_size < len(PAYLOAD)
     seen: list[tuple[int, int]] = []
     path = pull(spec, tmp_path, progress=lambda d, t: seen.append((d, t)), timeout=5)
@@ -127,6 +121,6 @@ def test_pull_with_a_wrong_checksum_keeps_nothing(tmp_path: Path) -> None:
         spec = parse_catalog(f"tiny {s.url} {'0' * 64} 2048 chat a test file")[0]
         with pytest.raises(ModelError, match="does not match its sha256"):
             pull(spec, tmp_path, timeout=5)
-        assert not list((tmp_path / "models").glob("tiny*"))
+        assert not list(tmp_path.glob("tiny*"))
     finally:
         s.close()

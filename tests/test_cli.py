@@ -82,6 +82,7 @@ def test_bad_file_names_file_and_line(tmp_path: Path) -> None:
 def test_models_lists_what_is_installed(tmp_path: Path) -> None:
     r = run("models", data_dir=tmp_path / "d")
     assert r.returncode == 0
+    assert not (tmp_path / "d" / "chroma").exists()  # listing the catalog opens no store
     default = next(x for x in r.stdout.splitlines() if "gemma3-270m " in x)
     assert default.startswith("*")  # the default model is marked
     shipped = next(x for x in r.stdout.splitlines() if "smollm2-135m " in x)

@@ -35,7 +35,7 @@ def test_a_100k_character_question_is_trimmed_and_answered(seeded: Assistant, se
     assert len(huge) > 100_000
     ans = seeded.ask(huge)
     assert isinstance(ans, Answer) and ans.text
-    assert len(ans.question) <= seeded.settings.max_question_chars
+    assert len(ans.question) <= seeded.settings.answer.max_question_chars
     # even when the setting lets the whole question through, the prompt is fitted to the context
     roomy = Assistant(data_dir=seeded_dir, max_question_chars=100_000)
     unbroken = "BLOOM" + "x" * 100_000  # one enormous 'word'
@@ -244,3 +244,13 @@ def test_fuzz_seed(text: str) -> None:
 )
 def test_fuzz_any_bytes_any_name(data: bytes, name: str) -> None:
     _only_ingest_errors(parse_bytes, data, name)
+
+
+def test_special_tokens_are_broken_longest_first_until_none_is_left() -> None:
+    from assistant.guard import BREAK, neutralise_special
+
+    specials = frozenset({"<s>", "<<s>>", "ab", "bc", "|"})
+    assert neutralise_special("plain text, p < 0.05", specials) == "plain text, p < 0.05"
+    out = neutralise_special("x <<s>> abc a|b", specials)
+    assert out == f"x <{BREAK}<{BREAK}s>> a{BREAK}b{BREAK}c a\ufffdb"  # the tail of ab would have made bc
+    assert neutralise_special(out, specials) == out

@@ -163,6 +163,35 @@ def test_grammar_and_completion_requests_pass_through(model_server: ModelServer,
     assert "".join(gen.stream("The colour of the sky is", 4, grammar='root ::= "blue" | "green"')) in ("blue", "green")
     out = "".join(gen.stream([{"role": "user", "content": "Count: 1, 2, 3,"}], 8))
     assert out.strip()
+    story = [{"role": "user", "content": "Write a short story about a cat who finds a key."}]
+    hot = RemoteGenerator(model_server.url, gen.spec, load_settings(data_dir=tmp_path, temperature=2.0))
+    greedy = ["".join(gen.stream(story, 32)) for _ in range(3)][1:]  # the first fills the server's prompt cache
+    assert greedy[0] == greedy[1] != "".join(hot.stream(story, 32))  # the temperature reaches the server
+
+
+@pytest.mark.model
+def test_template_tokens_reach_the_served_model_as_plain_text(model_server: ModelServer, tmp_path: Path) -> None:
+    import httpx
+
+    from assistant.catalog import find, load_catalog
+    from assistant.config import load_settings
+    from assistant.guard import neutralise_special
+    from assistant.remote import RemoteGenerator
+
+    from .test_generate import HOSTILE, TEMPLATES
+
+    settings = load_settings(data_dir=tmp_path)
+    specials = RemoteGenerator(
+        model_server.url, find(load_catalog(settings.models_file), "smollm2-135m"), settings
+    ).special_tokens()
+    assert {t for tokens in TEMPLATES.values() for t in tokens} <= specials  # "chat": every known template's tokens
+
+    def tokens(text: str) -> list[int]:  # llama_cpp.server tokenises with special tokens parsed
+        return list(httpx.post(model_server.url + "/extras/tokenize", json={"input": text}, timeout=30).json()["tokens"])
+
+    chatml = tokens("".join(TEMPLATES["smollm2-135m"]))
+    assert len(chatml) == 3 and set(chatml) <= set(tokens(HOSTILE))
+    assert not set(chatml) & set(tokens(neutralise_special(HOSTILE, specials)))
 
 
 def test_chroma_server_stopping_and_coming_back(chroma: ChromaServer, tmp_path: Path) -> None:

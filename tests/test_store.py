@@ -107,7 +107,7 @@ def test_collection_is_named_after_the_embedding_model(seeded: Assistant) -> Non
     assert name.startswith("abstracts-all-MiniLM-L6-v2")
     # a different embedder (or quantisation of it) never shares a collection
     assert name == f"abstracts-{seeded.index.embedder_name}"
-    assert ("-int8" in seeded.index.embedder_name) == (seeded.settings.embed_backend == "onnx-int8")
+    assert ("-int8" in seeded.index.embedder_name) == (seeded.settings.retrieval.embed_backend == "onnx-int8")
 
 
 def test_lexical_index_is_rebuilt_after_a_crash_between_writes(seeded_copy: Assistant) -> None:

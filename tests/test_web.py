@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from assistant.types import Answer, AssistantError, Citation
+from assistant.types import Answer, AssistantError, Citation, ConfigError
+from benchmarks.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -63,12 +63,6 @@ OBSERVE = """
 PLACEHOLDERS = ("Searching your library…", "Reading the abstracts…")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _env(data: Path) -> dict[str, str]:
     env = dict(os.environ, ASSISTANT_DATA_DIR=str(data), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     env.pop("ASSISTANT_AUTH", None)
@@ -85,7 +79,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = _env(data)
     for args in ([str(SEEDS)], [str(hostile), "--library", "Zed"]):
         subprocess.run([*CLI, "ingest", *args, "--data-dir", str(data)], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
+    port = free_port()
     log = data / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -327,6 +321,23 @@ def test_bad_auth_value_is_refused() -> None:
         check_exposure("192.168.1.5", None)
 
 
+def test_login_from_a_file_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.config import load_settings
+    from assistant.web import parse_auth
+
+    login = tmp_path / "login"
+    login.write_text("\nann:s3cret:x\n")
+    login.chmod(0o600)
+    assert parse_auth(str(login)) == ("ann", "s3cret:x")
+    monkeypatch.setenv("ASSISTANT_AUTH", str(login))
+    assert parse_auth(load_settings().server.auth) == ("ann", "s3cret:x")
+    monkeypatch.setenv("ASSISTANT_AUTH", "bob:pw")
+    settings = load_settings()
+    assert parse_auth(settings.server.auth) == ("bob", "pw") and "pw" not in repr(settings)
+    with pytest.raises(ConfigError, match=f"cannot read the login file {tmp_path}/missing"):
+        parse_auth(str(tmp_path / "missing"))
+
+
 def _citation(n: int, text: str, support: tuple[str, ...] = ()) -> Citation:
     return Citation(n, f"d{n}", f"<b>Title {n}</b>", text, ("Tony", "A<l>ex"), 1.5, "javascript:alert(1)", support)
 
@@ -372,7 +383,9 @@ class _Broken:
 
     def __init__(self, error: Exception) -> None:
         self.error = error
-        self.settings = type("S", (), {"model": "m", "k": 4})()
+        from assistant.config import load_settings
+
+        self.settings = load_settings(model="m", k=4)
 
     def search(self, *args: Any, **kwargs: Any) -> list[Any]:
         return []
