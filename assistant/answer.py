@@ -14,6 +14,7 @@ from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copie
 from .config import Settings
 from .evidence import split_decision
 from .generate import Generator, Message
+from .guard import neutralise_special
 from .plan import LIST_WRITTEN, Plan, Shown, quote_for, subject_names
 from .prompts import Prompts
 from .types import Answer, Mode, ModelError, Statement
@@ -54,14 +55,24 @@ class Answerer:
         """The passages the model writes from (a long list: the first few; the rest are quoted)."""
         return list(plan.shown[:LIST_WRITTEN] if plan.kind == "list" else plan.shown)
 
-
     def _render(self, plan: Plan, shown: list[Shown], question: str, gen: Generator) -> tuple[list[Message] | str, int]:
         block = "\n".join(
-            self.prompts.render("passage", number=s.number, text=s.text, label=s.passage.name, libraries=", ".join(s.passage.libraries))
+            self.prompts.render(
+                "passage",
+                number=s.number,
+                text=safe(s.text, gen),
+                label=safe(s.passage.name, gen),
+                libraries=safe(", ".join(s.passage.libraries), gen),
+            )
             for s in shown
         )
-        context = self.prompts.render("followup", previous=plan.previous) + "\n" if plan.previous else ""
-        values = {"passages": block, "question": question, "instruction": self.prompts.render(plan.kind), "context": context}
+        context = self.prompts.render("followup", previous=safe(plan.previous, gen)) + "\n" if plan.previous else ""
+        values = {
+            "passages": block,
+            "question": safe(question, gen),
+            "instruction": self.prompts.render(plan.kind),
+            "context": context,
+        }
         if gen.completion:
             prompt = self.prompts.render("completion", cannot_answer=self.prompts.cannot_answer, **values)
             return prompt, gen.count(prompt)
@@ -99,7 +110,9 @@ class Answerer:
         draft = _Draft()
         if plan.kind == "list":  # one short call per paper: one line each, in the order found
             for shown in self.written(plan):
-                user = self.prompts.render("list", number=shown.number, text=shown.text, topic=plan.query.topic)
+                user = self.prompts.render(
+                    "list", number=shown.number, text=safe(shown.text, gen), topic=safe(plan.query.topic, gen)
+                )
                 prompt = self._single(user, _PAPER_PREFILL, gen)
                 sources = {shown.number: shown.passage.text}
                 yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=_PAPER_PREFILL, limit=1)
@@ -121,14 +134,14 @@ class Answerer:
         they differ, checked against both abstracts."""
         pairs = list(zip(plan.query.subjects, plan.shown, strict=False))
         for subject, shown in pairs:
-            user = self.prompts.render("subject", number=shown.number, text=shown.text, subject=subject)
+            user = self.prompts.render("subject", number=shown.number, text=safe(shown.text, gen), subject=safe(subject, gen))
             opening = subject if len(subject.split()) <= 3 else "This paper"
             prompt = self._single(user, opening, gen)
             sources = {shown.number: shown.passage.text}
             yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=1)
         if len(pairs) == 2:
-            block = "\n".join(self.prompts.render("passage", number=s.number, text=s.text) for _, s in pairs)
-            names = [f"{subject} [{shown.number}]" for subject, shown in pairs]
+            block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for _, s in pairs)
+            names = [f"{safe(subject, gen)} [{shown.number}]" for subject, shown in pairs]
             user = self.prompts.render("contrast", passages=block, first=names[0], second=names[1])
             sources = {s.number: s.passage.text for _, s in pairs}
             yield from self._generate(plan, gen, self._single(user, "", gen), sources, draft, timings, t0, limit=1)
@@ -297,6 +310,13 @@ class Answerer:
             reason=reason,
             timings=timings,
         )
+
+
+def safe(text: str, gen: Generator) -> str:
+    """Library or user text as the model may read it: spans its tokenizer would take for control
+    tokens (<|im_start|>, <start_of_turn>...) are broken, in the prompt only (what is shown and
+    quoted stays as stored)."""
+    return neutralise_special(text, gen.special_tokens())
 
 
 def _names_in(question: str, text: str) -> bool:

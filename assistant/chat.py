@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from .answer import Answerer
+from .answer import Answerer, safe
 from .catalog import ModelSpec, find, listing, load_catalog, pull, resolve
 from .config import Settings, load_settings
 from .generate import Generator, load_generator, requantize
@@ -126,7 +126,7 @@ class Assistant:
 
     def _write_title(self, text: str) -> str:
         gen = self.generator()
-        prompt = self.prompts.render("title", text=" ".join(text.split()[:160]))
+        prompt = self.prompts.render("title", text=safe(" ".join(text.split()[:160]), gen))
         messages: list[dict[str, str]] | str = prompt if gen.completion else [{"role": "user", "content": prompt}]
         return "".join(gen.stream(messages, 24, stop=["\n"]))
 

@@ -133,7 +133,9 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
     src_digits = {digits(n) for n in src_numbers}
     missing = [n for n in numbers(sentence) if n not in src_numbers and digits(n) not in src_digits]
     # (numbers are checked above, with their units)
-    missing += [t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low]
+    missing += [
+        t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low
+    ]
     missing += counts_elsewhere(sentence, question, [source])
     s_terms = set(terms(source))
     said = [t for t in content_terms(sentence) if not t[0].isdigit()]  # numbers were checked above

@@ -97,7 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=None, help="passages per answer (default: the setting k)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.add_argument(
-        "--split", choices=["all", "dev", "heldout"], default="all", help="only one half of the set (a fixed split by question id)"
+        "--split",
+        choices=["all", "dev", "heldout"],
+        default="all",
+        help="only one half of the set (a fixed split by question id)",
     )
     p.add_argument("--seeds", default=None, help="seed files that LIBRARY#N gold ids refer to (default: seeds/)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting for this run")

@@ -71,7 +71,10 @@ class AnswerSettings(_Group):
     k: int = Field(4, ge=1, le=20, description="Passages shown to the model for a fact, explain or yes/no question.")
     max_tokens: int = Field(96, ge=8, le=4096, description="Most tokens generated for a fact or yes/no answer.")
     max_tokens_long: int = Field(
-        240, ge=8, le=4096, description="Most tokens generated for an explanation (a list or comparison is written in short calls)."
+        240,
+        ge=8,
+        le=4096,
+        description="Most tokens generated for an explanation (a list or comparison is written in short calls).",
     )
     max_question_chars: int = Field(2000, ge=50, le=100000, description="Longer questions are trimmed to this many characters.")
     abstain_threshold: float = Field(

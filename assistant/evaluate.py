@@ -157,7 +157,7 @@ def _answer(assistant: Any, q: dict[str, Any], row: Row, k: int, library: str | 
         if isinstance(item, Answer):
             final = item
         elif not row.ttft and item.strip():
-                row.ttft = time.perf_counter() - t0
+            row.ttft = time.perf_counter() - t0
     assert final is not None
     row.total = time.perf_counter() - t0
     row.ttft = row.ttft or row.total

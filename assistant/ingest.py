@@ -46,9 +46,7 @@ class _Run:
         stored = self.index.stored(list(docs))
         twins = self.index.twins([d for d in docs.values() if d.doc_id not in stored])
         new = [
-            d
-            for d in docs.values()
-            if d.doc_id not in twins and (d.doc_id not in stored or stored[d.doc_id].digest != d.digest)
+            d for d in docs.values() if d.doc_id not in twins and (d.doc_id not in stored or stored[d.doc_id].digest != d.digest)
         ]
         return self._embed(new)
 
@@ -162,9 +160,7 @@ class _Run:
         return self.report
 
 
-def _embedded_ahead(
-    run: _Run, batches: Iterator[list[Document | Skipped]]
-) -> Iterator[tuple[list[Document | Skipped], Vectors]]:
+def _embedded_ahead(run: _Run, batches: Iterator[list[Document | Skipped]]) -> Iterator[tuple[list[Document | Skipped], Vectors]]:
     """Each batch with its new documents' vectors, the next batch being embedded on a worker
     thread while the caller writes this one (ONNX Runtime and Chroma both release the GIL)."""
     with ThreadPoolExecutor(1, thread_name_prefix="embed") as pool:

@@ -35,7 +35,9 @@ _COMPARE_CUE = re.compile(
 )
 # Patterns that name the two things compared, tried in order; the first that matches wins.
 _SUBJECTS = [
-    re.compile(r"^\s*(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against|vs\.?|versus)\s+(?P<b>.+?)\s*(?:[:;,?.!]|$)", re.I),
+    re.compile(
+        r"^\s*(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against|vs\.?|versus)\s+(?P<b>.+?)\s*(?:[:;,?.!]|$)", re.I
+    ),
     re.compile(r"(?P<a>[^?:;,]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:;,]+)", re.I),
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     re.compile(r"\bdistinguish(?:es)?\s+(?P<a>.+?)\s+from\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
@@ -44,7 +46,9 @@ _SUBJECTS = [
         r"(?:with|to|from|against)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)",
         re.I,
     ),
-    re.compile(r"\b(?:how|in what way)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:compare|differ|contrast|relate)\b", re.I),
+    re.compile(
+        r"\b(?:how|in what way)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:compare|differ|contrast|relate)\b", re.I
+    ),
     re.compile(r"\b(?P<a>[^,;?]+?)\s+agrees?\s+with\s+(?P<b>.+?)\s+(?:about|on|that|in)\b", re.I),
     re.compile(r"\b(?:compare[sd]?|comparing)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
 ]
@@ -73,7 +77,9 @@ _FACT_NOUN = re.compile(
     re.I,
 )
 _LIBRARY_OF = [
-    re.compile(r"\b(?:in|from|within|among|of)\s+(?P<who>[A-Z][\w.-]*)['’]s?\s+(?:library|collection|papers|abstracts|articles)\b"),
+    re.compile(
+        r"\b(?:in|from|within|among|of)\s+(?P<who>[A-Z][\w.-]*)['’]s?\s+(?:library|collection|papers|abstracts|articles)\b"
+    ),
     re.compile(r"\b(?P<who>[A-Z][\w.-]*)['’]s\s+(?:library|collection|papers|abstracts|articles|studies)\b"),
     re.compile(r"\b(?:does|did)\s+(?P<who>[A-Z][\w.-]*)\s+have\b"),
 ]

@@ -65,7 +65,12 @@ def _first_name(rest: str) -> str:
         if not _is_name(w.group(0)):
             continue
         end = i
-        while end + 1 < len(words) and end - i < 3 and _is_name(words[end + 1].group(0)) and _adjacent(rest, words[end], words[end + 1]):
+        while (
+            end + 1 < len(words)
+            and end - i < 3
+            and _is_name(words[end + 1].group(0))
+            and _adjacent(rest, words[end], words[end + 1])
+        ):
             end += 1
         name = rest[w.start() : words[end].end()].strip("\"'“”‘’")
         if acro := _ACRONYM_AFTER.match(rest[words[end].end() :]):

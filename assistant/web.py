@@ -608,7 +608,9 @@ class WebApp:
                             elem_id="ra-files",
                         )
                         upload_library = gr.Textbox(
-                            label="Library name (for records without one; a seed .txt names its own owner)", max_lines=1, elem_id="ra-upload-library"
+                            label="Library name (for records without one; a seed .txt names its own owner)",
+                            max_lines=1,
+                            elem_id="ra-upload-library",
                         )
                         add = gr.Button("Add to library", elem_id="ra-add")
                         report = gr.HTML("", elem_id="ra-report", js_on_load=None)

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             result["seconds"] = time.perf_counter() - t0
             results[name] = result
             _print(name, result)
-    model = args.model or next(iter(assistants.values())).settings.model
+    model = args.model or next(iter(assistants.values())).settings.model.name
     out = Path(args.out) if args.out else ROOT / "benchmarks" / "results" / f"quality-{model}-{args.split}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"split": args.split, "model": model, "overrides": overrides, "sets": results}, indent=1))

@@ -32,6 +32,9 @@ class Scripted:
     def count(self, text: str) -> int:
         return len(text) // 4 + 1
 
+    def special_tokens(self) -> frozenset[str]:
+        return frozenset({"<|im_start|>", "<|im_end|>"})
+
     def stream(
         self, messages: object, max_tokens: int, stop: object = None, grammar: object = None, prefill: str = ""
     ) -> Iterator[str]:

@@ -339,7 +339,16 @@ def test_login_from_a_file_or_the_environment(tmp_path: Path, monkeypatch: pytes
 
 
 def _citation(n: int, text: str, support: tuple[str, ...] = ()) -> Citation:
-    return Citation(n, f"d{n}", f"<b>Title {n}</b>", text, ("Tony", "A<l>ex"), 1.5, "javascript:alert(1)", support)
+    return Citation(
+        number=n,
+        doc_id=f"d{n}",
+        label=f"<b>Title {n}</b>",
+        text=text,
+        libraries=("Tony", "A<l>ex"),
+        score=1.5,
+        url="javascript:alert(1)",
+        support=support,
+    )
 
 
 def test_rendering_escapes_everything() -> None:
@@ -347,7 +356,8 @@ def test_rendering_escapes_everything() -> None:
 
     text = "Evil <script>alert(1)</script> & <img src=x onerror=alert(1)> and the claim. ${x} {{y}}"
     c = _citation(1, text, ("and the claim.",))
-    answer = Answer("q", "It is <i>so</i> [1] [x](javascript:alert(1)) ![i](http://x/y.png) [7]", False, (c,), (c,))
+    text = "It is <i>so</i> [1] [x](javascript:alert(1)) ![i](http://x/y.png) [7]"
+    answer = Answer(question="q", text=text, abstained=False, citations=(c,), retrieved=(c,))
     md = answer_markdown(answer, 3)
     assert "<i>" not in md and "&lt;i&gt;" in md
     assert "[\\[1\\]](#src-3-1)" in md and "#src-3-7" not in md  # only shown sources become links
