@@ -52,8 +52,15 @@ class Answerer:
 
     # -- the prompt ----------------------------------------------------------------------------
     def written(self, plan: Plan) -> list[Shown]:
-        """The passages the model writes from (a long list: the first few; the rest are quoted)."""
-        return list(plan.shown[:LIST_WRITTEN] if plan.kind == "list" else plan.shown)
+        """The passages the model writes from: a long list's first few (the rest are quoted); for
+        an explanation of something named, only the abstracts that name it (others only distract
+        a small model, which then mixes their facts in)."""
+        if plan.kind == "list":
+            return list(plan.shown[:LIST_WRITTEN])
+        if plan.kind == "explain":
+            naming = [s for s in plan.shown if _names_in(plan.question, s.passage.text)]
+            return naming[:2] or list(plan.shown)
+        return list(plan.shown)
 
     def _render(self, plan: Plan, shown: list[Shown], question: str, gen: Generator) -> tuple[list[Message] | str, int]:
         block = "\n".join(
@@ -122,9 +129,6 @@ class Answerer:
             prompt, written = self.prompt(plan, gen)
             timings["prompt"] = time.perf_counter() - t0
             sources = {s.number: s.passage.text for s in written}
-            if plan.kind == "explain":  # an explanation of X rests on the abstracts that name X
-                naming = {n: t for n, t in sources.items() if _names_in(plan.question, t)}
-                sources = naming or sources
             yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, limit=_KEEP[plan.kind])
         timings["generation"] = time.perf_counter() - t0
         yield from self._complete(plan, draft, timings, t0)
@@ -144,7 +148,8 @@ class Answerer:
             names = [f"{safe(subject, gen)} [{shown.number}]" for subject, shown in pairs]
             user = self.prompts.render("contrast", passages=block, first=names[0], second=names[1])
             sources = {s.number: s.passage.text for _, s in pairs}
-            yield from self._generate(plan, gen, self._single(user, "", gen), sources, draft, timings, t0, limit=1)
+            # a contrast holds only if it rests on both abstracts
+            yield from self._generate(plan, gen, self._single(user, "", gen), sources, draft, timings, t0, limit=1, both=True)
 
     def _single(self, user: str, prefill: str, gen: Generator) -> list[Message] | str:
         """A one-question prompt (a line of a list, one side of a comparison)."""
@@ -164,6 +169,7 @@ class Answerer:
         t0: float,
         limit: int,
         prefill: str = "",
+        both: bool = False,
     ) -> Iterator[str]:
         """Stream one reply of the model, showing each sentence once it is checked; stop once
         `limit` sentences of this reply are kept."""
@@ -178,12 +184,12 @@ class Answerer:
             for piece in pieces:
                 timings.setdefault("first_token", time.perf_counter() - t0)
                 for sentence in buffer.feed(piece):
-                    yield from self._take(plan, sentence, sources, draft, timings, t0)
+                    yield from self._take(plan, sentence, sources, draft, timings, t0, both)
                 if len(draft.statements) - kept >= limit:
                     break
             else:
                 for sentence in buffer.flush():
-                    yield from self._take(plan, sentence, sources, draft, timings, t0)
+                    yield from self._take(plan, sentence, sources, draft, timings, t0, both)
         except ModelError:
             raise
         except Exception as e:  # the engine failing mid-answer is a model problem for the user
@@ -194,7 +200,14 @@ class Answerer:
                 close()  # frees the model for the next question at once
 
     def _take(
-        self, plan: Plan, sentence: str, sources: dict[int, str], draft: _Draft, timings: dict[str, float], t0: float
+        self,
+        plan: Plan,
+        sentence: str,
+        sources: dict[int, str],
+        draft: _Draft,
+        timings: dict[str, float],
+        t0: float,
+        both: bool = False,
     ) -> Iterator[str]:
         """Check one sentence of the model; show it at once when it holds."""
         if plan.kind == "yesno":
@@ -204,6 +217,9 @@ class Answerer:
         if not verdict.kept:
             draft.refused |= verdict.why == "refusal" or is_refusal(sentence, self.prompts.cannot_answer)
             draft.dropped.append(f"{verdict.why}: {verdict.text[:80]}")
+            return
+        if both and set(verdict.citations) != set(sources):
+            draft.dropped.append(f"rests on one abstract only: {verdict.text[:80]}")
             return
         said = set(content_terms(verdict.text))
         if said and said <= draft.said:

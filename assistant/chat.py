@@ -11,6 +11,7 @@ from pathlib import Path
 from .answer import Answerer, safe
 from .catalog import ModelSpec, find, listing, load_catalog, pull, resolve
 from .config import Settings, load_settings
+from .embed import common_words
 from .generate import Generator, load_generator, requantize
 from .index import Index
 from .ingest import Progress, forget, ingest
@@ -57,6 +58,7 @@ class Assistant:
             embed=self.index.embed,
             doc_freq=self._doc_freq,
             libraries=lambda: list(self.index.libraries()),
+            common=common_words,
             k=s.answer.k,
             abstain_threshold=s.answer.abstain_threshold,
             history_turns=s.retrieval.history_turns,
@@ -161,8 +163,11 @@ class Assistant:
         yield self._labelled(final)
 
     def _labelled(self, answer: Answer) -> Answer:
-        """The answer with every source's label final (model titles written where needed)."""
-        by_id = {c.doc_id: c for c in (*answer.retrieved, *answer.citations)}
+        """The answer with the labels of what it shows by name final (model titles written where
+        needed): its citations, or the closest abstracts an abstention lists. Other retrieved
+        abstracts keep the labels found without the model."""
+        named = answer.retrieved[:3] if answer.abstained else answer.citations
+        by_id = {c.doc_id: c for c in named}
         passages = [
             Passage(doc_id=c.doc_id, title=c.title, text=c.text, libraries=c.libraries, score=c.score) for c in by_id.values()
         ]

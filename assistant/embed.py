@@ -30,6 +30,18 @@ def model_dir() -> Path:
     return path
 
 
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Whole English words of the embedder's WordPiece vocabulary (30k pieces from general text):
+    a word in it is common ('plain', 'beat'); a word it must split is rare or technical
+    ('bortezomib', 'tokenizer')."""
+    try:
+        vocab = (model_dir() / "vocab.txt").read_text(encoding="utf-8").split()
+    except (OSError, ConfigError):
+        return frozenset()
+    return frozenset(w for w in vocab if w.isalpha())
+
+
 class Embedder(Protocol):
     name: str
 

@@ -19,7 +19,8 @@ DocFreq = Callable[[list[str]], tuple[dict[str, int], int]]  # terms -> (documen
 _QUESTION_WORDS = set(
     terms(
         "what which who whom whose when where why how many much kind type sort does do did is are was were "
-        "use used using mean means called name named stand stands describe described tell show shown"
+        "use used using mean means called name named stand stands describe described tell show shown "
+        "happen happens happened"
     )
 )
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|x|×|[kKmMbB]\b|billion|million|thousand))?")

@@ -20,7 +20,7 @@ import numpy as np
 from .text import terms
 
 log = logging.getLogger(__name__)
-_FORMAT = 2
+_FORMAT = 3  # 3: British spellings folded (text.american)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,7 +18,7 @@ from .check import counted_numbers, name_like
 from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_term, measure
 from .guard import guard_passages
 from .kinds import Query, read_question
-from .text import split_sentences, terms
+from .text import STOPWORDS, split_sentences, terms
 from .types import Citation, Passage
 
 # What a question may widen to (documented in README, "How an answer is made"). These are sizes,
@@ -28,7 +28,7 @@ LIST_CANDIDATES = 30
 LIST_WRITTEN = 6
 COMPARE_CANDIDATES = 5
 MAX_SENTENCE = 600  # characters of one sentence shown to the model
-SENTENCES = {"fact": (2, 1), "yesno": (3, 1), "explain": (4, 1), "compare": (3, 3), "list": (2, 2)}  # (top, others)
+SENTENCES = {"fact": (2, 1), "yesno": (3, 1), "explain": (5, 2), "compare": (3, 3), "list": (2, 2)}  # (top, others)
 # A list's topic words that say nothing about what a paper is on ("models", "results").
 _GENERIC = set(
     terms(
@@ -44,6 +44,9 @@ _DEFINES = re.compile(
 
 # A question asking for a count: 'how many' is its first question word ('In how many papers ...').
 _HOW_MANY = re.compile(r"^\W*(?:\w+\s+){0,3}?how\s+many\b", re.I)
+# A sentence that gives a reason: what a 'why' question asks for.
+_CAUSE = re.compile(r"\b(?:because|cause[sd]?|due\s+to|reasons?|leads?\s+to|results?\s+in|owing\s+to|stems?\s+from|explains?|since)\b", re.I)
+_WHY = re.compile(r"^\W*(?:\w+\s+){0,2}?why\b", re.I)
 # A sentence that states what a paper itself does or finds ("we propose ...", "here we show ...").
 _CONTRIBUTION = re.compile(
     r"\b(?:we|this\s+(?:paper|work|study|report|article)|here,?\s+we|our\s+(?:results|findings|work))\s+(?:first\s+)?"
@@ -116,9 +119,7 @@ def about(topic: str, text: str, introduces: bool = False) -> bool:
     word the topic names (any one of 'X or Y'), and every exact name ('MMLU', 'OPA1') appears. For
     papers that introduce the topic ('that propose a benchmark') the words must be in a sentence
     where the paper says what it contributes ('we present SimpleQA, a benchmark ...')."""
-    low = text.lower()
-    names = [t for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", topic) if name_like(t)]
-    if any(n.lower() not in low for n in names):
+    if not all(mentions(text, n) for n in question_names(topic)):
         return False
     groups = _topic_groups(topic)
     if not groups:
@@ -152,20 +153,17 @@ def _parts(text: str) -> list[str]:
 
 def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
     """How well an abstract stands for a thing a comparison names: 0 when an exact name of it
-    ('PAD2', 'Claude 3') or its most specific word is missing, else the weighted share of its words."""
-    low = text.lower()
-    tokens = re.findall(r"[^\W_][\w\-.]*[^\W_]|[^\W_]", subject)
-    if any(name_like(t) and t.lower() not in low for t in tokens):
+    ('PAD2', 'Claude 3') is missing or it holds less than half of the thing's words (weighted by
+    rarity), else that weighted share."""
+    if not all(mentions(text, n) for n in question_names(subject)):
         return 0.0
     words = [t for t in dict.fromkeys(_parts(subject)) if t not in _GENERIC] or _parts(subject)
     if not words:
         return 0.0
     have = set(terms(text.replace("-", " "))) | set(terms(text))
-    top = max(words, key=lambda t: weights.get(t, 0.0))
-    if top not in have:
-        return 0.0
     total = sum(weights.get(t, 1.0) for t in words)
-    return sum(weights.get(t, 1.0) for t in words if t in have) / total
+    share = sum(weights.get(t, 1.0) for t in words if t in have) / total
+    return share if share >= 0.5 else 0.0  # at least half of what names it, by weight
 
 
 def subject_names(question: str) -> list[str]:
@@ -189,6 +187,7 @@ class Planner:
         embed: Embed,
         doc_freq: DocFreq,
         libraries: Callable[[], list[str]],
+        common: Callable[[], frozenset[str]],
         k: int,
         abstain_threshold: float,
         history_turns: int,
@@ -197,6 +196,7 @@ class Planner:
         self._embed = embed
         self._doc_freq = doc_freq
         self._libraries = libraries
+        self._common = common
         self.k = k
         self.threshold = abstain_threshold
         self.history_turns = history_turns
@@ -223,7 +223,7 @@ class Planner:
         ev = measure(query.topic if query.kind == "list" else search_text, passages, self._embed, self._doc_freq)
         count = focus_term(question) if _HOW_MANY.match(question) else None
         if not abstain and query.kind not in ("list", "compare"):
-            missing = self._unknown_names(question, passages)
+            missing = self._unknown(question, passages)
             # a count has its own, stricter test: some abstract must give a number of it
             abstain, reason = abstain_decision(ev, self.threshold, missing, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
@@ -248,14 +248,23 @@ class Planner:
             timings=timings,
         )
 
-    def _unknown_names(self, question: str, passages: list[Passage]) -> list[str]:
-        """Names in the question that no document in the library uses (an acronym also counts as
-        used where a retrieved abstract spells it out: 'RL', 'reinforcement learning')."""
-        names = question_names(question)
+    def _unknown(self, question: str, passages: list[Passage]) -> list[str]:
+        """What the question names that no document in the library uses: exact names ('GPT-5';
+        an acronym also counts as used where a retrieved abstract spells it out: 'RL',
+        'reinforcement learning') and rare words ('bortezomib': not a whole word of general
+        English, by the embedder's vocabulary). A paraphrase in common words ('plain', 'beat')
+        that no abstract happens to use is not held against the question."""
+        common = self._common()
+        rare = [w for w in re.findall(r"[a-z]+", question.lower()) if len(w) > 3 and w not in STOPWORDS and w not in common]
+        names = [*question_names(question), *(dict.fromkeys(rare) if common else [])]
         keys = {n: (terms(n) or [""])[0] for n in names}
         df, _ = self._doc_freq([k for k in keys.values() if k])
         texts = [_full(p) for p in passages]
-        return [n for n, k in keys.items() if k and not df.get(k) and not any(spells_out(n, t) for t in texts)]
+        return [
+            n
+            for n, k in keys.items()
+            if k and not df.get(k) and not any(mentions(t, n) or spells_out(n, t) for t in texts)
+        ]
 
     def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:
         """Every candidate about the topic, best first; the closest few when none is."""
@@ -341,6 +350,16 @@ def spells_out(acronym: str, text: str) -> bool:
     return letters in "".join(w[0] for w in re.findall(r"[^\W\d_]+", text.lower()))
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether a text mentions a name: as written (any case, any dash), or by the same stem
+    ('microRNAs' in a text about 'microRNA')."""
+    low = text.lower().replace("–", "-").replace("—", "-")
+    if name.lower() in low:
+        return True
+    stem = (terms(name) or [""])[0]
+    return bool(stem) and stem in set(terms(text))
+
+
 def question_names(question: str) -> list[str]:
     """Exact names in a question ('GPT-4o', 'FIFA', 'MMLU'): tokens with a digit or an inner capital,
     plain numbers and years left out."""
@@ -353,12 +372,15 @@ def select(query: Query, ev: Evidence, passages: list[Passage]) -> list[Shown]:
     the sentence that defines the thing asked about."""
     top_n, other_n = SENTENCES[query.kind]
     names = subject_names(query.text) if query.kind == "explain" else []
+    why = query.kind == "explain" and bool(_WHY.match(query.text))
     shown = []
     for i, (p, ranked) in enumerate(zip(passages, ev.sentences, strict=True), 1):
         n = top_n if i == 1 else other_n
-        if names:
+        if why:
+            ranked = sorted(ranked, key=lambda s: not _CAUSE.search(s.text))  # stable: best first within each
+        elif names:
             ranked = sorted(ranked, key=lambda s: (not defines(s.text, names), -s.score))
-        if query.kind == "list":  # what the paper says on the topic, and what it contributes
+        if query.kind in ("list", "compare"):  # what the paper says on the topic, and what it contributes
             ranked = [*ranked[:1], *contributions(ranked[1:])]
         best = sorted(ranked[:n], key=lambda s: s.position)
         shown.append(Shown(number=i, passage=p, sentences=tuple(replace(s, text=_clip(s.text)) for s in best)))
@@ -387,6 +409,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence) -> Sentence | None:
     if query.kind == "list":
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
+    if query.kind == "explain" and _WHY.match(query.text):
+        return next((s for s in ranked if _CAUSE.search(s.text)), ranked[0])
     names = subject_names(query.text) if query.kind in ("explain", "compare") else []
     if query.kind == "compare":
         names = [n for n in names if n.lower() in shown.passage.text.lower()]

@@ -103,9 +103,22 @@ def words(text: str) -> list[str]:
     return out
 
 
+# British spellings folded into American ones before stemming, so 'behaviour' finds 'behavior' and
+# 'optimised' finds 'optimized' (applied alike to documents and questions, so a word wrongly folded
+# still matches itself).
+_BRITISH = [(re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"), (re.compile(r"(?<=\w{2})is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+            (re.compile(r"(?<=\w)ys(e|es|ed|ing)$"), r"yz\1")]  # fmt: skip
+
+
+def american(word: str) -> str:
+    for pattern, repl in _BRITISH:
+        word = pattern.sub(repl, word)
+    return word
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content terms (stopwords removed): the vocabulary of the lexical index."""
-    toks = [t for t in words(text) if t not in STOPWORDS]
+    toks = [american(t) for t in words(text) if t not in STOPWORDS]
     return list(_stemmer().stemWords(toks))  # type: ignore[attr-defined]
 
 

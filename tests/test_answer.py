@@ -138,7 +138,7 @@ def test_list_with_no_paper_on_the_topic_abstains(seeded_copy: Assistant) -> Non
 
 
 def test_compare_cites_both_and_quotes_the_one_the_model_left_out(seeded_copy: Assistant) -> None:
-    reply = "Flan-MoE is a set of instruction-finetuned sparse Mixture-of-Expert models [1]."
+    reply = " is a set of instruction-finetuned sparse Mixture-of-Expert models [1]."  # continues each thing's name
     ans, _, _ = ask_with(seeded_copy, reply, "Compare Flan-MoE and U-PaLM.")
     assert ans.kind == "compare" and ans.mode == "generated"
     cited = {c.doc_id for c in ans.citations}
