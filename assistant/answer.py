@@ -260,6 +260,12 @@ class Answerer:
     def _complete(self, plan: Plan, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str | Answer]:
         """Quote what the model left out (a listed paper without a line, a compared thing without a
         citation), or, when nothing it wrote held up, quote the sentence that answers the kind."""
+        unheard = plan.evidence.features.get("rare_unknown", 0.0) > 0 and plan.kind == "explain"
+        if not draft.statements and unheard:  # nothing held up, and the question names what no abstract does
+            answer = self.abstention(plan, "the model's answer did not check out and the question names words no abstract uses", timings)
+            yield answer.text
+            yield answer
+            return
         if not draft.statements and draft.refused and self.settings.answer.model_refusal == "abstain":
             answer = self.abstention(plan, "the model found no answer in the abstracts", timings)
             yield answer.text

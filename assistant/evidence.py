@@ -57,6 +57,10 @@ def focus_phrase(question: str) -> list[str]:
         return []
     phrase = _KIND_OF.sub("", m.group(1).strip())
     words_ = phrase.split()
+    if words_ and words_[0].lower() in ("is", "are", "was", "were") and m.group(0).lower().startswith(("what", "which")):
+        # 'what is the context length of Gemini Nano': the thing asked about comes before 'of'
+        of = re.match(r"(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?((?:[\w\-]+\s+){0,3}?[\w\-]+)\s+(?:of|for|in|on)\b", phrase, re.I)
+        return [t for w in of.group(1).split() for t in terms(w)] if of else []
     if not words_ or words_[0].lower() in _AUX:
         return []
     head = []

@@ -223,9 +223,10 @@ class Planner:
         ev = measure(query.topic if query.kind == "list" else search_text, passages, self._embed, self._doc_freq)
         count = focus_term(question) if _HOW_MANY.match(question) else None
         if not abstain and query.kind not in ("list", "compare"):
-            missing = self._unknown(question, passages)
+            names, rare = self._unknown(question, passages)
+            ev.features["rare_unknown"] = len({t for w in rare for t in terms(w)}) / max(1, len(ev.question_terms))
             # a count has its own, stricter test: some abstract must give a number of it
-            abstain, reason = abstain_decision(ev, self.threshold, missing, check_focus=query.kind == "fact" and not count)
+            abstain, reason = abstain_decision(ev, self.threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
         if not passages:
@@ -248,23 +249,22 @@ class Planner:
             timings=timings,
         )
 
-    def _unknown(self, question: str, passages: list[Passage]) -> list[str]:
-        """What the question names that no document in the library uses: exact names ('GPT-5';
-        an acronym also counts as used where a retrieved abstract spells it out: 'RL',
-        'reinforcement learning') and rare words ('bortezomib': not a whole word of general
-        English, by the embedder's vocabulary). A paraphrase in common words ('plain', 'beat')
-        that no abstract happens to use is not held against the question."""
+    def _unknown(self, question: str, passages: list[Passage]) -> tuple[list[str], list[str]]:
+        """What the question names that no document in the library uses: (exact names, rare words).
+        Names: 'GPT-5' (an acronym counts as used where a retrieved abstract spells it out: 'RL',
+        'reinforcement learning'). Rare words: 'bortezomib', not a whole word of general English by
+        the embedder's vocabulary; a paraphrase in common words ('plain', 'beat') that no abstract
+        happens to use is not held against the question."""
         common = self._common()
         rare = [w for w in re.findall(r"[a-z]+", question.lower()) if len(w) > 3 and w not in STOPWORDS and w not in common]
-        names = [*question_names(question), *(dict.fromkeys(rare) if common else [])]
-        keys = {n: (terms(n) or [""])[0] for n in names}
+        shouted = sum(c.isupper() for c in question) > 0.5 * sum(c.isalpha() for c in question)  # a title in capitals
+        names = [] if shouted else question_names(question)
+        candidates = [*names, *(dict.fromkeys(rare) if common else [])]
+        keys = {n: (terms(n) or [""])[0] for n in candidates}
         df, _ = self._doc_freq([k for k in keys.values() if k])
         texts = [_full(p) for p in passages]
-        return [
-            n
-            for n, k in keys.items()
-            if k and not df.get(k) and not any(mentions(t, n) or spells_out(n, t) for t in texts)
-        ]
+        unused = [n for n, k in keys.items() if k and not df.get(k) and not any(mentions(t, n) or spells_out(n, t) for t in texts)]
+        return [n for n in unused if n in names], [n for n in unused if n not in names]
 
     def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:
         """Every candidate about the topic, best first; the closest few when none is."""
@@ -319,9 +319,11 @@ def is_follow_up(question: str) -> bool:
 
 def strength(ev: Evidence) -> float:
     """How strongly the best abstract bears on the question (0-1): the weighted share of the
-    question's words it uses (of those the library uses at all) and the best sentence's cosine.
-    The weights were set on PubMedQA (README, "Abstention")."""
-    return 0.55 * ev.known_coverage + 0.45 * max(0.0, min(1.0, (ev.sentence_dense - 0.1) / 0.5))
+    question's words it uses (of those the library uses at all) and the best sentence's cosine,
+    less half the share of the question's rare words no abstract uses. The weights are those set
+    on PubMedQA for the earlier gate (README, "Abstention"); the threshold was set again for this."""
+    dense = max(0.0, min(1.0, (ev.sentence_dense - 0.1) / 0.5))
+    return 0.55 * ev.known_coverage + 0.45 * dense - 0.5 * ev.features.get("rare_unknown", 0.0)
 
 
 def abstain_decision(ev: Evidence, threshold: float, missing_names: list[str], check_focus: bool = True) -> tuple[bool, str]:
