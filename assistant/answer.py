@@ -142,7 +142,7 @@ class Answerer:
             opening = subject if len(subject.split()) <= 3 else "This paper"
             prompt = self._single(user, opening, gen)
             sources = {shown.number: shown.passage.text}
-            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=1)
+            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=2)
         if len(pairs) == 2:
             block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for _, s in pairs)
             names = [f"{safe(subject, gen)} [{shown.number}]" for subject, shown in pairs]

@@ -146,9 +146,9 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
     missing += counts_elsewhere(sentence, question, [source])
     s_terms = set(terms(source))
     said = [t for t in content_terms(sentence) if not t[0].isdigit()]  # numbers were checked above
-    # Words of the question the answer repeats must be in the source: 'Smart Compose supports
-    # languages other than English' asserts the question's premise unless the abstract does.
-    missing += [t for t in said if t in set(terms(question)) and t not in s_terms]
+    focus = focus_term(question)
+    if focus and focus in said and focus not in s_terms:
+        missing.append(focus)  # the thing asked about must be in the source, not echoed from the question
     if said and sum(t in s_terms for t in said) / len(said) < CONTENT_SHARE:
         missing += [t for t in said if t not in s_terms]
     if _NEGATION.search(sentence) and not _negated_in(sentence, source):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +47,20 @@ class Generator(Protocol):
 _QTYPES = {"Q8_0": 7, "Q4_0": 2, "Q4_1": 3, "Q5_0": 8, "Q5_1": 9}
 
 
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence what C code writes to file descriptor 2 for a while (sys.stderr alone would not)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def requantize(source: Path, target: Path, qtype: str) -> None:
     """Re-quantise a GGUF file with llama.cpp (one-off; a few seconds for the shipped models)."""
     import llama_cpp
@@ -53,7 +70,9 @@ def requantize(source: Path, target: Path, qtype: str) -> None:
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = _QTYPES[qtype]
     params.allow_requantize = True
-    rc = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params)
+    log.warning("re-quantising %s to %s once (a few seconds)", source.name, qtype)
+    with _quiet_stderr():  # llama.cpp prints a line per tensor
+        rc = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params)
     if rc != 0:
         target.unlink(missing_ok=True)
         raise ModelError(f"re-quantising {source.name} to {qtype} failed (llama.cpp code {rc})")

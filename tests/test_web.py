@@ -166,9 +166,11 @@ def test_answer_streams_with_clickable_citation(page: Any) -> None:
 
     changes = ask(page, BLOOM)
     streamed = [c["text"] for c in changes if c["text"].strip() and not c["text"].strip().startswith(PLACEHOLDERS)]
-    assert len(streamed) >= 2, f"the answer did not stream: {changes}"
-    assert len(streamed[0]) < len(streamed[-1])
+    assert streamed, f"no answer text: {changes}"
     answer = last_answer(page)
+    final = answer.inner_text().strip()
+    # only checked sentences stream: each state of the answer is the start of the final one
+    assert all(final.startswith(t.strip()) for t in streamed), (streamed, final)
     assert "176" in answer.inner_text()
     link = answer.locator('a[href^="#src-1-"]').first
     expect(link).to_have_text("[1]")
@@ -195,6 +197,41 @@ def test_answer_streams_with_clickable_citation(page: Any) -> None:
     expect(page.locator("#src-1-1")).to_be_in_viewport()
     page.click("#ra-new")
     expect(page.locator("#ra-chat [data-testid=bot]")).to_have_count(0)
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_explain_list_and_compare_are_answered_with_their_sources(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    ask(page, "What is UniMax?")
+    answer = last_answer(page)
+    assert "UniMax" in answer.inner_text() and "sampling" in answer.inner_text().lower()
+    expect(page.locator('#ra-sources .ra-src[data-number="1"]').first).to_contain_text("UniMax")
+
+    changes = ask(page, "Which papers in the library are about graph neural networks?")
+    answer = last_answer(page)
+    lines = [line for line in answer.inner_text().splitlines() if line.strip()]
+    assert len(lines) == 2 and all("[" in line for line in lines), lines  # one cited line per paper
+    cards = page.locator('#ra-sources .ra-panel[data-turn="2"] > .ra-src')
+    expect(cards).to_have_count(2)
+    labels = [c.locator(".ra-src-head").inner_text() for c in cards.all()]
+    assert len(set(labels)) == 2, labels  # the two untitled GNN abstracts get distinct labels
+    assert all(c.locator(".ra-derived").count() == 1 for c in cards.all())  # marked as derived
+    streamed = [c["text"] for c in changes if c["text"].strip() and not c["text"].strip().startswith(PLACEHOLDERS)]
+    assert all(answer.inner_text().strip().startswith(t.strip()) for t in streamed)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "list.png"))
+
+    ask(page, "Compare Flan-MoE and U-PaLM.")
+    text = last_answer(page).inner_text()
+    assert "Flan-MoE" in text and "U-PaLM" in text
+    cited = page.locator('#ra-sources .ra-panel[data-turn="3"] > .ra-src:not(.ra-also)')
+    expect(cited).to_have_count(2)
+
+    # a follow-up of an explanation keeps to the papers of the conversation
+    ask(page, "and how do they handle heterophily?")
+    assert "does not hold" not in last_answer(page).inner_text()
 
 
 @pytest.mark.browser
@@ -386,6 +423,28 @@ def test_stage_uploads_uses_safe_names(tmp_path: Path) -> None:
     assert [Path(c).name for c in copies] == ["upload-1.jsonl"] and Path(copies[0]).parent == out
     assert list(names.values()) == ["My Notes; rm -rf ~.JSONL"]
     assert any("big.bib" in r and "2 MB" in r for r in refused) and any("tool.exe" in r for r in refused)
+
+
+def test_the_web_chat_retrieves_once_per_question(seeded_copy: Any) -> None:
+    from assistant.web import WebApp
+
+    from .test_answer import Scripted
+
+    calls: list[str] = []
+    search = seeded_copy.index.search
+
+    def counting(query: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(query)
+        return search(query, *args, **kwargs)
+
+    seeded_copy.index.search = counting
+    seeded_copy._generator = Scripted("BLOOM has 176B parameters [1].")
+    app = WebApp(seeded_copy)
+    outputs = list(app.answer(BLOOM, [{"role": "user", "content": BLOOM}], [], "All", 4, seeded_copy.settings.model.name))
+    panels = [panel for _messages, panel, _turns in outputs if isinstance(panel, str) and "data-preview" in panel]
+    assert panels and "BLOOM" in panels[0]  # the sources preview came from the same search
+    assert len(calls) == 1, calls
+    assert "176B" in outputs[-1][0][-1]["content"]
 
 
 class _Broken:
