@@ -58,8 +58,9 @@ class Answerer:
         if plan.kind == "list":
             return list(plan.shown[:LIST_WRITTEN])
         if plan.kind == "explain":
-            naming = [s for s in plan.shown if _names_in(plan.question, s.passage.text)]
-            return naming[:2] or list(plan.shown)
+            about = [s for s in plan.shown if s.passage.doc_id in plan.pinned]  # a follow-up: the papers discussed
+            naming = about or [s for s in plan.shown if _names_in(plan.question, s.passage.text)][:2]
+            return naming or list(plan.shown)
         return list(plan.shown)
 
     def _render(self, plan: Plan, shown: list[Shown], question: str, gen: Generator) -> tuple[list[Message] | str, int]:
@@ -262,7 +263,9 @@ class Answerer:
         citation), or, when nothing it wrote held up, quote the sentence that answers the kind."""
         unheard = plan.evidence.features.get("rare_unknown", 0.0) > 0 and plan.kind == "explain"
         if not draft.statements and unheard:  # nothing held up, and the question names what no abstract does
-            answer = self.abstention(plan, "the model's answer did not check out and the question names words no abstract uses", timings)
+            answer = self.abstention(
+                plan, "the model's answer did not check out and the question names words no abstract uses", timings
+            )
             yield answer.text
             yield answer
             return

@@ -59,6 +59,7 @@ class Assistant:
             doc_freq=self._doc_freq,
             libraries=lambda: list(self.index.libraries()),
             common=common_words,
+            get=lambda ids: self.labeler.label(self.index.get(ids)),
             k=s.answer.k,
             abstain_threshold=s.answer.abstain_threshold,
             history_turns=s.retrieval.history_turns,
@@ -139,17 +140,30 @@ class Assistant:
             raise QuestionError("the question is empty")
         return q[: self.settings.answer.max_question_chars]
 
-    def plan(self, question: str, history: list[str] | None = None, k: int | None = None, library: str | None = None) -> Plan:
+    def plan(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        k: int | None = None,
+        library: str | None = None,
+        sources: list[str] | None = None,
+    ) -> Plan:
         """Everything decided before the model runs: the question's kind, what retrieval found,
-        the evidence, whether to abstain and why, and the numbered passages the model will see."""
-        return self.planner.plan(self._question(question), history=history, k=k, library=library_scope(library))
+        the evidence, whether to abstain and why, and the numbered passages the model will see.
+        `history` is the conversation's earlier questions, `sources` the doc ids its last answer cited."""
+        return self.planner.plan(self._question(question), history=history, k=k, library=library_scope(library), sources=sources)
 
     def stream(
-        self, question: str, k: int | None = None, library: str | None = None, history: list[str] | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        library: str | None = None,
+        history: list[str] | None = None,
+        sources: list[str] | None = None,
     ) -> Iterator[str | Answer]:
         """First an empty `Retrieved` piece carrying the plan (what retrieval found), then the
         answer's checked sentences as they are written, then the final Answer."""
-        plan = self.plan(question, history=history, k=k, library=library)
+        plan = self.plan(question, history=history, k=k, library=library, sources=sources)
         yield Retrieved(plan)
         if plan.abstain:  # the closest abstracts are listed by name: give them one
             plan = _relabelled(plan, self.label([s.passage for s in plan.shown[:3]]))
@@ -222,7 +236,8 @@ class Chat:
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         earlier = [q for q, _ in self.history]
-        for item in self.assistant.stream(question, k=self.k, library=self.library, history=earlier):
+        cited = [c.doc_id for c in self.history[-1][1].citations] if self.history else None
+        for item in self.assistant.stream(question, k=self.k, library=self.library, history=earlier, sources=cited):
             if isinstance(item, Answer):
                 self.history.append((clean(question), item))
             yield item

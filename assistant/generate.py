@@ -82,13 +82,15 @@ class LlamaGenerator:
     """One GGUF model loaded once; calls are serialised (a llama.cpp context is single-threaded).
 
     llama-cpp-python keeps the tokens of the previous call and re-evaluates only what differs, so
-    prompts that start with the same system text pay for it once."""
+    prompts that start with the same system text pay for it once. `path` is the GGUF file loaded
+    (a benchmark loads it again to compare with the bare engine)."""
 
     def __init__(self, spec: ModelSpec, path: Path, settings: Settings) -> None:
         from llama_cpp import Llama
 
         self.name = spec.name
         self.spec = spec
+        self.path = path
         self.completion = spec.completion
         self.n_ctx = min(spec.n_ctx, settings.model.n_ctx) if settings.model.n_ctx else spec.n_ctx
         self.temperature = settings.model.temperature

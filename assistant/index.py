@@ -259,9 +259,26 @@ class Index:
             self._save_lexical()
             self._set_revision(revision)
 
+    def sync(self) -> None:
+        """Bring the lexical index in step with the store now, if another process wrote to it since
+        (a search checks this itself, at most once a second, and rebuilds in the background)."""
+        self._sync()
+
     # -- reads and writes ----------------------------------------------------------------------
     def count(self) -> int:
         return int(self._col.count())
+
+    def vectors(self) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Every stored document's id and vector, a page at a time (for an exact-search baseline,
+        or a tool that builds another store from these vectors)."""
+        offset = 0
+        while True:
+            got = self._col.get(include=["embeddings"], limit=_PAGE, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            yield list(ids), np.asarray(got["embeddings"], dtype=np.float32)
+            offset += len(ids)
 
     def stored(self, ids: list[str]) -> dict[str, Stored]:
         if not ids:

@@ -45,7 +45,9 @@ _DEFINES = re.compile(
 # A question asking for a count: 'how many' is its first question word ('In how many papers ...').
 _HOW_MANY = re.compile(r"^\W*(?:\w+\s+){0,3}?how\s+many\b", re.I)
 # A sentence that gives a reason: what a 'why' question asks for.
-_CAUSE = re.compile(r"\b(?:because|cause[sd]?|due\s+to|reasons?|leads?\s+to|results?\s+in|owing\s+to|stems?\s+from|explains?|since)\b", re.I)
+_CAUSE = re.compile(
+    r"\b(?:because|cause[sd]?|due\s+to|reasons?|leads?\s+to|results?\s+in|owing\s+to|stems?\s+from|explains?|since)\b", re.I
+)
 _WHY = re.compile(r"^\W*(?:\w+\s+){0,2}?why\b", re.I)
 # A sentence that states what a paper itself does or finds ("we propose ...", "here we show ...").
 _CONTRIBUTION = re.compile(
@@ -98,6 +100,7 @@ class Plan:
 
     question: str
     previous: str | None  # the earlier question a follow-up leans on
+    pinned: tuple[str, ...] = ()  # ids of the previous answer's sources a follow-up is about
     query: Query
     search_text: str  # what retrieval searched with
     library: str | None
@@ -188,6 +191,7 @@ class Planner:
         doc_freq: DocFreq,
         libraries: Callable[[], list[str]],
         common: Callable[[], frozenset[str]],
+        get: Callable[[list[str]], list[Passage]],
         k: int,
         abstain_threshold: float,
         history_turns: int,
@@ -197,11 +201,21 @@ class Planner:
         self._doc_freq = doc_freq
         self._libraries = libraries
         self._common = common
+        self._get = get
         self.k = k
         self.threshold = abstain_threshold
         self.history_turns = history_turns
 
-    def plan(self, question: str, history: list[str] | None = None, k: int | None = None, library: str | None = None) -> Plan:
+    def plan(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        k: int | None = None,
+        library: str | None = None,
+        sources: list[str] | None = None,
+    ) -> Plan:
+        """`history`: the conversation's earlier questions; `sources`: the ids of the abstracts the
+        previous answer cited, which a follow-up ('and how do they ...?') is about."""
         t0 = time.perf_counter()
         k = k or self.k
         known = self._libraries() if re.search(r"['’]s\b|\bhave\b", question) else []
@@ -218,15 +232,23 @@ class Planner:
         else:
             search_text = f"{earlier} {question}".strip()
             passages, abstain, reason = self._search(search_text, k, scope), False, ""
+        pinned = tuple(sources or ()) if previous and query.kind not in ("list", "compare") else ()
+        if pinned:  # the papers the conversation is about come first, then what the search adds
+            found = {p.doc_id for p in passages}
+            passages = [*self._get([d for d in pinned if d not in found]), *passages]
+            passages = sorted(passages, key=lambda p: p.doc_id not in pinned)[: max(k, len(pinned))]
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
         t1 = time.perf_counter()
-        ev = measure(query.topic if query.kind == "list" else search_text, passages, self._embed, self._doc_freq)
+        # Sentences are ranked by what this question asks; a follow-up's earlier questions only
+        # widened the search ('and how do they handle heterophily?' is about heterophily).
+        ev = measure(query.topic if query.kind == "list" else question, passages, self._embed, self._doc_freq)
         count = focus_term(question) if _HOW_MANY.match(question) else None
         if not abstain and query.kind not in ("list", "compare"):
             names, rare = self._unknown(question, passages)
             ev.features["rare_unknown"] = len({t for w in rare for t in terms(w)}) / max(1, len(ev.question_terms))
             # a count has its own, stricter test: some abstract must give a number of it
-            abstain, reason = abstain_decision(ev, self.threshold, names, check_focus=query.kind == "fact" and not count)
+            threshold = 0.0 if previous else self.threshold  # a follow-up's topic is the conversation's
+            abstain, reason = abstain_decision(ev, threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
         if not passages:
@@ -237,6 +259,7 @@ class Planner:
         return Plan(
             question=question,
             previous=previous,
+            pinned=pinned,
             query=query,
             search_text=search_text,
             library=scope,
@@ -263,7 +286,9 @@ class Planner:
         keys = {n: (terms(n) or [""])[0] for n in candidates}
         df, _ = self._doc_freq([k for k in keys.values() if k])
         texts = [_full(p) for p in passages]
-        unused = [n for n, k in keys.items() if k and not df.get(k) and not any(mentions(t, n) or spells_out(n, t) for t in texts)]
+        unused = [
+            n for n, k in keys.items() if k and not df.get(k) and not any(mentions(t, n) or spells_out(n, t) for t in texts)
+        ]
         return [n for n in unused if n in names], [n for n in unused if n not in names]
 
     def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:

@@ -458,7 +458,8 @@ class WebApp:
             k_value = max(1, min(8, int(k or a.settings.answer.k)))
             history = [t["question"] for t in turns]
             scope = library_scope(library)
-            stream = a.stream(question, k=k_value, library=scope, history=history)
+            cited = [c.doc_id for c in turns[-1]["answer"].citations] if turns else None
+            stream = a.stream(question, k=k_value, library=scope, history=history, sources=cited)
             try:
                 for item in stream:
                     if isinstance(item, Answer):

@@ -8,10 +8,13 @@ and writes everything (with machine info) as JSON.
     .venv/bin/python -m benchmarks.bench --json OUT.json       # default benchmarks/results/bench.json
 
 Sections
-  ttft       seed questions through `Assistant.stream` (time to the first non-empty piece, and total) vs
-             the very prompts the assistant builds run on a fresh llama_cpp.Llama (same GGUF, n_ctx,
-             threads, n_batch, max_tokens, stop strings, temperature 0). Abstained questions never reach
-             the model and are reported apart.
+  ttft       seed questions through `Assistant.stream`, timed from the call: the sources preview (the
+             first, empty `Retrieved` item), the first token, the first checked text (what the user
+             sees) and the whole answer; vs the very prompts the assistant builds (`Assistant.plan`, then
+             `Assistant.answerer.prompt`) run on a fresh llama_cpp.Llama (same GGUF, n_ctx, threads,
+             n_batch, max_tokens, stop strings, temperature 0): its first token, first complete sentence
+             and whole reply. Questions the assistant abstains on before the model, and lists and
+             comparisons (written with one model call per paper), are reported apart.
   tokens     decode tokens/s: `Assistant.generator().stream(prompt)` vs a bare `Llama.generate` loop
              on a second Llama over the same prompt tokens (greedy, same stop at end-of-generation).
   ingest     SciFact abstracts/s through `Assistant.ingest` (default backend, exported model already
@@ -25,6 +28,8 @@ Sections
   serve      `assistant serve` as a child process on a free loopback port over the seeds: peak RSS of
              its process tree, time to the page answering 200, to the model loaded, to the first /ask answer.
   scaling    TTFT vs passages shown (k), retrieval latency vs library size, tokens/s vs output length.
+
+Only public names of the `assistant` package are used: each stage is timed through the API.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +69,11 @@ EVAL = ROOT.parent / "shared" / "eval"
 SEEDS = ROOT / "seeds"
 VENV_BIN = Path(sys.executable).parent
 SECTIONS = ("ttft", "tokens", "ingest", "retrieval", "serve", "scaling")
-STOP = ["\n\n", "Question:", "Abstracts:"]  # what Answerer.stream passes to the model (assistant/answer.py)
+# What Answerer.stream gives a completion (base) model as stop strings (see `model_stop`).
+COMPLETION_STOP = ["\n\n", "Question:", "Abstracts:"]
+# The kinds Answerer.stream writes with one model call, from `Assistant.answerer.prompt(plan, gen)`;
+# a list or a comparison is written with one short call per paper and has no single prompt to compare.
+ONE_PROMPT = ("fact", "yesno", "explain")
 LONG_PROMPT = (
     "Write a long and detailed essay, with many paragraphs, on how search engines, language models and "
     "citation tools could help a researcher read and organise a large collection of scientific papers. "
@@ -182,11 +191,11 @@ class Run:
         self.quick = args.quick
         self.cache = Path(args.cache)
         self.cache.mkdir(parents=True, exist_ok=True)
-        self._tmp = tempfile.TemporaryDirectory(prefix="bench-")
-        self.tmp = Path(self._tmp.name)
+        self.tmpdir = tempfile.TemporaryDirectory(prefix="bench-")
+        self.tmp = Path(self.tmpdir.name)
         self.results: dict[str, Any] = {}
-        self._assistant: Any = None
-        self._raw: Any = None
+        self.seeds: Any = None  # the seeds Assistant, made on first use
+        self.engine: Any = None  # the bare llama_cpp.Llama, made on first use
         self.retrieval_memo: dict[int, dict[str, Any]] = {}
         corpus_n = len(read_jsonl(EVAL / "scifact_corpus.jsonl"))
         self.base_n = min(args.scifact_docs or (500 if args.quick else corpus_n), corpus_n)
@@ -195,10 +204,10 @@ class Run:
         self.scaling_sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else default_sizes
 
     def close(self) -> None:
-        self._assistant = None
-        self._raw = None
+        self.seeds = None
+        self.engine = None
         release_chroma()
-        self._tmp.cleanup()
+        self.tmpdir.cleanup()
 
     # embedder cache: the ONNX export is done once, into the cache, and linked into every data dir
     @property
@@ -233,7 +242,7 @@ class Run:
 
     def seeds_assistant(self) -> Any:
         """An Assistant over the seeds in a temp data dir, model and embedder loaded (shared by sections)."""
-        if self._assistant is None:
+        if self.seeds is None:
             from assistant import Assistant
 
             d = self.data_dir("seeds")
@@ -244,14 +253,14 @@ class Run:
             t = time.perf_counter()
             a.warm()
             log(f"model and embedder loaded in {time.perf_counter() - t:.1f} s ({a.settings.model.name})")
-            self._assistant = a
-        return self._assistant
+            self.seeds = a
+        return self.seeds
 
     def raw(self) -> Any:
         """A second, independent llama_cpp.Llama on the assistant's GGUF with the same parameters."""
-        if self._raw is None:
-            self._raw = RawLlama(self.seeds_assistant())
-        return self._raw
+        if self.engine is None:
+            self.engine = RawLlama(self.seeds_assistant())
+        return self.engine
 
     def questions(self) -> list[str]:
         rows = read_jsonl(EVAL / "seeds_questions.jsonl")
@@ -283,26 +292,33 @@ class RawLlama:
         from llama_cpp import Llama
 
         gen = assistant.generator()
-        llm = gen._llm
+        if getattr(gen, "path", None) is None:
+            raise RuntimeError("the bare-engine comparison needs the model in process: unset ASSISTANT_LLM_URL")
         s = assistant.settings
-        self.path = llm.model_path
+        self.path = str(gen.path)
         self.params = {
             "n_ctx": gen.n_ctx,
             "n_threads": s.model.n_threads,
             "n_threads_batch": s.model.n_threads,
             "n_batch": min(s.model.n_batch, gen.n_ctx),
         }
-        fmt = None if gen.spec.chat_format in ("chat", "completion") else gen.spec.chat_format
+        chat_format = assistant.model_spec.chat_format
+        fmt = None if chat_format in ("chat", "completion") else chat_format
         t = time.perf_counter()
         self.llm = Llama(model_path=self.path, chat_format=fmt, verbose=False, **self.params)
         self.load_seconds = time.perf_counter() - t
         self.completion = gen.completion
 
-    def answer(self, prompt: Any, max_tokens: int, stop: list[str], first_only: bool = False) -> tuple[float | None, float, str]:
-        """(time to first non-empty text, total time, text) for a chat prompt (or a completion string)."""
+    def answer(self, prompt: Any, max_tokens: int, stop: list[str], first_only: bool = False) -> dict[str, Any]:
+        """A chat prompt (or a completion string) run greedily: seconds to the first non-empty text,
+        to the first complete sentence (cut as the assistant cuts the model's text before checking
+        it), and to the end of the reply; and the reply's text."""
+        from assistant.check import SentenceBuffer
+
         t0 = time.perf_counter()
-        first = None
+        first = sentence = None
         pieces = []
+        buffer = SentenceBuffer()
         kwargs = {"max_tokens": max_tokens, "temperature": 0.0, "stream": True, "stop": stop}
         if isinstance(prompt, str):
             chunks = self.llm.create_completion(prompt, **kwargs)
@@ -312,21 +328,31 @@ class RawLlama:
             get = lambda c: c["choices"][0]["delta"].get("content") or ""  # noqa: E731
         for chunk in chunks:
             text = get(chunk)
-            if text:
-                if first is None:
-                    first = time.perf_counter() - t0
-                    if first_only:
-                        chunks.close()
-                        break
-                pieces.append(text)
-        return first, time.perf_counter() - t0, "".join(pieces)
+            if not text:
+                continue
+            if first is None:
+                first = time.perf_counter() - t0
+                if first_only:
+                    chunks.close()
+                    break
+            if sentence is None and buffer.feed(text):
+                sentence = time.perf_counter() - t0
+            pieces.append(text)
+        total = time.perf_counter() - t0
+        if sentence is None and not first_only and buffer.flush():
+            sentence = total
+        return {"first_token": first, "first_sentence": sentence, "total": total, "text": "".join(pieces)}
 
     def prompt_tokens(self, prompt: Any) -> list[int]:
-        """The tokens the engine evaluates for a chat prompt (the GGUF's template) or completion string."""
+        """The tokens the engine evaluates for a chat prompt (the GGUF's template) or completion
+        string: BOS when the vocabulary asks for it, then the text with special tokens parsed."""
+        import llama_cpp
+
         text = prompt if isinstance(prompt, str) else chat_text(self.llm, prompt)
         llm = self.llm
-        bos = [llm.token_bos()] if llm._model.add_bos_token() and llm.token_bos() != -1 else []
-        return bos + llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        bos = llm.token_bos()
+        add_bos = bos != -1 and llama_cpp.llama_vocab_get_add_bos(llama_cpp.llama_model_get_vocab(llm.model))
+        return ([bos] if add_bos else []) + llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
     def bare_loop(self, tokens: list[int], max_tokens: int) -> tuple[list[float], list[int]]:
         """A bare token loop: `Llama.generate`, greedy, stopping at end-of-generation or max_tokens.
@@ -334,7 +360,7 @@ class RawLlama:
         import llama_cpp
 
         llm = self.llm
-        vocab = llm._model.vocab
+        vocab = llama_cpp.llama_model_get_vocab(llm.model)
         out: list[int] = []
         stamps: list[float] = []
         t0 = time.perf_counter()
@@ -348,6 +374,15 @@ class RawLlama:
         return stamps, out
 
 
+def token_text(llm: Any, token: int) -> str:
+    """A token's text in the vocabulary ('' for none), as llama-cpp-python gives its chat templates."""
+    import llama_cpp
+
+    if token == -1:
+        return ""
+    return llama_cpp.llama_vocab_get_text(llama_cpp.llama_model_get_vocab(llm.model), token).decode("utf-8", "replace")
+
+
 def chat_text(llm: Any, messages: list[dict[str, str]]) -> str:
     """A chat as the text the GGUF's own template makes of it (as llama-cpp-python's default handler does)."""
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -357,146 +392,170 @@ def chat_text(llm: Any, messages: list[dict[str, str]]) -> str:
         return "\n".join(m["content"] for m in messages) + "\n"
     eos, bos = llm.token_eos(), llm.token_bos()
     formatter = Jinja2ChatFormatter(
-        template=template,
-        eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
-        bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
-        stop_token_ids=[eos],
+        template=template, eos_token=token_text(llm, eos), bos_token=token_text(llm, bos), stop_token_ids=[eos]
     )
     return formatter(messages=messages).prompt
 
 
-def assistant_prompt(a: Any, question: str, k: int | None = None) -> Any:
-    """The exact prompt `Assistant.stream` would give the model for a question, or None when the
-    assistant abstains before the model (the same steps as Assistant.stream / Answerer.stream)."""
-    from assistant.answer import abstain_decision
-    from assistant.evidence import measure
-    from assistant.guard import guard_passages
+def model_stop(gen: Any) -> list[str]:
+    """The stop strings Answerer.stream gives the model: a completion (base) model is stopped before
+    it runs on into a new question; a chat model stops at the end of its turn."""
+    return list(COMPLETION_STOP) if gen.completion else []
 
-    q = a._question(question)
-    passages = guard_passages(a.index.search(q, k=k or a.settings.answer.k))
-    ans = a._answerer
-    ev = measure(q, passages, ans._embed, ans._doc_freq)
-    shown = ans.select(ev, passages)
-    abstain, _ = abstain_decision(ev, a.settings.answer.abstain_threshold)
-    if abstain:
+
+def model_prompt(a: Any, question: str, k: int | None = None) -> tuple[Any, Any, int] | None:
+    """(plan, prompt, passages in it): the prompt `Assistant.stream` gives the model for a question,
+    through the public stages `Assistant.plan` and `Answerer.prompt`; None when there is no single
+    prompt (the assistant abstains before the model, or the kind is written with several calls)."""
+    plan = a.plan(question, k=k)
+    if plan.abstain or plan.kind not in ONE_PROMPT:
         return None
-    prompt, shown = ans.build(q, shown, a.generator())
-    return prompt, len(shown)
+    prompt, shown = a.answerer.prompt(plan, a.generator())
+    return plan, prompt, len(shown)
 
 
-def assistant_answer(a: Any, question: str, k: int | None = None, first_only: bool = False) -> dict[str, Any]:
-    """One question through Assistant.stream: time to the first non-empty piece and total, and the outcome."""
+def assistant_answer(a: Any, question: str, k: int | None = None) -> dict[str, Any]:
+    """One question through `Assistant.stream`, timed from the call as a user sees it: the sources
+    preview (the first, empty `Retrieved` item), the first token (the answer's own `first_token`,
+    counted from when the stream went on after the preview), the first checked text, the final Answer."""
     from assistant import Answer
+    from assistant.chat import Retrieved
 
     t0 = time.perf_counter()
-    first = None
+    stream = a.stream(question, k=k)
+    retrieved = next(stream)
+    preview = time.perf_counter() - t0
+    assert isinstance(retrieved, Retrieved), type(retrieved)
+    resumed = time.perf_counter() - t0  # the answer's timings count from here
+    first_text = None
     final = None
     pieces = []
-    stream = a.stream(question, k=k)
     for item in stream:
         if isinstance(item, Answer):
             final = item
         elif item:
-            if first is None:
-                first = time.perf_counter() - t0
-                if first_only:
-                    stream.close()
-                    break
+            if first_text is None:
+                first_text = time.perf_counter() - t0
             pieces.append(item)
     total = time.perf_counter() - t0
-    out: dict[str, Any] = {"question": question, "first": first, "total": total, "raw_text": "".join(pieces)}
-    if final is not None:
-        out.update(
-            mode=final.mode,
-            abstained=final.abstained,
-            reached_model="first_token" in final.timings,
-            timings=dict(final.timings),
-        )
-    return out
+    assert final is not None
+    timings = dict(final.timings)
+    first_token = resumed + timings["first_token"] if "first_token" in timings else None
+    return {
+        "question": question,
+        "kind": retrieved.plan.kind,
+        "passages": len(retrieved.passages),
+        "preview": preview,
+        "first_token": first_token,
+        "first_text": first_text,
+        "total": total,
+        "mode": final.mode,
+        "abstained": final.abstained,
+        "reached_model": first_token is not None,
+        "timings": timings,
+        "text": "".join(pieces),
+    }
 
 
-# -- 1. time to first token -------------------------------------------------------------------------
+# -- 1. time to first token and to the first checked text --------------------------------------------
 def section_ttft(run: Run) -> dict[str, Any]:
     a = run.seeds_assistant()
     raw = run.raw()
+    stop = model_stop(a.generator())
     questions = run.questions()
     if run.quick:
         questions = questions[:2] + [q for q in questions if "France" in q][:1]
     reps = run.args.reps or (1 if run.quick else 3)
-    max_tokens = a.settings.answer.max_tokens
-    log(f"ttft: {len(questions)} questions x {reps}, max_tokens {max_tokens}")
+    log(f"ttft: {len(questions)} questions x {reps}")
 
     # warm-up, not counted: the first prompt evaluates the system text from scratch on both sides
     warm = questions[0]
     assistant_answer(a, warm)
-    p = assistant_prompt(a, warm)
-    if p:
-        raw.answer(p[0], max_tokens, STOP)
+    built = model_prompt(a, warm)
+    if built:
+        raw.answer(built[1], a.answerer.max_tokens(built[0]), stop)
 
     rows = []
     for rep in range(reps):
         for i, q in enumerate(questions):
-            built = assistant_prompt(a, q)  # outside the timing; deterministic
+            built = model_prompt(a, q)  # outside the timing; deterministic
             row: dict[str, Any] = {"rep": rep}
             order = ["assistant", "raw"] if (rep + i) % 2 == 0 else ["raw", "assistant"]
             for side in order:
                 if side == "assistant":
                     row.update(assistant_answer(a, q))
                 elif built is not None:
-                    first, total, text = raw.answer(built[0], max_tokens, STOP)
-                    row.update(raw_first=first, raw_total=total, raw_text_out=text, passages_shown=built[1])
-                    row["prompt_tokens"] = len(raw.prompt_tokens(built[0]))
+                    plan, prompt, shown = built
+                    out = raw.answer(prompt, a.answerer.max_tokens(plan), stop)
+                    row.update({f"raw_{key}": v for key, v in out.items()})
+                    row.update(passages_shown=shown, prompt_tokens=len(raw.prompt_tokens(prompt)))
             rows.append(row)
             log(
-                f"  {fmt(row.get('first'), 's')} / {fmt(row.get('total'), 's')}  raw {fmt(row.get('raw_first'), 's')} / "
-                f"{fmt(row.get('raw_total'), 's')}  {row.get('mode')}  {q[:60]}"
+                f"  preview {fmt(row['preview'], 's')}  token {fmt(row['first_token'], 's')}  text "
+                f"{fmt(row['first_text'], 's')}  total {fmt(row['total'], 's')}  | raw token {fmt(row.get('raw_first_token'), 's')}"
+                f"  sentence {fmt(row.get('raw_first_sentence'), 's')}  total {fmt(row.get('raw_total'), 's')}  "
+                f"{row['kind']}/{row['mode']}  {q[:50]}"
             )
 
-    reached = [r for r in rows if r.get("reached_model") and r.get("raw_first") is not None]
-    abst = [r for r in rows if not r.get("reached_model")]
+    compared = [r for r in rows if r["reached_model"] and r.get("raw_first_token") is not None]
+    several = [r for r in rows if r["reached_model"] and r.get("raw_first_token") is None]
+    abst = [r for r in rows if not r["reached_model"]]
+
+    def figures(rs: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
+        return {key: summary([r[key] for r in rs if r.get(key) is not None]) for key in keys}
+
+    stages = ("retrieval", "evidence", "prompt")
     res: dict[str, Any] = {
         "questions": len(questions),
         "reps": reps,
-        "max_tokens": max_tokens,
-        "reached_model": len(reached),
-        "assistant_ttft": summary([r["first"] for r in reached if r["first"] is not None]),
-        "assistant_total": summary([r["total"] for r in reached]),
-        "raw_ttft": summary([r["raw_first"] for r in reached]),
-        "raw_total": summary([r["raw_total"] for r in reached]),
-        "before_model": summary([r["first"] - r["timings"]["first_token"] + r["timings"]["evidence"] for r in reached]),
-        "prompt_tokens": summary([r["prompt_tokens"] for r in reached]),
-        "same_text": sum(1 for r in reached if r["raw_text"] == r.get("raw_text_out")),
-        "abstained_before_model": {"n": len(abst), "answer_time": summary([r["total"] for r in abst])},
-        "rows": [{k: v for k, v in r.items() if k not in ("raw_text", "raw_text_out")} for r in rows],
+        "max_tokens": {"short": a.settings.answer.max_tokens, "long": a.settings.answer.max_tokens_long},
+        "compared": len(compared),
+        "assistant": figures(compared, ("preview", "first_token", "first_text", "total")),
+        "raw": figures(compared, ("raw_first_token", "raw_first_sentence", "raw_total")),
+        "before_model": {
+            **{s: summary([r["timings"][s] for r in compared if s in r["timings"]]) for s in stages},
+            "sum": summary([sum(r["timings"].get(s, 0.0) for s in stages) for r in compared]),
+        },
+        "prompt_tokens": summary([r["prompt_tokens"] for r in compared]),
+        "several_calls": {"n": len(several), **figures(several, ("preview", "first_token", "first_text", "total"))},
+        "abstained_before_model": {"n": len(abst), **figures(abst, ("preview", "first_text", "total"))},
+        "rows": [{key: v for key, v in r.items() if key not in ("text", "raw_text")} for r in rows],
     }
-    res["ttft_ratio_p50"] = ratio(res["assistant_ttft"]["p50"], res["raw_ttft"]["p50"])
-    res["total_ratio_p50"] = ratio(res["assistant_total"]["p50"], res["raw_total"]["p50"])
-    at, rt, tot, rtot = res["assistant_ttft"], res["raw_ttft"], res["assistant_total"], res["raw_total"]
+    ours, bare = res["assistant"], res["raw"]
+    pairs = [
+        ("sources preview (the Retrieved item)", "preview", None),
+        ("first token", "first_token", "raw_first_token"),
+        ("first checked text | bare: first complete sentence", "first_text", "raw_first_sentence"),
+        ("whole answer | bare: whole reply", "total", "raw_total"),
+    ]
+    res["ratio_p50"] = {ours_key: ratio(ours[ours_key]["p50"], bare[raw_key]["p50"]) for _, ours_key, raw_key in pairs if raw_key}
     table(
-        f"1. Time to first token, seed questions reaching the model (n={len(reached)}; {len(abst)} abstained before it)",
-        ["", "TTFT p50", "TTFT p95", "total p50", "total p95"],
+        f"1. Seed questions through Assistant.stream vs the bare engine on the same prompts (n={len(compared)}; "
+        f"{len(several)} written with several model calls and {len(abst)} abstained before the model, reported below)",
+        ["", "assistant p50", "assistant p95", "bare p50", "bare p95", "ratio p50"],
         [
             [
-                "assistant (Assistant.stream)",
-                fmt(at["p50"], "s"),
-                fmt(at["p95"], "s"),
-                fmt(tot["p50"], "s"),
-                fmt(tot["p95"], "s"),
-            ],
-            [
-                "raw llama-cpp-python, same prompts",
-                fmt(rt["p50"], "s"),
-                fmt(rt["p95"], "s"),
-                fmt(rtot["p50"], "s"),
-                fmt(rtot["p95"], "s"),
-            ],
-            ["ratio assistant / raw", fmt(res["ttft_ratio_p50"], "x"), "", fmt(res["total_ratio_p50"], "x"), ""],
+                name,
+                fmt(ours[ours_key]["p50"], "s"),
+                fmt(ours[ours_key]["p95"], "s"),
+                fmt(bare[raw_key]["p50"], "s") if raw_key else "",
+                fmt(bare[raw_key]["p95"], "s") if raw_key else "",
+                fmt(res["ratio_p50"][ours_key], "x") if raw_key else "",
+            ]
+            for name, ours_key, raw_key in pairs
         ],
     )
+    before, sev, ab = res["before_model"], res["several_calls"], res["abstained_before_model"]
     print(
-        f"  before the model (retrieval + evidence) p50 {fmt(res['before_model']['p50'], 's')}; prompt tokens p50 "
-        f"{fmt(res['prompt_tokens']['p50'], digits=0)}; identical model text {res['same_text']}/{len(reached)}; "
-        f"abstained answers p50 {fmt(res['abstained_before_model']['answer_time']['p50'], 's')}"
+        f"  before the model p50: retrieval {fmt(before['retrieval']['p50'], 'ms')}, evidence {fmt(before['evidence']['p50'], 'ms')}, "
+        f"prompt {fmt(before['prompt']['p50'], 'ms')} (sum {fmt(before['sum']['p50'], 's')}); prompt tokens p50 "
+        f"{fmt(res['prompt_tokens']['p50'], digits=0)}. The assistant stops the model once it has kept the sentences "
+        "a kind needs, so its whole answer can be shorter than the bare reply."
+    )
+    print(
+        f"  several model calls (lists, comparisons) n={sev['n']}: first token p50 {fmt(sev['first_token']['p50'], 's')}, "
+        f"first text {fmt(sev['first_text']['p50'], 's')}, whole {fmt(sev['total']['p50'], 's')}; abstained before the "
+        f"model n={ab['n']}: preview p50 {fmt(ab['preview']['p50'], 's')}, whole {fmt(ab['total']['p50'], 's')}"
     )
     return res
 
@@ -729,17 +788,6 @@ def base_store(run: Run, n: int) -> Path:
     return path
 
 
-def stored_vectors(index: Any, with_text: bool = False) -> Iterator[tuple[list[str], np.ndarray, list[Any], list[Any]]]:
-    include = ["embeddings", "documents", "metadatas"] if with_text else ["embeddings"]
-    offset = 0
-    while True:
-        got = index._col.get(include=include, limit=5000, offset=offset)
-        if not got["ids"]:
-            return
-        yield got["ids"], np.asarray(got["embeddings"], dtype=np.float32), got.get("documents") or [], got.get("metadatas") or []
-        offset += len(got["ids"])
-
-
 def sized_store(run: Run, base_n: int, total: int) -> Path:
     """A store of `total` documents: the first min(total, base_n) SciFact abstracts with their stored
     vectors, plus synthetic abstracts recombined from their sentences (cached)."""
@@ -756,9 +804,11 @@ def sized_store(run: Run, base_n: int, total: int) -> Path:
     base = base_store(run, base_n)
     a_base = Assistant(data_dir=base)
     src: list[tuple[str, str, list[str], np.ndarray]] = []  # id, title, sentences, vector
-    for ids, vecs, docs, metas in stored_vectors(a_base.index, with_text=True):
-        for d, v, text, meta in zip(ids, vecs, docs, metas, strict=True):
-            src.append((d, str(meta.get("title", "")), split_sentences(text or ""), v))
+    for ids, vecs in a_base.index.vectors():
+        by_id = {p.doc_id: p for p in a_base.index.get(ids)}
+        for d, v in zip(ids, vecs, strict=True):
+            if d in by_id:
+                src.append((d, by_id[d].title, split_sentences(by_id[d].text), v))
     del a_base
     release_chroma()
     src.sort(key=lambda s: s[0])
@@ -812,7 +862,7 @@ def sized_store(run: Run, base_n: int, total: int) -> Path:
 def retrieval_at(run: Run, path: Path, queries: list[str], k: int = 10) -> dict[str, Any]:
     """a.search latency, its parts, and exact numpy search over the same vectors, query by query."""
     from assistant import Assistant
-    from assistant.index import fuse_z
+    from assistant.index import fuse_rrf, fuse_z
 
     a = Assistant(data_dir=path)
     idx = a.index
@@ -826,7 +876,7 @@ def retrieval_at(run: Run, path: Path, queries: list[str], k: int = 10) -> dict[
     t = time.perf_counter()
     ids: list[str] = []
     mats = []
-    for got_ids, vecs, _, _ in stored_vectors(idx):
+    for got_ids, vecs in idx.vectors():
         ids.extend(got_ids)
         mats.append(vecs)
     matrix = np.concatenate(mats)
@@ -850,7 +900,7 @@ def retrieval_at(run: Run, path: Path, queries: list[str], k: int = 10) -> dict[
                 times["search"].append(time.perf_counter() - t)
             elif step == "parts":  # Index.search, step by step
                 t0 = time.perf_counter()
-                idx._sync(max_age=0.0)
+                idx.sync()  # a search does this at most once a second
                 t1 = time.perf_counter()
                 v = idx.embed([q])[0]
                 t2 = time.perf_counter()
@@ -859,7 +909,12 @@ def retrieval_at(run: Run, path: Path, queries: list[str], k: int = 10) -> dict[
                 lexical = idx.lexical.search(q, n)
                 t4 = time.perf_counter()
                 depth = min(n, max(len(dense), idx.lexical.scope(None)))
-                fused = fuse_z([(dense, s.retrieval.dense_weight, None), (lexical, s.retrieval.lexical_weight, 0.0)], depth)
+                if s.retrieval.fusion == "z":
+                    fused = fuse_z([(dense, s.retrieval.dense_weight, None), (lexical, s.retrieval.lexical_weight, 0.0)], depth)
+                else:
+                    fused = fuse_rrf(
+                        [(dense, s.retrieval.dense_weight), (lexical, s.retrieval.lexical_weight)], s.retrieval.rrf_k
+                    )
                 top = sorted(fused, key=lambda d: -fused[d])[:k]
                 t5 = time.perf_counter()
                 idx.get(top)
@@ -995,19 +1050,19 @@ class RssSampler(threading.Thread):
         self.peak_kb = 0
         self.hwm: dict[int, int] = {}
         self.samples = 0
-        self._halt = threading.Event()
+        self.halt = threading.Event()
 
     def run(self) -> None:
-        while not self._halt.is_set():
+        while not self.halt.is_set():
             pids = process_tree(self.pid)
             self.peak_kb = max(self.peak_kb, sum(status_kb(p, "VmRSS") for p in pids))
             for p in pids:
                 self.hwm[p] = max(self.hwm.get(p, 0), status_kb(p, "VmHWM"))
             self.samples += 1
-            self._halt.wait(0.05)
+            self.halt.wait(0.05)
 
     def stop(self) -> None:
-        self._halt.set()
+        self.halt.set()
         self.join(5)
 
 
@@ -1098,28 +1153,31 @@ def section_scaling(run: Run) -> dict[str, Any]:
     raw = run.raw()
     res: dict[str, Any] = {}
 
-    # TTFT vs passages shown: first token only (generation is stopped there)
+    # TTFT vs passages shown: the assistant's first token from its whole answer's timings; the bare
+    # engine is stopped at its first token
     ks = (1, 4) if run.quick else (1, 2, 4, 8)
-    qs = [q for q in run.questions() if assistant_prompt(a, q) is not None][: 2 if run.quick else 8]
+    stop = model_stop(a.generator())
+    qs = [q for q in run.questions() if model_prompt(a, q) is not None][: 2 if run.quick else 8]
     log(f"scaling: TTFT vs k {ks} over {len(qs)} questions")
     rows = []
     by_k = []
     for k in ks:
         aa, rr, toks = [], [], []
         for i, q in enumerate(qs):
-            built = assistant_prompt(a, q, k=k)
+            built = model_prompt(a, q, k=k)
             if built is None:
                 continue
+            plan, prompt, _ = built
             for side in ("a", "r") if i % 2 == 0 else ("r", "a"):
                 if side == "a":
-                    out = assistant_answer(a, q, k=k, first_only=True)
-                    if out["first"] is not None:
-                        aa.append(out["first"])
+                    first = assistant_answer(a, q, k=k)["first_token"]
+                    if first is not None:
+                        aa.append(first)
                 else:
-                    first, _, _ = raw.answer(built[0], a.settings.answer.max_tokens, STOP, first_only=True)
+                    first = raw.answer(prompt, a.answerer.max_tokens(plan), stop, first_only=True)["first_token"]
                     if first is not None:
                         rr.append(first)
-            toks.append(len(raw.prompt_tokens(built[0])))
+            toks.append(len(raw.prompt_tokens(prompt)))
         by_k.append(
             {"k": k, "n": len(aa), "prompt_tokens": summary(toks), "assistant_ttft": summary(aa), "raw_ttft": summary(rr)}
         )
@@ -1163,13 +1221,15 @@ def targets(run: Run) -> list[dict[str, Any]]:
         out.append({"target": name, "goal": target, "measured": measured, "met": ok, "note": note})
 
     if "ttft" in r:
-        v = r["ttft"]["assistant_ttft"]["p50"]
+        t = r["ttft"]
+        v = t["assistant"]["first_token"]["p50"]
         add(
             "TTFT p50, seed questions",
             "<= 1.0 s",
             fmt(v, "s"),
             v is not None and v <= 1.0,
-            f"raw engine {fmt(r['ttft']['raw_ttft']['p50'], 's')}",
+            f"raw engine {fmt(t['raw']['raw_first_token']['p50'], 's')}; first checked text "
+            f"{fmt(t['assistant']['first_text']['p50'], 's')}, sources preview {fmt(t['assistant']['preview']['p50'], 's')}",
         )
     if "tokens" in r:
         v = r["tokens"]["ratio"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Answer, Assistant
+from assistant.chat import Retrieved
 
 pytestmark = pytest.mark.model
 
@@ -26,12 +27,39 @@ def test_questions_outside_the_library_abstain(seeded: Assistant, question: str)
     assert "Paris" not in ans.text and "Argentina" not in ans.text
 
 
-def test_stream_yields_text_then_the_answer(seeded: Assistant) -> None:
+def test_stream_yields_the_sources_then_checked_text_then_the_answer(seeded: Assistant) -> None:
     items = list(seeded.stream("How many languages does the refreshed mC4 corpus cover?"))
-    *pieces, final = items
+    first, *pieces, final = items
+    assert isinstance(first, Retrieved) and first == "" and first.passages
     assert pieces and all(isinstance(p, str) for p in pieces)
-    assert isinstance(final, Answer)
-    assert final.timings["first_token"] > 0
+    assert isinstance(final, Answer) and "".join(pieces).strip() == final.text and "107" in final.text
+    assert final.timings["first_token"] > 0 and final.timings["first_text"] >= final.timings["first_token"]
+
+
+def test_explain_list_and_compare(seeded: Assistant) -> None:
+    unimax = seeded.ask("What is UniMax?")
+    assert unimax.kind == "explain" and not unimax.abstained and "sampling" in unimax.text.lower()
+    assert "UniMax" in unimax.citations[0].text
+
+    gnn = seeded.ask("Which papers in the library are about graph neural networks?")
+    assert gnn.kind == "list" and len(gnn.text.splitlines()) == 2 and len(gnn.citations) == 2
+    assert all("Graph Neural Networks" in c.text for c in gnn.citations)
+    assert len({c.label for c in gnn.citations}) == 2 and all(c.derived for c in gnn.citations)
+
+    both = seeded.ask("Compare Flan-MoE and U-PaLM.")
+    assert both.kind == "compare" and len(both.citations) == 2
+    assert "Flan-MoE" in both.text and "U-PaLM" in both.text
+
+    none = seeded.ask("Which papers in the library are about autonomous driving?")
+    assert none.abstained and none.kind == "list"
+
+
+def test_follow_up_of_a_list_keeps_to_its_papers(seeded: Assistant) -> None:
+    chat = seeded.chat()
+    chat.ask("Which papers in the library are about graph neural networks?")
+    follow = chat.ask("and how do they handle heterophily?")
+    assert not follow.abstained and "heterophil" in follow.text.lower()
+    assert all("Graph Neural Networks" in c.text for c in follow.citations)
 
 
 def test_follow_up_retrieves_with_the_conversation(seeded: Assistant) -> None:
