@@ -51,9 +51,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -82,13 +82,13 @@ LONG_PROMPT = (
 
 
 # -- small helpers ----------------------------------------------------------------------------------
-def pct(values: list[float], q: float) -> float | None:
+def pct(values: Sequence[float], q: float) -> float | None:
     if not values:
         return None
     return float(np.percentile(np.asarray(values, dtype=np.float64), q))
 
 
-def summary(values: list[float]) -> dict[str, Any]:
+def summary(values: Sequence[float]) -> dict[str, Any]:
     return {
         "n": len(values),
         "p50": pct(values, 50),
@@ -319,12 +319,13 @@ class RawLlama:
         first = sentence = None
         pieces = []
         buffer = SentenceBuffer()
-        kwargs = {"max_tokens": max_tokens, "temperature": 0.0, "stream": True, "stop": stop}
+        kwargs: dict[str, Any] = {"max_tokens": max_tokens, "temperature": 0.0, "stream": True, "stop": stop}
+        llm: Any = self.llm  # llama-cpp-python's stream types are looser than its annotations
         if isinstance(prompt, str):
-            chunks = self.llm.create_completion(prompt, **kwargs)
+            chunks = llm.create_completion(prompt, **kwargs)
             get = lambda c: c["choices"][0].get("text") or ""  # noqa: E731
         else:
-            chunks = self.llm.create_chat_completion(messages=prompt, **kwargs)
+            chunks = llm.create_chat_completion(messages=prompt, **kwargs)
             get = lambda c: c["choices"][0]["delta"].get("content") or ""  # noqa: E731
         for chunk in chunks:
             text = get(chunk)
@@ -394,7 +395,7 @@ def chat_text(llm: Any, messages: list[dict[str, str]]) -> str:
     formatter = Jinja2ChatFormatter(
         template=template, eos_token=token_text(llm, eos), bos_token=token_text(llm, bos), stop_token_ids=[eos]
     )
-    return formatter(messages=messages).prompt
+    return formatter(messages=cast(Any, messages)).prompt
 
 
 def model_stop(gen: Any) -> list[str]:
@@ -804,9 +805,9 @@ def sized_store(run: Run, base_n: int, total: int) -> Path:
     base = base_store(run, base_n)
     a_base = Assistant(data_dir=base)
     src: list[tuple[str, str, list[str], np.ndarray]] = []  # id, title, sentences, vector
-    for ids, vecs in a_base.index.vectors():
+    for ids, page in a_base.index.vectors():
         by_id = {p.doc_id: p for p in a_base.index.get(ids)}
-        for d, v in zip(ids, vecs, strict=True):
+        for d, v in zip(ids, page, strict=True):
             if d in by_id:
                 src.append((d, by_id[d].title, split_sentences(by_id[d].text), v))
     del a_base
