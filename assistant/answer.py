@@ -249,7 +249,13 @@ class Answerer:
         body = s.text if s.origin == "model" else f"“{s.text}”"
         if plan.kind == "list":
             shown = plan.shown[s.citations[0] - 1] if s.citations and s.citations[0] <= len(plan.shown) else None
-            label = shown.passage.name if shown and shown.passage.label_source != "text" else ""
+            names = [x.passage.name for x in plan.shown]
+            # a line opens with the paper's name when that tells it apart (not a first-words label, not shared)
+            label = (
+                shown.passage.name
+                if shown and shown.passage.label_source != "text" and names.count(shown.passage.name) == 1
+                else ""
+            )
             lead = f"{label}: " if label and label.lower() not in s.text.lower() else ""
             return f"{'' if first else chr(10)}- {lead}{body} {cites}"
         end = _END.search(body.rstrip("”")) if s.origin == "model" else None

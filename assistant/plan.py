@@ -118,12 +118,14 @@ class Plan:
 
 
 def about(topic: str, text: str, introduces: bool = False) -> bool:
-    """Whether an abstract is about a list's topic: within two consecutive sentences it uses every
-    word the topic names (any one of 'X or Y'), and every exact name ('MMLU', 'OPA1') appears. For
+    """Whether an abstract is about a list's topic: it mentions every exact name of the topic
+    ('MMLU', 'OPA1') or, for a topic without one, within two consecutive sentences it uses every
+    word the topic names (any one of 'X or Y'). For
     papers that introduce the topic ('that propose a benchmark') the words must be in a sentence
     where the paper says what it contributes ('we present SimpleQA, a benchmark ...')."""
-    if not all(mentions(text, n) for n in question_names(topic)):
-        return False
+    names = question_names(topic)
+    if names:  # an exact name identifies the topic ('the mitochondrial protein OPA1'): the rest describes it
+        return all(mentions(text, n) for n in names)
     groups = _topic_groups(topic)
     if not groups:
         return True
