@@ -10,19 +10,18 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from . import tuning
 from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copied_from, is_refusal, responsive
 from .config import Settings
 from .evidence import split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
-from .plan import LIST_WRITTEN, Plan, Shown, quote_for, subject_names
+from .plan import Plan, Shown, quote_for, subject_names
 from .prompts import Prompts
 from .types import Answer, Mode, ModelError, Statement
 
 log = logging.getLogger(__name__)
 _MARGIN = 32  # tokens kept free for the chat template's own markers
-# Sentences of the model kept for each kind of question before generation is stopped.
-_KEEP = {"fact": 2, "yesno": 2, "explain": 4, "compare": 4}
 _END = re.compile(r"[.!?…]+$")
 _PAPER_PREFILL = "This paper"  # opens each line of a list, so the model describes rather than copies
 
@@ -56,7 +55,7 @@ class Answerer:
         an explanation of something named, only the abstracts that name it (others only distract
         a small model, which then mixes their facts in)."""
         if plan.kind == "list":
-            return list(plan.shown[:LIST_WRITTEN])
+            return list(plan.shown[:tuning.LIST_WRITTEN])
         if plan.kind == "explain":
             about = [s for s in plan.shown if s.passage.doc_id in plan.pinned]  # a follow-up: the papers discussed
             naming = about or [s for s in plan.shown if _names_in(plan.question, s.passage.text)][:2]
@@ -130,7 +129,7 @@ class Answerer:
             prompt, written = self.prompt(plan, gen)
             timings["prompt"] = time.perf_counter() - t0
             sources = {s.number: s.passage.text for s in written}
-            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, limit=_KEEP[plan.kind])
+            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, limit=tuning.KEEP[plan.kind])
         timings["generation"] = time.perf_counter() - t0
         yield from self._complete(plan, draft, timings, t0)
 
@@ -143,7 +142,7 @@ class Answerer:
             opening = subject if len(subject.split()) <= 3 else "This paper"
             prompt = self._single(user, opening, gen)
             sources = {shown.number: shown.passage.text}
-            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=2)
+            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=tuning.SUBJECT_SENTENCES)
         if len(pairs) == 2:
             block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for _, s in pairs)
             names = [f"{safe(subject, gen)} [{shown.number}]" for subject, shown in pairs]

@@ -13,18 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import tuning
 from .evidence import WORD_NUMBERS, focus_phrase, focus_term, numbers, wants_number
 from .text import split_sentences, terms
-
-# Share of a sentence's content words its source must hold, the rest being the model's own glue
-# ("makes", "helps"). Inherited from the whole-answer check, where it was set on the 19 visible seed
-# questions; measured again per sentence on the dev halves (README, "Checked sentence by sentence").
-CONTENT_SHARE = 0.75
-# A model sentence sharing this share of its word 4-grams with one source sentence is a copy of it,
-# shown as a quote of that sentence rather than counted as the model's own words. A definition, not a fit.
-COPIED = 0.9
-# Words between a number and the noun it counts: '10 real-world node classification tasks'.
-COUNTED_AFTER = 6
 
 CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 _LEADING_CITES = re.compile(r"^\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
@@ -123,7 +114,7 @@ def counted_numbers(question: str, sources: Sequence[str]) -> set[str]:
         for i, tok in enumerate(tokens):
             value = digits(tok) if tok[0].isdigit() else WORD_NUMBERS.get(tok.lower(), "")
             if value and (
-                phrase <= set(stems[i + 1 : i + 1 + COUNTED_AFTER]) or phrase <= set(stems[max(0, i - len(phrase)) : i])
+                phrase <= set(stems[i + 1 : i + 1 + tuning.COUNTED_AFTER]) or phrase <= set(stems[max(0, i - len(phrase)) : i])
             ):
                 counted.add(value)
     return counted
@@ -149,7 +140,7 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
     focus = focus_term(question)
     if focus and focus in said and focus not in s_terms:
         missing.append(focus)  # the thing asked about must be in the source, not echoed from the question
-    if said and sum(t in s_terms for t in said) / len(said) < CONTENT_SHARE:
+    if said and sum(t in s_terms for t in said) / len(said) < tuning.CONTENT_SHARE:
         missing += [t for t in said if t not in s_terms]
     if _NEGATION.search(sentence) and not _negated_in(sentence, source):
         missing.append("(a negation the abstract does not make)")
@@ -214,7 +205,7 @@ def copied_from(sentence: str, source: str) -> str | None:
     if len(grams) < 3:
         return None
     for s in split_sentences(source):
-        if len(grams & _grams(s)) >= COPIED * len(grams):
+        if len(grams & _grams(s)) >= tuning.COPIED * len(grams):
             return s
     return None
 

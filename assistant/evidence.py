@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import tuning
 from .text import split_sentences, terms
 from .types import Passage
 
@@ -217,13 +218,13 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
             p_terms |= s_terms
             cov = _coverage(q_terms, s_terms, weights)
             dense = float(sims[i])
-            score = dense + 0.6 * cov
+            score = dense + tuning.SENTENCE_COVERAGE * cov
             if numeric and numbers(s):
-                score += 0.1
+                score += tuning.NUMBER_BONUS
             if focus and focus in s_terms:
-                score += 0.25
+                score += tuning.FOCUS_BONUS
             if any(d.search(s) for d in defined):
-                score += 0.6 if expands else 0.15
+                score += tuning.EXPANSION_BONUS if expands else tuning.ACRONYM_BONUS
             scored.append(Sentence(pi, si, s, score, dense, cov))
             best_sent_cov = max(best_sent_cov, cov)
             best_sent_dense = max(best_sent_dense, dense)

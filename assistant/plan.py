@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from . import tuning
 from .check import counted_numbers, name_like
 from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_term, measure
 from .guard import guard_passages
@@ -21,14 +22,6 @@ from .kinds import Query, read_question
 from .text import STOPWORDS, split_sentences, terms
 from .types import Citation, Passage
 
-# What a question may widen to (documented in README, "How an answer is made"). These are sizes,
-# not fitted constants: how many candidates a list looks at, how many papers the model writes a
-# line for (the rest are quoted), and how many sentences of an abstract each kind shows.
-LIST_CANDIDATES = 30
-LIST_WRITTEN = 6
-COMPARE_CANDIDATES = 5
-MAX_SENTENCE = 600  # characters of one sentence shown to the model
-SENTENCES = {"fact": (2, 1), "yesno": (3, 1), "explain": (5, 2), "compare": (3, 3), "list": (2, 2)}  # (top, others)
 # A list's topic words that say nothing about what a paper is on ("models", "results").
 _GENERIC = set(
     terms(
@@ -168,7 +161,7 @@ def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
     have = set(terms(text.replace("-", " "))) | set(terms(text))
     total = sum(weights.get(t, 1.0) for t in words)
     share = sum(weights.get(t, 1.0) for t in words if t in have) / total
-    return share if share >= 0.5 else 0.0  # at least half of what names it, by weight
+    return share if share >= tuning.SUBJECT_SHARE else 0.0
 
 
 def subject_names(question: str) -> list[str]:
@@ -295,7 +288,7 @@ class Planner:
 
     def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:
         """Every candidate about the topic, best first; the closest few when none is."""
-        candidates = self._search(search_text, LIST_CANDIDATES, scope)
+        candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
         qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces)]
         if not qualifying:
             return candidates[:3], True, f"no abstract in the library is about '{query.topic}'"
@@ -306,7 +299,7 @@ class Planner:
         chosen: list[Passage] = []
         missing: list[str] = []
         for subject in query.subjects:
-            found = self._search(subject, COMPARE_CANDIDATES, scope)
+            found = self._search(subject, tuning.COMPARE_CANDIDATES, scope)
             words = list(dict.fromkeys(_parts(subject)))
             df, n = self._doc_freq(words)
             weights = {t: float(np.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))) for t in words}
@@ -355,8 +348,9 @@ def strength(ev: Evidence) -> float:
     question's words it uses (of those the library uses at all) and the best sentence's cosine,
     less half the share of the question's rare words no abstract uses. The weights are those set
     on PubMedQA for the earlier gate (README, "Abstention"); the threshold was set again for this."""
-    dense = max(0.0, min(1.0, (ev.sentence_dense - 0.1) / 0.5))
-    return 0.55 * ev.known_coverage + 0.45 * dense - 0.5 * ev.features.get("rare_unknown", 0.0)
+    dense = max(0.0, min(1.0, (ev.sentence_dense - tuning.DENSE_FLOOR) / tuning.DENSE_SPAN))
+    rare = ev.features.get("rare_unknown", 0.0)
+    return tuning.STRENGTH_COVERAGE * ev.known_coverage + tuning.STRENGTH_DENSE * dense - tuning.RARE_UNKNOWN_PENALTY * rare
 
 
 def abstain_decision(ev: Evidence, threshold: float, missing_names: list[str], check_focus: bool = True) -> tuple[bool, str]:
@@ -409,7 +403,7 @@ def question_names(question: str) -> list[str]:
 def select(query: Query, ev: Evidence, passages: list[Passage]) -> list[Shown]:
     """The sentences of each passage the model sees: more of the top one, and for an explanation
     the sentence that defines the thing asked about."""
-    top_n, other_n = SENTENCES[query.kind]
+    top_n, other_n = tuning.SENTENCES[query.kind]
     names = subject_names(query.text) if query.kind == "explain" else []
     why = query.kind == "explain" and bool(_WHY.match(query.text))
     shown = []
@@ -431,7 +425,7 @@ def contributions(ranked: list[Sentence]) -> list[Sentence]:
     return sorted(ranked, key=lambda s: not _CONTRIBUTION.search(s.text))
 
 
-def _clip(sentence: str, limit: int = MAX_SENTENCE) -> str:
+def _clip(sentence: str, limit: int = tuning.MAX_SENTENCE) -> str:
     """A run-on 'sentence' (an abstract without full stops) is cut so one passage cannot fill the context."""
     return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + " …"
 

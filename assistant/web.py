@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from .chat import Assistant, Retrieved, library_scope
+from .check import CITE, cited_numbers
 from .ingest import estimate
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
@@ -41,7 +42,6 @@ EXAMPLES = [
 ]
 PLACEHOLDER = "*Searching your library…*"
 READING = "*Reading the abstracts…*"
-_CITE = re.compile(r"\[(\d{1,3})\]")
 _MD_SPECIAL = re.compile(r"([\\\[\]`$])")
 _MODES = {
     "generated": "Answer written by the model and checked against the cited abstracts",
@@ -112,10 +112,13 @@ def anchor(turn: int, number: int) -> str:
 def chat_markdown(text: str, turn: int, numbers: set[int] | None = None) -> str:
     """Escaped text whose [n] markers link to source n of this turn in the sources panel."""
     out, pos = [], 0
-    for m in _CITE.finditer(text):
-        n = int(m.group(1))
+    for m in CITE.finditer(text):
+        cited = cited_numbers(m.group(0))
         out.append(_md_plain(text[pos : m.start()]))
-        out.append(f"[\\[{n}\\]](#{anchor(turn, n)})" if numbers is None or n in numbers else _md_plain(m.group(0)))
+        if numbers is None or all(n in numbers for n in cited):
+            out.append("".join(f"[\\[{n}\\]](#{anchor(turn, n)})" for n in cited))
+        else:
+            out.append(_md_plain(m.group(0)))
         pos = m.end()
     out.append(_md_plain(text[pos:]))
     return "".join(out)
