@@ -37,6 +37,45 @@ SETS: dict[str, tuple[Path, Path]] = {
 }
 
 
+# The figures the README reports, each over questions of several sets: (name, sets, kinds).
+GROUPS = [
+    ("seed facts", ("seeds_questions", "seeds_extra", "seeds_more"), ("fact",)),
+    ("seed explain/list/compare", ("seeds_synthesis", "seeds_more"), ("explain", "list", "compare")),
+    ("SciFact-library facts", ("scifact_library",), ("fact",)),
+    ("SciFact-library explain/list/compare", ("scifact_library",), ("explain", "list", "compare")),
+    ("yes/no (seeds, SciFact library)", ("seeds_more", "scifact_library"), ("yesno",)),
+]
+
+
+def summary(results: dict[str, Any], questions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The README's figures per group: accuracy and own words on answerable questions, unanswerable
+    ones abstained, answerable ones abstained, citation precision, first text and whole answer p50."""
+    out = []
+    for name, sets, kinds in GROUPS:
+        rows = [r for s in sets if s in results for r in results[s]["rows"] if r["kind"] in kinds and r["answer"]]
+        if not rows:
+            continue
+        ans = [r for r in rows if questions[r["id"]].get("answerable", True)]
+        un = [r for r in rows if not questions[r["id"]].get("answerable", True)]
+        cited = [(c["doc_id"], r) for r in ans for c in r["answer"]["citations"]]
+        first = sorted(r["ttft"] for r in rows)
+        total = sorted(r["total"] for r in rows if r["kind"] == "explain") or sorted(r["total"] for r in rows)
+        out.append(
+            {
+                "group": name,
+                "answerable": len(ans),
+                "accuracy": sum(bool(r["correct"]) for r in ans) / max(1, len(ans)),
+                "own_words": sum(bool(r["correct"]) and r["answer"]["mode"] == "generated" for r in ans) / max(1, len(ans)),
+                "unanswerable_abstained": f"{sum(bool(r['correct']) for r in un)}/{len(un)}",
+                "answerable_abstained": f"{sum(r['answer']['abstained'] for r in ans)}/{len(ans)}",
+                "citation_precision": sum(d in set(r["gold"]) for d, r in cited) / len(cited) if cited else None,
+                "first_text_p50": first[len(first) // 2],
+                "total_p50": total[len(total) // 2],
+            }
+        )
+    return out
+
+
 def _fmt(v: Any) -> str:
     return "-" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
 
@@ -66,10 +105,22 @@ def main(argv: list[str] | None = None) -> int:
             result["seconds"] = time.perf_counter() - t0
             results[name] = result
             _print(name, result)
+    questions = {str(q.get("id")): q for name in args.sets for q in load_questions(SETS[name][0])}
+    groups = summary(results, questions)
+    print(
+        f"\n{'group':<38} {'n':>3} {'accuracy':>8} {'own':>5} {'unans. abst.':>12} {'ans. abst.':>10} {'cit.prec':>8} {'first p50':>9} {'total p50':>9}"
+    )
+    for g in groups:
+        print(
+            f"{g['group']:<38} {g['answerable']:>3} {g['accuracy']:>8.2f} {g['own_words']:>5.2f} {g['unanswerable_abstained']:>12} "
+            f"{g['answerable_abstained']:>10} {_fmt(g['citation_precision']):>8} {g['first_text_p50']:>8.2f}s {g['total_p50']:>8.2f}s"
+        )
     model = args.model or next(iter(assistants.values())).settings.model.name
     out = Path(args.out) if args.out else ROOT / "benchmarks" / "results" / f"quality-{model}-{args.split}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"split": args.split, "model": model, "overrides": overrides, "sets": results}, indent=1))
+    out.write_text(
+        json.dumps({"split": args.split, "model": model, "overrides": overrides, "summary": groups, "sets": results}, indent=1)
+    )
     print(f"rows: {out}")
     return 0
 
@@ -89,7 +140,9 @@ def _print(name: str, result: dict[str, Any]) -> None:
         if not row["correct"]:
             ans = row["answer"] or {}
             text = (ans.get("text") or "").replace("\n", " ")[:160]
-            print(f"    x {row['id']} [{row['kind']}] {row['question'][:70]} -> {ans.get('mode')}: {text} ({ans.get('reason', '')[:60]})")
+            print(
+                f"    x {row['id']} [{row['kind']}] {row['question'][:70]} -> {ans.get('mode')}: {text} ({ans.get('reason', '')[:60]})"
+            )
 
 
 if __name__ == "__main__":
