@@ -274,7 +274,15 @@ class Answerer:
             yield answer.text
             yield answer
             return
-        if not draft.statements and draft.refused and self.settings.answer.model_refusal == "abstain":
+        # A refusal abstains, except on a yes/no question: there the system has already read the
+        # decision from the abstracts (plan.decision) and the model only words the support, so a
+        # model that finds no words falls back to the quote the decision rests on.
+        if (
+            not draft.statements
+            and draft.refused
+            and self.settings.answer.model_refusal == "abstain"
+            and not (plan.kind == "yesno" and plan.decision)
+        ):
             answer = self.abstention(plan, "the model found no answer in the abstracts", timings)
             yield answer.text
             yield answer

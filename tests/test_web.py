@@ -45,17 +45,21 @@ OBSERVE = """
   const chat = document.querySelector('#ra-chat');
   const last = () => { const m = chat.querySelectorAll('[data-testid=bot]'); return m.length ? m[m.length - 1].innerText : ''; };
   const before = chat.querySelectorAll('[data-testid=bot]').length;
-  new MutationObserver(() => {
+  (window.__raObservers || []).forEach(o => o.disconnect());  // one question's observers at a time
+  const answers = new MutationObserver(() => {
     if (chat.querySelectorAll('[data-testid=bot]').length <= before) return;
     const text = last();
     const log = window.__raLog;
     if (!log.length || log[log.length - 1].text !== text) log.push({t: performance.now() - window.__raT0, text});
-  }).observe(chat, {subtree: true, childList: true, characterData: true});
+  });
+  answers.observe(chat, {subtree: true, childList: true, characterData: true});
   window.__raPreview = null;
   const panel = document.querySelector('#ra-sources');
-  new MutationObserver(() => {
+  const sources = new MutationObserver(() => {
     if (window.__raPreview === null && panel.querySelector('[data-preview]')) window.__raPreview = performance.now() - window.__raT0;
-  }).observe(panel, {subtree: true, childList: true});
+  });
+  sources.observe(panel, {subtree: true, childList: true});
+  window.__raObservers = [answers, sources];
   window.__raT0 = performance.now();
   document.querySelector('#ra-send').click();
 }
@@ -219,7 +223,8 @@ def test_explain_list_and_compare_are_answered_with_their_sources(page: Any) -> 
     assert len(set(labels)) == 2, labels  # the two untitled GNN abstracts get distinct labels
     assert all(c.locator(".ra-derived").count() == 1 for c in cards.all())  # marked as derived
     streamed = [c["text"] for c in changes if c["text"].strip() and not c["text"].strip().startswith(PLACEHOLDERS)]
-    assert all(answer.inner_text().strip().startswith(t.strip()) for t in streamed)
+    final = answer.inner_text().strip()
+    assert all(final.startswith(t.strip()) for t in streamed), (streamed, final)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "list.png"))
 
