@@ -130,6 +130,16 @@ class Answerer:
             timings["prompt"] = time.perf_counter() - t0
             sources = {s.number: s.passage.text for s in written}
             yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, limit=tuning.KEEP[plan.kind])
+            if plan.kind == "explain" and len(draft.statements) == 1 and draft.own == 1 and getattr(gen, "prefills", False):
+                # A small model often stops after one sentence, the definition; an explanation also
+                # says how the thing works or what it does: its reply is opened again with its own
+                # checked sentence, so it goes on from there.
+                first = draft.statements[0]
+                cites = "".join(f"[{n}]" for n in first.citations)
+                opening = f"{first.text.rstrip().rstrip('.')} {cites}. "
+                yield from self._generate(
+                    plan, gen, prompt, sources, draft, timings, t0, limit=tuning.KEEP[plan.kind] - 1, prefill=opening, cont=True
+                )
         timings["generation"] = time.perf_counter() - t0
         yield from self._complete(plan, draft, timings, t0)
 
@@ -170,15 +180,18 @@ class Answerer:
         limit: int,
         prefill: str = "",
         both: bool = False,
+        cont: bool = False,
     ) -> Iterator[str]:
         """Stream one reply of the model, showing each sentence once it is checked; stop once
-        `limit` sentences of this reply are kept."""
+        `limit` sentences of this reply are kept. `prefill` opens a one-line reply, or, with `cont`,
+        a reply the model goes on with."""
         buffer = SentenceBuffer()
         kept = len(draft.statements)
-        max_tokens = self.max_tokens(plan) if not prefill else self.settings.answer.max_tokens
+        line = bool(prefill) and not cont
+        max_tokens = self.settings.answer.max_tokens if line else self.max_tokens(plan)
         # A completion prompt already ends with the prefill; a chat model opens its reply with it if it can.
         prefill = prefill if gen.completion or getattr(gen, "prefills", False) else ""
-        pieces = gen.stream(prompt, max_tokens, stop=[*_stops(gen), *(["\n"] if prefill else [])], prefill=prefill)
+        pieces = gen.stream(prompt, max_tokens, stop=[*_stops(gen), *(["\n"] if line else [])], prefill=prefill)
         buffer.feed(prefill)
         try:
             for piece in pieces:

@@ -135,6 +135,7 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
         t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low
     ]
     missing += counts_elsewhere(sentence, question, [source])
+    missing += said_of_another(sentence, source)
     s_terms = set(terms(source))
     said = [t for t in content_terms(sentence) if not t[0].isdigit()]  # numbers were checked above
     focus = focus_term(question)
@@ -145,6 +146,27 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
     if _NEGATION.search(sentence) and not _negated_in(sentence, source):
         missing.append("(a negation the abstract does not make)")
     return list(dict.fromkeys(missing))
+
+
+def said_of_another(sentence: str, source: str) -> list[str]:
+    """Numbers the source gives, but not near the thing the sentence says them of: "Med-PaLM reaches
+    67.6%" when the abstract says 67.6% of Flan-PaLM, three sentences before it names Med-PaLM. A
+    number and the name it is said of must stand within two consecutive sentences of the source."""
+    subject = next(
+        (t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None
+    )
+    if subject is None or subject.lower() not in source.lower():
+        return []  # no name, or one the source lacks (reported by the name check)
+    parts = split_sentences(source) or [source]
+    windows = [" ".join(parts[i : i + 2]).lower() for i in range(max(1, len(parts) - 1))]
+    out = []
+    for n in numbers(sentence):
+        near = [w for w in windows if subject.lower() in w]
+        if any(digits(n) in {digits(m) for m in numbers(w)} for w in near):
+            continue
+        if any(digits(n) in {digits(m) for m in numbers(p)} for p in parts):
+            out.append(f"{n} (said of something other than {subject})")
+    return out
 
 
 def _negated_in(sentence: str, source: str) -> bool:
