@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from . import tuning
@@ -18,11 +18,12 @@ from .generate import Generator, Message
 from .guard import neutralise_special
 from .plan import Plan, Shown, quote_for, subject_names
 from .prompts import Prompts
-from .types import Answer, Mode, ModelError, Statement
+from .types import Answer, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
 _MARGIN = 32  # tokens kept free for the chat template's own markers
 _END = re.compile(r"[.!?…]+$")
+Labelling = Callable[[list[Passage], int], list[Passage]]  # (passages, the one to name) -> labelled
 _PAPER_PREFILL = "This paper"  # opens each line of a list, so the model describes rather than copies
 
 
@@ -35,6 +36,7 @@ class _Draft:
     said: set[str] = field(default_factory=set)
     refused: bool = False
     dropped: list[str] = field(default_factory=list)
+    names: dict[int, Passage] = field(default_factory=dict)  # a listed paper, labelled as its line is written
 
     def cited(self) -> set[int]:
         return {n for s in self.statements for n in s.citations}
@@ -105,8 +107,9 @@ class Answerer:
         return prompt, shown
 
     # -- the whole path ------------------------------------------------------------------------
-    def stream(self, plan: Plan, gen: Generator | None) -> Iterator[str | Answer]:
-        """Checked text as it is written, then the final Answer."""
+    def stream(self, plan: Plan, gen: Generator | None, label: Labelling | None = None) -> Iterator[str | Answer]:
+        """Checked text as it is written, then the final Answer. `label` names the papers of a list
+        as their lines are written (a list line opens with what tells its paper apart)."""
         t0 = time.perf_counter()
         timings = dict(plan.timings)
         if plan.abstain or gen is None:
@@ -116,7 +119,10 @@ class Answerer:
             return
         draft = _Draft()
         if plan.kind == "list":  # one short call per paper: one line each, in the order found
-            for shown in self.written(plan):
+            written = self.written(plan)
+            for i, shown in enumerate(written):
+                if label is not None:
+                    draft.names[shown.number] = label([s.passage for s in written], i)[i]
                 user = self.prompts.render(
                     "list", number=shown.number, text=safe(shown.text, gen), topic=safe(plan.query.topic, gen)
                 )
@@ -247,7 +253,7 @@ class Answerer:
         yield from self._show(plan, draft, statement, timings, t0)
 
     def _show(self, plan: Plan, draft: _Draft, statement: Statement, timings: dict[str, float], t0: float) -> Iterator[str]:
-        text = self._format(plan, statement, first=not draft.pieces)
+        text = self._format(plan, statement, draft)
         if not draft.pieces and plan.decision:
             text = f"{plan.decision}. {text.lstrip()}"
         timings.setdefault("first_text", time.perf_counter() - t0)
@@ -256,18 +262,17 @@ class Answerer:
         draft.said |= set(content_terms(statement.text))
         yield text
 
-    def _format(self, plan: Plan, s: Statement, first: bool) -> str:
+    def _format(self, plan: Plan, s: Statement, draft: _Draft) -> str:
+        first = not draft.pieces
         cites = "".join(f"[{n}]" for n in s.citations)
         body = s.text if s.origin == "model" else f"“{s.text}”"
         if plan.kind == "list":
             shown = plan.shown[s.citations[0] - 1] if s.citations and s.citations[0] <= len(plan.shown) else None
-            names = [x.passage.name for x in plan.shown]
+            papers = [draft.names.get(x.number, x.passage) for x in plan.shown]
+            names = [p.name for p in papers]
+            paper = papers[shown.number - 1] if shown else None
             # a line opens with the paper's name when that tells it apart (not a first-words label, not shared)
-            label = (
-                shown.passage.name
-                if shown and shown.passage.label_source != "text" and names.count(shown.passage.name) == 1
-                else ""
-            )
+            label = paper.name if paper and paper.label_source != "text" and names.count(paper.name) == 1 else ""
             lead = f"{label}: " if label and label.lower() not in s.text.lower() else ""
             return f"{'' if first else chr(10)}- {lead}{body} {cites}"
         end = _END.search(body.rstrip("”")) if s.origin == "model" else None

@@ -122,10 +122,11 @@ class Assistant:
     def _search(self, query: str, k: int, library: str | None) -> list[Passage]:
         return self.labeler.label(self.index.search(query, k=k, library=library))
 
-    def label(self, passages: list[Passage]) -> list[Passage]:
+    def label(self, passages: list[Passage], only: int | None = None) -> list[Passage]:
         """The passages with labels, the model writing a short title for any abstract that has no
-        title and names no system (or shares its name with another); written once, then cached."""
-        return self.labeler.label(passages, write=self._write_title)
+        title and names no system (or shares its name with another); written once, then cached.
+        `only`: the model writes for that position alone."""
+        return self.labeler.label(passages, write=self._write_title, only=only)
 
     def _write_title(self, text: str) -> str:
         gen = self.generator()
@@ -168,7 +169,8 @@ class Assistant:
         if plan.abstain:  # the closest abstracts are listed by name: give them one
             plan = _relabelled(plan, self.label([s.passage for s in plan.shown[:3]]))
         final: Answer | None = None
-        for item in self.answerer.stream(plan, None if plan.abstain else self.generator()):
+        labelling = self.label if plan.kind == "list" else None  # a list's papers are named as their lines are written
+        for item in self.answerer.stream(plan, None if plan.abstain else self.generator(), label=labelling):
             if isinstance(item, Answer):
                 final = item
             else:

@@ -141,16 +141,17 @@ class Labeler:
             return name, "name"
         return short_label(p.text, 60), "text"
 
-    def label(self, passages: Sequence[Passage], write: Writer | None = None) -> list[Passage]:
+    def label(self, passages: Sequence[Passage], write: Writer | None = None, only: int | None = None) -> list[Passage]:
         """Passages with labels; with `write`, a label that is only the first words, or that two
-        passages would share, is replaced by a title the model writes (cached)."""
+        passages would share, is replaced by a title the model writes (cached). `only`: write for
+        that position alone (the others still count for what would be shared)."""
         quick = [self.quick(p) for p in passages]
         if write is not None:
             seen: dict[str, int] = {}
             for label, _ in quick:
                 seen[label.casefold()] = seen.get(label.casefold(), 0) + 1
             for i, (p, (label, source)) in enumerate(zip(passages, quick, strict=True)):
-                needed = source == "text" or (source == "name" and seen[label.casefold()] > 1)
+                needed = (source == "text" or (source == "name" and seen[label.casefold()] > 1)) and only in (None, i)
                 if needed and (title := self._written(p.text, write)):
                     quick[i] = (title, "model")
         return [replace(p, label=label, label_source=source) for p, (label, source) in zip(passages, quick, strict=True)]
