@@ -158,15 +158,15 @@ def said_of_another(sentence: str, source: str) -> list[str]:
     if subject is None or subject.lower() not in source.lower():
         return []  # no name, or one the source lacks (reported by the name check)
     parts = split_sentences(source) or [source]
-    windows = [" ".join(parts[i : i + 2]).lower() for i in range(max(1, len(parts) - 1))]
-    out = []
-    for n in numbers(sentence):
-        near = [w for w in windows if subject.lower() in w]
-        if any(digits(n) in {digits(m) for m in numbers(w)} for w in near):
-            continue
-        if any(digits(n) in {digits(m) for m in numbers(p)} for p in parts):
-            out.append(f"{n} (said of something other than {subject})")
-    return out
+    found = [{digits(m) for m in numbers(p)} for p in parts]  # the numbers of each source sentence
+    named = [i for i, p in enumerate(parts) if subject.lower() in p.lower()]
+    near = set().union(*(found[j] for i in named for j in (i - 1, i, i + 1) if 0 <= j < len(parts)))
+    anywhere = set().union(*found)
+    return [
+        f"{n} (said of something other than {subject})"
+        for n in numbers(sentence)
+        if digits(n) in anywhere and digits(n) not in near
+    ]
 
 
 def _negated_in(sentence: str, source: str) -> bool:

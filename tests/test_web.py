@@ -151,6 +151,16 @@ def ask(page: Any, question: str, timeout: float = 120) -> list[dict[str, Any]]:
     return list(page.evaluate("() => window.__raLog"))
 
 
+def upload_files(page: Any, files: str | list[str], library: str) -> Any:
+    """Add files under "Add abstracts" into `library`; returns the ingest report's locator."""
+    page.click("#ra-upload-box .label-wrap")
+    page.set_input_files("#ra-files input[type=file]", files)
+    page.fill("#ra-upload-library input, #ra-upload-library textarea", library)
+    page.wait_for_timeout(500)
+    page.click("#ra-add")
+    return page.locator("#ra-report .ra-report")
+
+
 def last_answer(page: Any) -> Any:
     return page.locator("#ra-chat [data-testid=bot]").last
 
@@ -284,12 +294,7 @@ def test_upload_then_ask(page: Any, tmp_path: Path) -> None:
         )
         + "\nnot json\n"
     )
-    page.click("#ra-upload-box .label-wrap")
-    page.set_input_files("#ra-files input[type=file]", str(upload))
-    page.fill("#ra-upload-library input, #ra-upload-library textarea", "Field notes")
-    page.wait_for_timeout(500)
-    page.click("#ra-add")
-    report = page.locator("#ra-report .ra-report")
+    report = upload_files(page, str(upload), "Field notes")
     expect(report).to_contain_text("1 added", timeout=60_000)
     expect(report).to_contain_text("1 skipped")
     expect(report).to_contain_text("line 2")
@@ -491,12 +496,7 @@ def test_browser_upload_takes_ris_pubmed_and_zotero(page: Any, tmp_path: Path) -
     from .test_formats import FIXTURES, make_zotero
 
     files = [str(FIXTURES / "rayyan_endnote.txt"), str(FIXTURES / "pubmed_asreview.xml"), str(make_zotero(tmp_path / "Zotero"))]
-    page.click("#ra-upload-box .label-wrap")
-    page.set_input_files("#ra-files input[type=file]", files)
-    page.fill("#ra-upload-library input, #ra-upload-library textarea", "Format uploads")
-    page.wait_for_timeout(500)
-    page.click("#ra-add")
-    report = page.locator("#ra-report .ra-report")
+    report = upload_files(page, files, "Format uploads")
     expect(report).to_contain_text("6 added", timeout=60_000)
     expect(report).to_contain_text("5 skipped")
     text = report.inner_text()
