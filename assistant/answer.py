@@ -135,7 +135,13 @@ class Answerer:
             prompt, written = self.prompt(plan, gen)
             timings["prompt"] = time.perf_counter() - t0
             sources = {s.number: s.passage.text for s in written}
-            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, limit=tuning.KEEP[plan.kind])
+            # An explanation of a named thing opens with its name, so the model says what it is in
+            # its own words rather than copying the abstract's first sentence.
+            names = subject_names(plan.question) if plan.kind == "explain" and not plan.previous else []
+            opening = names[0] if len(names) == 1 and any(names[0].lower() in s.passage.text.lower() for s in written) else ""
+            yield from self._generate(
+                plan, gen, prompt, sources, draft, timings, t0, limit=tuning.KEEP[plan.kind], prefill=opening, cont=bool(opening)
+            )
             if plan.kind == "explain" and len(draft.statements) == 1 and draft.own == 1 and getattr(gen, "prefills", False):
                 # A small model often stops after one sentence, the definition; an explanation also
                 # says how the thing works or what it does: its reply is opened again with its own
@@ -159,6 +165,12 @@ class Answerer:
             prompt = self._single(user, opening, gen)
             sources = {shown.number: shown.passage.text}
             yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=tuning.SUBJECT_SENTENCES)
+            on_side = [x for x in draft.statements if shown.number in x.citations]
+            if on_side and len(on_side) < tuning.SUBJECT_SENTENCES:
+                # a side the model said one thing of gets the abstract's best new sentence for the question
+                extra = self._next_quote(plan, draft, shown.number)
+                if extra is not None:
+                    yield from self._show(plan, draft, extra, timings, t0)
         if len(pairs) == 2:
             block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for _, s in pairs)
             names = [f"{safe(subject, gen)} [{shown.number}]" for subject, shown in pairs]
@@ -309,6 +321,13 @@ class Answerer:
             best = self._quote(plan, shown)
             if best is not None:
                 yield from self._show(plan, draft, Statement(text=best, citations=(shown.number,), origin="quote"), timings, t0)
+        if plan.kind == "explain" and draft.statements and len(draft.statements) < tuning.EXPLAIN_SENTENCES:
+            # An explanation the model ended early goes on with the best sentence of the abstract
+            # it cites that says something the answer has not said yet, quoted.
+            first = draft.statements[0].citations
+            extra = self._next_quote(plan, draft, first[0]) if first else None
+            if extra is not None:
+                yield from self._show(plan, draft, extra, timings, t0)
         if not draft.statements:
             answer = self.abstention(plan, "nothing in the abstracts could be quoted", timings)
             yield answer.text
@@ -331,6 +350,22 @@ class Answerer:
             reason=why,
             timings=timings,
         )
+
+    def _next_quote(self, plan: Plan, draft: _Draft, number: int) -> Statement | None:
+        """The best-ranked sentence of abstract `number` for the question that is mostly new to the
+        answer (most of its content words not yet said, not the source of a kept sentence)."""
+        if number - 1 >= len(plan.evidence.sentences):
+            return None
+        used = {s.text for s in draft.statements}
+        for sentence in plan.evidence.sentences[number - 1]:
+            said = content_terms(sentence.text)
+            new = [t for t in said if t not in draft.said]
+            if sentence.text in used or not said or len(new) * 2 < len(said):
+                continue
+            if any(copied_from(s.text, sentence.text) for s in draft.statements):
+                continue
+            return Statement(text=sentence.text, citations=(number,), origin="quote")
+        return None
 
     def _missing(self, plan: Plan, draft: _Draft) -> list[Shown]:
         """Passages the answer must cite but does not: every listed paper, both things compared,

@@ -68,6 +68,21 @@ def is_refusal(text: str, cannot_answer: str = "") -> bool:
     return bool(cannot_answer and cannot_answer.lower().rstrip(".") in t) or bool(_REFUSAL.search(t))
 
 
+_DANGLING = set(
+    "a an the of to in on at by for with from and or but is are was were be been as that which than its their this these".split()
+)
+
+
+def incomplete(text: str) -> bool:
+    """A sentence the model broke off: a bracket left open ('Ghana trial is [2') or a last word
+    that needs a next one ('... is', '... of the')."""
+    body = text.rstrip(" .!?…")
+    if body.count("[") > body.count("]") or body.count("(") > body.count(")"):
+        return True
+    words = re.findall(r"[\w'-]+", body)
+    return bool(words) and words[-1].lower() in _DANGLING
+
+
 def repetitive(text: str, source: str = "", n: int = 4) -> bool:
     """A degenerate sentence that repeats itself (a small model looping): a run of n words comes
     twice, and the source does not repeat it too ('the state of the art ... the state of the art')."""
@@ -205,6 +220,8 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
     cited = [n for n in cited_numbers(sentence) if n in sources]
     if not re.search(r"\w{2,}", body):
         return Verdict(text=body, citations=(), kept=False, why="no words")
+    if incomplete(body):
+        return Verdict(text=body, citations=(), kept=False, why="unfinished")
     if is_refusal(body):
         return Verdict(text=body, citations=(), kept=False, why="refusal")
     if repetitive(body, " ".join(sources.values())):

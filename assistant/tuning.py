@@ -46,10 +46,13 @@ LIST_CANDIDATES = 30
 LIST_WRITTEN = 6
 COMPARE_CANDIDATES = 5
 MAX_SENTENCE = 600  # characters
-SENTENCES = {"fact": (2, 1), "yesno": (3, 1), "explain": (5, 2), "compare": (3, 3), "list": (2, 2)}
+SENTENCES = {"fact": (2, 1), "yesno": (3, 1), "explain": (6, 2), "compare": (5, 5), "list": (4, 4)}
 # SET: sentences of the model kept before generation stops, per kind (a list: one line a paper;
 # a comparison: two per thing compared, then one contrast).
 KEEP = {"fact": 2, "yesno": 2, "explain": 4}
+# SET (the shape of an explanation: two to four sentences): an explanation the model ends
+# with fewer sentences than this is completed with a quote of its abstract's next-best new sentence.
+EXPLAIN_SENTENCES = 3
 SUBJECT_SENTENCES = 2
 # SET (a definition): the abstract standing for a compared thing holds at least half of the thing's
 # words, weighted by rarity.
