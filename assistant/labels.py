@@ -32,6 +32,10 @@ _INTRO = re.compile(
     r"report|reports|call|term|dub)\b(?P<rest>[^.;:]*)",
     re.I,
 )
+_RESULT = re.compile(
+    r"\b(?:resulting|our|proposed)\s+(?:model|system|method|framework|approach|architecture)s?\s*,\s*(?:the\s+)?(?P<rest>[^.;:]*)", re.I
+)
+_PREPOSITION = {"to"}  # "a modification to the Transformer"
 _IS_A = re.compile(r"^(?:the\s+)?(?P<name>(?:\S+\s+){0,3}?\S+)\s+(?:is|are)\s+(?:a|an|the|trained|built|designed)\b", re.I)
 _WORD = re.compile(r"[^\s,;()]+")
 _ACRONYM_AFTER = re.compile(r"^\s*\(\s*(?P<acro>[A-Z][\w-]{1,12})\s*\)")
@@ -41,12 +45,18 @@ Writer = Callable[[str], str]  # abstract text -> a few-word title from the mode
 
 
 def named_system(text: str) -> str:
-    """The system or method an abstract introduces, by its own name, or ''."""
+    """The system or method an abstract introduces, by its own name, or ''. An abstract that
+    introduces two ('we propose UL2R ... models which we call U-PaLM') is named by both."""
     sentences = split_sentences(text)
-    for s in sentences:
-        m = _INTRO.search(s)
-        if m and (name := _first_name(m["rest"])):
-            return name
+    names: list[str] = []
+    # an explicit naming ('our model, the N-Grammer') before what a paper says it introduces
+    found = [m for s in sentences for m in _RESULT.finditer(s)] + [m for s in sentences for m in _INTRO.finditer(s)]
+    for m in found:
+        name = _first_name(m["rest"])
+        if name and not any(name.lower() in n.lower() or n.lower() in name.lower() for n in names):
+            names.append(name)
+    if names:
+        return " / ".join(names[:2])
     if sentences and (m := _IS_A.match(sentences[0])) and any(_is_name(w) for w in m["name"].split()):
         return m["name"].strip(" ,")
     return ""
@@ -54,6 +64,8 @@ def named_system(text: str) -> str:
 
 def _is_name(word: str) -> bool:
     w = word.strip("\"'“”‘’")
+    if re.fullmatch(r"[A-Z]{2,}s|[\d.,%]+", w):
+        return False  # a plural of a common acronym ('LLMs', 'GNNs') or a number names no one system
     return bool(w) and w not in _STOP_CAPS and (name_like(w) or w[0].isupper())
 
 
@@ -62,6 +74,8 @@ def _first_name(rest: str) -> str:
     it ('Smart Compose') and an acronym given in brackets ('Adaptive Channel Mixing (ACM)')."""
     words = list(_WORD.finditer(rest))
     for i, w in enumerate(words[:14]):
+        if w.group(0).lower() in _PREPOSITION:
+            return ""  # 'a modification to the Transformer': what follows is not what the paper introduces
         if not _is_name(w.group(0)):
             continue
         end = i

@@ -77,6 +77,12 @@ def test_untitled_abstracts_are_named_after_the_system_they_introduce() -> None:
     assert named_system(texts["Alex#8"]) == "Smart Compose"
     assert named_system(texts["Tony#4"]) == "GPT-4o"
     assert named_system(texts["Alex#3"]) == named_system(texts["Alex#5"]) == "Adaptive Channel Mixing (ACM)"
+    # an explicit naming wins over what a sentence merely modifies ("a modification to the Transformer")
+    assert named_system(texts["Alex#4"]) == "N-Grammer"
+    # two introduced names are both given; a plural acronym ('LLMs') is no name
+    assert named_system(texts["Tony#10"]) == "UL2R / U-PaLM"
+    assert named_system(texts["Tony#8"]) == "Med-PaLM / MultiMedQA"
+    assert named_system("We evaluate 29 patients. Here we report 29 cases of delay.") == ""
 
 
 def test_model_titles_are_checked_cached_and_used_for_colliding_names(tmp_path: Path) -> None:
