@@ -102,22 +102,33 @@ def test_a_count_nobody_gives_is_abstained(seeded_copy: Assistant) -> None:
 
 
 def test_explanation_keeps_supported_sentences_and_drops_the_rest(seeded_copy: Assistant) -> None:
-    reply = (
-        "UniMax is a sampling method for multilingual pretraining [1]. It gives head languages more uniform coverage "
+    reply = (  # the reply opens with the thing's name (prefilled), the model goes on from it
+        " is a sampling method for multilingual pretraining [1]. It gives head languages more uniform coverage "
         "and caps repeats of each language's corpus [1]. UniMax was invented at Stanford in 1998 [1]."
     )
     ans, pieces, _ = ask_with(seeded_copy, reply, "What is UniMax?")
     assert ans.kind == "explain" and ans.mode == "generated"
-    assert len(ans.statements) == 2 and "Stanford" not in "".join(pieces)
-    assert all(s.citations for s in ans.statements)
+    assert ans.text.startswith("UniMax is a sampling method") and "Stanford" not in "".join(pieces)
+    # two sentences of the model's held; the explanation goes on with the abstract's best new sentence, quoted
+    assert [s.origin for s in ans.statements] == ["model", "model", "quote"]
+    assert all(s.citations == (1,) for s in ans.statements)
+
+
+def test_a_sentence_the_model_broke_off_is_dropped() -> None:
+    src = {1: "The Ghana trial gave lipid-based nutrient supplements to pregnant women."}
+    q = "Does the review agree with the Ghana trial?"
+    for broken in ("Ghana trial is [2", "The Ghana trial gave supplements to the", "The trial (in Ghana gave supplements"):
+        v = check_sentence(broken, q, src)
+        assert not v.kept and v.why == "unfinished", broken
+    assert check_sentence("The Ghana trial gave supplements to pregnant women [1].", q, src).kept
 
 
 def test_a_copied_sentence_is_shown_as_a_quote_of_the_source(seeded_copy: Assistant) -> None:
     source = seeded_copy.search("UniMax sampling method", k=1)[0].text
     sentence = next(s for s in source.split(". ") if "UniMax, that delivers" in s)
     ans, _, _ = ask_with(seeded_copy, sentence + ".", "What is UniMax?")
-    assert [s.origin for s in ans.statements] == ["quote"] and ans.mode == "extractive"
-    assert ans.text.startswith("“")
+    assert ans.mode == "extractive" and all(s.origin == "quote" for s in ans.statements)
+    assert ans.text.startswith("“") and "UniMax, that delivers" in ans.statements[0].text
 
 
 def test_list_writes_one_checked_line_per_paper(seeded_copy: Assistant) -> None:
@@ -143,7 +154,9 @@ def test_compare_cites_both_and_quotes_the_one_the_model_left_out(seeded_copy: A
     assert ans.kind == "compare" and ans.mode == "generated"
     cited = {c.doc_id for c in ans.citations}
     assert len(cited) == 2 and "U-PaLM" in ans.text
-    assert [s.origin for s in ans.statements] == ["model", "quote"]
+    # Flan-MoE: the model's sentence, then its abstract's next-best sentence; U-PaLM, left out, quoted
+    assert [s.origin for s in ans.statements] == ["model", "quote", "quote"]
+    assert ans.statements[0].citations == ans.statements[1].citations != ans.statements[2].citations
 
 
 def test_compare_with_a_thing_the_library_lacks_abstains(seeded_copy: Assistant) -> None:
