@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 _MARGIN = 32  # tokens kept free for the chat template's own markers
 _END = re.compile(r"[.!?…]+$")
 Labelling = Callable[[list[Passage], int], list[Passage]]  # (passages, the one to name) -> labelled
+_OF_STUDIES = re.compile(
+    r"\b(stud(?:y|ies)|trials?|reviews?|papers?|reports?|finds?|found|shows?|showed|conclude[sd]?|says?|agrees?)\b", re.I
+)
 _PAPER_PREFILL = "This paper"  # opens each line of a list, so the model describes rather than copies
 
 
@@ -160,7 +163,10 @@ class Answerer:
         they differ, checked against both abstracts."""
         pairs = list(zip(plan.query.subjects, plan.shown, strict=False))
         for subject, shown in pairs:
-            user = self.prompts.render("subject", number=shown.number, text=safe(shown.text, gen), subject=safe(subject, gen))
+            # a comparison of studies ("what do the two trials show") asks for each one's findings;
+            # of things ("BLOOM and U-PaLM"), for what each is or does
+            ask = "findings" if _OF_STUDIES.search(plan.question) else "subject"
+            user = self.prompts.render(ask, number=shown.number, text=safe(shown.text, gen), subject=safe(subject, gen))
             opening = subject if len(subject.split()) <= 3 else "This paper"
             prompt = self._single(user, opening, gen)
             sources = {shown.number: shown.passage.text}

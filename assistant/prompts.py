@@ -20,6 +20,7 @@ SPEC: dict[str, tuple[set[str], set[str]]] = {
     "yesno": (set(), set()),
     "list": ({"topic", "number", "text"}, set()),
     "subject": ({"number", "text", "subject"}, set()),
+    "findings": ({"number", "text", "subject"}, set()),
     "contrast": ({"passages", "first", "second"}, set()),
     "title": ({"text"}, set()),
     "cannot_answer": (set(), set()),
@@ -39,6 +40,7 @@ class Prompts:
     yesno: str
     list: str
     subject: str
+    findings: str
     contrast: str
     title: str
     cannot_answer: str

@@ -159,6 +159,15 @@ def test_compare_cites_both_and_quotes_the_one_the_model_left_out(seeded_copy: A
     assert ans.statements[0].citations == ans.statements[1].citations != ans.statements[2].citations
 
 
+def test_a_comparison_of_studies_asks_each_for_its_findings(seeded_copy: Assistant) -> None:
+    reply = " finds that instruction-finetuned sparse Mixture-of-Expert models benefit from instruction tuning [1]."
+    _, _, gen = ask_with(seeded_copy, reply, "How do the Flan-MoE and U-PaLM papers differ in what they find?")
+    asked = [str(m) for m in answer_prompts(gen)]
+    assert sum("finds or concludes about Flan-MoE" in m for m in asked) == 1
+    _, _, gen = ask_with(seeded_copy, reply, "Compare Flan-MoE and U-PaLM.")
+    assert not any("finds or concludes" in str(m) for m in answer_prompts(gen))  # things: what each is or does
+
+
 def test_compare_with_a_thing_the_library_lacks_abstains(seeded_copy: Assistant) -> None:
     ans, _, gen = ask_with(seeded_copy, "x", "How does Gemini compare with Claude 3?")
     assert ans.abstained and "Claude 3" in ans.reason and not answer_prompts(gen)
