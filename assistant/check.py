@@ -158,9 +158,21 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
         missing.append(focus)  # the thing asked about must be in the source, not echoed from the question
     if said and sum(t in s_terms for t in said) / len(said) < tuning.CONTENT_SHARE:
         missing += [t for t in said if t not in s_terms]
+    missing += [t for t in subject_terms(sentence) if t not in s_terms]
     if _NEGATION.search(sentence) and not _negated_in(sentence, source):
         missing.append("(a negation the abstract does not make)")
     return list(dict.fromkeys(missing))
+
+
+_SUBJECT = re.compile(r"^\s*(?P<subject>(?:[\w\-/'’]+\s+){1,4}?)(?:is|are|was|were)\b", re.I)
+
+
+def subject_terms(sentence: str) -> list[str]:
+    """The content words of what a short 'X is / are ...' sentence is about: its source must use
+    them all, or the sentence credits the abstract's words to something else ("OPA1 gene therapy is
+    a novel way ..." from an abstract on OPA1 that never mentions gene therapy)."""
+    m = _SUBJECT.match(sentence)
+    return content_terms(m["subject"]) if m else []
 
 
 def said_of_another(sentence: str, source: str) -> list[str]:

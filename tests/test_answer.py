@@ -114,6 +114,13 @@ def test_explanation_keeps_supported_sentences_and_drops_the_rest(seeded_copy: A
     assert all(s.citations == (1,) for s in ans.statements)
 
 
+def test_what_a_sentence_is_about_must_be_in_its_source() -> None:
+    src = "Optic atrophy 1 (OPA1) regulates cristae structure; OPA1 senses energy substrate availability."
+    q = "How does OPA1 gene therapy protect retinal ganglion cells?"
+    assert "therapi" in unsupported("OPA1 gene therapy is a novel way in which OPA1 senses energy substrate availability.", q, src)
+    assert not unsupported("OPA1 is a protein that senses energy substrate availability.", q, src)
+
+
 def test_a_sentence_the_model_broke_off_is_dropped() -> None:
     src = {1: "The Ghana trial gave lipid-based nutrient supplements to pregnant women."}
     q = "Does the review agree with the Ghana trial?"
