@@ -65,6 +65,7 @@ _EXPLAIN = re.compile(
     r"|^\s*how\s+(?!many\b|much\b|long\b|large\b|big\b|fast\b|quickly\b|often\b|old\b|far\b|high\b|low\b|small\b)\w+"
     r"|\b(?:how|why)\s+(?:does|do|did|is|are|was|were)\s+(?:it|they|this|that)\b"
     r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:do|propose|introduce|present|show|find|contribute|offer|add|mean|address|solve|study)\s*\??\s*$"
+    r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:find|show|conclude|say|report|suggest|reveal)\s+(?:about|on|regarding)\b"
     r"|^\s*what\s+(?:sets|makes|distinguishes|happens|happened)\b",
     re.I,
 )

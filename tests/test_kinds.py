@@ -25,6 +25,8 @@ from .conftest import SEEDS
         ("What is UniMax?", "explain"),
         ("Can you explain how SimpleQA is graded?", "explain"),
         ("Why do graph neural networks sometimes fail to beat plain neural networks?", "explain"),
+        ("What does the Flan-MoE work find about instruction tuning?", "explain"),  # findings, not one fact
+        ("What does BLOOM stand for?", "fact"),
         ("and how do they handle heterophily?", "explain"),
         ("Which papers in the library are about graph neural networks?", "list"),
         ("Do I have anything on Crohn's disease? Which papers?", "list"),
