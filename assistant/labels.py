@@ -51,8 +51,8 @@ def named_system(text: str) -> str:
     names: list[str] = []
     # an explicit naming ('our model, the N-Grammer') before what a paper says it introduces
     found = [m for s in sentences for m in _RESULT.finditer(s)] + [m for s in sentences for m in _INTRO.finditer(s)]
-    for m in found:
-        name = _first_name(m["rest"])
+    for match in found:
+        name = _first_name(match["rest"])
         if name and not any(name.lower() in n.lower() or n.lower() in name.lower() for n in names):
             names.append(name)
     if names:
