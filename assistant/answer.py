@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import tuning
 from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copied_from, is_refusal, responsive
 from .config import Settings
-from .evidence import split_decision
+from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
 from .plan import Plan, Shown, quote_for, subject_names
@@ -370,7 +370,7 @@ class Answerer:
                 continue
             if any(copied_from(s.text, sentence.text) for s in draft.statements):
                 continue
-            return Statement(text=sentence.text, citations=(number,), origin="quote")
+            return Statement(text=_with_antecedent(plan, number, sentence), citations=(number,), origin="quote")
         return None
 
     def _missing(self, plan: Plan, draft: _Draft) -> list[Shown]:
@@ -389,7 +389,7 @@ class Answerer:
 
     def _quote(self, plan: Plan, shown: Shown) -> str | None:
         best = quote_for(plan.query, shown, plan.evidence)
-        return best.text if best is not None else None
+        return _with_antecedent(plan, shown.number, best) if best is not None else None
 
     def abstention(self, plan: Plan, reason: str, timings: dict[str, float]) -> Answer:
         shown = plan.shown
@@ -414,6 +414,18 @@ def safe(text: str, gen: Generator) -> str:
     tokens (<|im_start|>, <start_of_turn>...) are broken, in the prompt only (what is shown and
     quoted stays as stored)."""
     return neutralise_special(text, gen.special_tokens())
+
+
+_ANAPHOR = re.compile(r"^\W*(?:the\s+resulting|this|these|such|it|they|its|their)\b", re.I)
+
+
+def _with_antecedent(plan: Plan, number: int, sentence: Sentence) -> str:
+    """A quoted sentence that opens by pointing back ("The resulting model, Med-PaLM, ...", "This
+    approach ...") is quoted with the sentence before it, which says what it points to."""
+    if not _ANAPHOR.match(sentence.text) or sentence.position == 0 or number - 1 >= len(plan.evidence.sentences):
+        return sentence.text
+    before = next((s for s in plan.evidence.sentences[number - 1] if s.position == sentence.position - 1), None)
+    return f"{before.text} {sentence.text}" if before is not None else sentence.text
 
 
 def _names_in(question: str, text: str) -> bool:

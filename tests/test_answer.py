@@ -138,6 +138,14 @@ def test_a_copied_sentence_is_shown_as_a_quote_of_the_source(seeded_copy: Assist
     assert ans.text.startswith("“") and "UniMax, that delivers" in ans.statements[0].text
 
 
+def test_a_quote_that_points_back_comes_with_the_sentence_before_it(seeded_copy: Assistant) -> None:
+    ans, _, _ = ask_with(seeded_copy, " was invented at Stanford in 1998 [1].", "What is Med-PaLM?")
+    assert ans.mode == "extractive" and "Stanford" not in ans.text
+    first = ans.statements[0].text
+    # "The resulting model, Med-PaLM, ..." is quoted with the sentence saying what it results from
+    assert "The resulting model, Med-PaLM" in first and first.index("instruction prompt tuning") < first.index("The resulting")
+
+
 def test_list_writes_one_checked_line_per_paper(seeded_copy: Assistant) -> None:
     reply = " proposes Adaptive Channel Mixing (ACM) to handle harmful heterophily in GNNs."
     ans, _pieces, gen = ask_with(seeded_copy, reply, "Which papers in the library are about graph neural networks?")
