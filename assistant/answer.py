@@ -162,10 +162,10 @@ class Answerer:
         """One short call per thing compared (what it is, from its own abstract), then one for how
         they differ, checked against both abstracts."""
         pairs = list(zip(plan.query.subjects, plan.shown, strict=False))
+        # a comparison of studies ("what do the two trials show") asks for each one's findings;
+        # of things ("BLOOM and U-PaLM"), for what each is or does
+        ask = "findings" if _OF_STUDIES.search(plan.question) else "subject"
         for subject, shown in pairs:
-            # a comparison of studies ("what do the two trials show") asks for each one's findings;
-            # of things ("BLOOM and U-PaLM"), for what each is or does
-            ask = "findings" if _OF_STUDIES.search(plan.question) else "subject"
             user = self.prompts.render(ask, number=shown.number, text=safe(shown.text, gen), subject=safe(subject, gen))
             opening = subject if len(subject.split()) <= 3 else "This paper"
             prompt = self._single(user, opening, gen)
@@ -360,10 +360,8 @@ class Answerer:
     def _next_quote(self, plan: Plan, draft: _Draft, number: int) -> Statement | None:
         """The best-ranked sentence of abstract `number` for the question that is mostly new to the
         answer (most of its content words not yet said, not the source of a kept sentence)."""
-        if number - 1 >= len(plan.evidence.sentences):
-            return None
         used = {s.text for s in draft.statements}
-        for sentence in plan.evidence.sentences[number - 1]:
+        for sentence in _ranked(plan, number):
             said = content_terms(sentence.text)
             new = [t for t in said if t not in draft.said]
             if sentence.text in used or not said or len(new) * 2 < len(said):
@@ -416,15 +414,20 @@ def safe(text: str, gen: Generator) -> str:
     return neutralise_special(text, gen.special_tokens())
 
 
+def _ranked(plan: Plan, number: int) -> list[Sentence]:
+    """Every sentence of shown abstract `number`, best for the question first."""
+    return plan.evidence.sentences[number - 1] if 0 < number <= len(plan.evidence.sentences) else []
+
+
 _ANAPHOR = re.compile(r"^\W*(?:the\s+resulting|this|these|such|it|they|its|their)\b", re.I)
 
 
 def _with_antecedent(plan: Plan, number: int, sentence: Sentence) -> str:
     """A quoted sentence that opens by pointing back ("The resulting model, Med-PaLM, ...", "This
     approach ...") is quoted with the sentence before it, which says what it points to."""
-    if not _ANAPHOR.match(sentence.text) or sentence.position == 0 or number - 1 >= len(plan.evidence.sentences):
+    if not _ANAPHOR.match(sentence.text) or sentence.position == 0:
         return sentence.text
-    before = next((s for s in plan.evidence.sentences[number - 1] if s.position == sentence.position - 1), None)
+    before = next((s for s in _ranked(plan, number) if s.position == sentence.position - 1), None)
     return f"{before.text} {sentence.text}" if before is not None else sentence.text
 
 
