@@ -27,6 +27,9 @@ Labelling = Callable[[list[Passage], int], list[Passage]]  # (passages, the one 
 _OF_STUDIES = re.compile(
     r"\b(stud(?:y|ies)|trials?|reviews?|papers?|reports?|finds?|found|shows?|showed|conclude[sd]?|says?|agrees?)\b", re.I
 )
+# Kinds whose fallback quote the model is first asked to say in its own words (an explanation is
+# not: on the dev half the rewording of its quotes lost what they said, "instruction prompt tuning").
+REPHRASED = ("fact",)
 _PAPER_PREFILL = "This paper"  # opens each line of a list, so the model describes rather than copies
 
 
@@ -60,7 +63,7 @@ class Answerer:
         an explanation of something named, only the abstracts that name it (others only distract
         a small model, which then mixes their facts in)."""
         if plan.kind == "list":
-            return list(plan.shown[:tuning.LIST_WRITTEN])
+            return list(plan.shown[: tuning.LIST_WRITTEN])
         if plan.kind == "explain":
             about = [s for s in plan.shown if s.passage.doc_id in plan.pinned]  # a follow-up: the papers discussed
             naming = about or [s for s in plan.shown if _names_in(plan.question, s.passage.text)][:2]
@@ -156,7 +159,7 @@ class Answerer:
                     plan, gen, prompt, sources, draft, timings, t0, limit=tuning.KEEP[plan.kind] - 1, prefill=opening, cont=True
                 )
         timings["generation"] = time.perf_counter() - t0
-        yield from self._complete(plan, draft, timings, t0)
+        yield from self._complete(plan, draft, timings, t0, gen)
 
     def _compare(self, plan: Plan, gen: Generator, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str]:
         """One short call per thing compared (what it is, from its own abstract), then one for how
@@ -170,7 +173,9 @@ class Answerer:
             opening = subject if len(subject.split()) <= 3 else "This paper"
             prompt = self._single(user, opening, gen)
             sources = {shown.number: shown.passage.text}
-            yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=tuning.SUBJECT_SENTENCES)
+            yield from self._generate(
+                plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=tuning.SUBJECT_SENTENCES
+            )
             on_side = [x for x in draft.statements if shown.number in x.citations]
             if on_side and len(on_side) < tuning.SUBJECT_SENTENCES:
                 # a side the model said one thing of gets the abstract's best new sentence for the question
@@ -299,7 +304,9 @@ class Answerer:
         return f"{'' if first else ' '}{core} {cites}{stop}"
 
     # -- finishing ------------------------------------------------------------------------------
-    def _complete(self, plan: Plan, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str | Answer]:
+    def _complete(
+        self, plan: Plan, draft: _Draft, timings: dict[str, float], t0: float, gen: Generator | None = None
+    ) -> Iterator[str | Answer]:
         """Quote what the model left out (a listed paper without a line, a compared thing without a
         citation), or, when nothing it wrote held up, quote the sentence that answers the kind."""
         unheard = plan.evidence.features.get("rare_unknown", 0.0) > 0 and plan.kind == "explain"
@@ -325,8 +332,24 @@ class Answerer:
             return
         for shown in self._missing(plan, draft):
             best = self._quote(plan, shown)
-            if best is not None:
-                yield from self._show(plan, draft, Statement(text=best, citations=(shown.number,), origin="quote"), timings, t0)
+            if best is None:
+                continue
+            if gen is not None and plan.kind in REPHRASED:
+                # Before a quote is shown, the model gets one more, narrower try: say what the quote
+                # says, to the question, in its own words (checked against the whole abstract as ever).
+                before = len(draft.statements)
+                yield from self._rephrase(plan, gen, shown, best, draft, timings, t0)
+                if len(draft.statements) > before:
+                    continue
+            yield from self._show(plan, draft, Statement(text=best, citations=(shown.number,), origin="quote"), timings, t0)
+        first = draft.statements[0].citations if draft.statements else ()
+        second = plan.second[first[0] - 1] if first and first[0] <= len(plan.second) else None
+        if plan.kind == "explain" and second is not None:
+            # A two-part question ("What is X, and what problem does it address?") gets the
+            # abstract's sentence for its second part, quoted, unless the answer already says it.
+            extra = self._next_quote(plan, draft, first[0], [second])
+            if extra is not None:
+                yield from self._show(plan, draft, extra, timings, t0)
         if plan.kind == "explain" and draft.statements and len(draft.statements) < tuning.EXPLAIN_SENTENCES:
             # An explanation the model ended early goes on with the best sentence of the abstract
             # it cites that says something the answer has not said yet, quoted.
@@ -357,11 +380,25 @@ class Answerer:
             timings=timings,
         )
 
-    def _next_quote(self, plan: Plan, draft: _Draft, number: int) -> Statement | None:
-        """The best-ranked sentence of abstract `number` for the question that is mostly new to the
-        answer (most of its content words not yet said, not the source of a kept sentence)."""
+    def _rephrase(
+        self, plan: Plan, gen: Generator, shown: Shown, quote: str, draft: _Draft, timings: dict[str, float], t0: float
+    ) -> Iterator[str]:
+        """The model's own words for what `quote` (from abstract `shown`) says to the question."""
+        user = self.prompts.render("rephrase", number=shown.number, text=safe(quote, gen), question=safe(plan.question, gen))
+        names = subject_names(plan.question) if plan.kind == "explain" else []
+        opening = names[0] if len(names) == 1 and names[0].lower() in quote.lower() else ""
+        sources = {shown.number: shown.passage.text}
+        limit = tuning.SUBJECT_SENTENCES
+        yield from self._generate(
+            plan, gen, self._single(user, opening, gen), sources, draft, timings, t0, prefill=opening, limit=limit
+        )
+
+    def _next_quote(self, plan: Plan, draft: _Draft, number: int, candidates: list[Sentence] | None = None) -> Statement | None:
+        """The best-ranked sentence of abstract `number` for the question (or the first of
+        `candidates`) that is mostly new to the answer (most of its content words not yet said, not
+        the source of a kept sentence)."""
         used = {s.text for s in draft.statements}
-        for sentence in _ranked(plan, number):
+        for sentence in _ranked(plan, number) if candidates is None else candidates:
             said = content_terms(sentence.text)
             new = [t for t in said if t not in draft.said]
             if sentence.text in used or not said or len(new) * 2 < len(said):

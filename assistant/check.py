@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import tuning
 from .evidence import WORD_NUMBERS, focus_phrase, focus_term, numbers, wants_number
-from .text import split_sentences, terms
+from .text import spells_out, split_sentences, terms
 
 CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 _LEADING_CITES = re.compile(r"^\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
@@ -114,25 +114,50 @@ def counts_elsewhere(answer: str, question: str, sources: Sequence[str]) -> list
     if not _COUNT_Q.search(question) or not focus_term(question):
         return []
     counted = counted_numbers(question, sources)
-    return [n for n in numbers(answer) if digits(n) and digits(n) not in counted]
+    return [
+        n
+        for n in dict.fromkeys(numbers(answer))
+        if digits(n) and digits(n) not in counted and not any(counts_as_in(answer, n, s) for s in sources)
+    ]
+
+
+def _counts(text: str) -> list[tuple[str, list[str], list[str]]]:
+    """Each number of a text (in digits or words) with the stems of the words just before it and of
+    the words that follow it. A number that is part of a name ('GPT-4o', 'mC4') counts nothing and
+    is left out."""
+    names = [t.lower() for t in _NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()]
+    tokens = _NUM_TOKEN.findall(text.replace("-", " "))
+    stems = [(terms(t) or [""])[0] for t in tokens]
+    out = []
+    for i, tok in enumerate(tokens):
+        value = digits(tok) if tok[0].isdigit() else WORD_NUMBERS.get(tok.lower(), "")
+        if not value or (i and any(f"{tokens[i - 1]}-{tok}".lower() in n for n in names)):
+            continue
+        out.append((value, stems[max(0, i - 3) : i], stems[i + 1 : i + 1 + tuning.COUNTED_AFTER]))
+    return out
+
+
+def counts_as_in(answer: str, number: str, source: str) -> bool:
+    """The answer says `number` of the same thing the source says it of ('46 natural and 13
+    programming languages' from the same words): a faithful copy of another count, not a wrong
+    answer to the one asked. A number only ever part of a name ('GPT-4o') counts nothing."""
+    value = digits(number)
+    said = [after for v, _, after in _counts(answer) if v == value]
+    given = [after for v, _, after in _counts(source) if v == value]
+    return all(a and a[0] and any(a[0] in g for g in given) for a in said)
 
 
 def counted_numbers(question: str, sources: Sequence[str]) -> set[str]:
     """The numbers the sources give as a count of what a 'how many X' question asks about."""
     phrase = set(focus_phrase(question))
-    counted: set[str] = set()
     if not phrase:
-        return counted
-    for source in sources:
-        tokens = _NUM_TOKEN.findall(source.replace("-", " "))
-        stems = [(terms(t) or [""])[0] for t in tokens]
-        for i, tok in enumerate(tokens):
-            value = digits(tok) if tok[0].isdigit() else WORD_NUMBERS.get(tok.lower(), "")
-            if value and (
-                phrase <= set(stems[i + 1 : i + 1 + tuning.COUNTED_AFTER]) or phrase <= set(stems[max(0, i - len(phrase)) : i])
-            ):
-                counted.add(value)
-    return counted
+        return set()
+    return {
+        value
+        for source in sources
+        for value, before, after in _counts(source)
+        if phrase <= set(after) or phrase <= set(before[len(before) - len(phrase) :])
+    }
 
 
 def content_terms(text: str) -> list[str]:
@@ -146,12 +171,16 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
     src_digits = {digits(n) for n in src_numbers}
     missing = [n for n in numbers(sentence) if n not in src_numbers and digits(n) not in src_digits]
     # (numbers are checked above, with their units)
+    # the user's own abbreviation for what the source spells out ('RL' for 'reinforcement learning')
+    spelled = {a for a in re.findall(r"\b[A-Z]{2,6}s?\b", question) if a.lower() not in low and spells_out(a, source)}
     missing += [
-        t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low
+        t
+        for t in _NAME_TOKEN.findall(sentence)
+        if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low and t not in spelled
     ]
     missing += counts_elsewhere(sentence, question, [source])
     missing += said_of_another(sentence, source)
-    s_terms = set(terms(source))
+    s_terms = set(terms(source)) | set(terms(" ".join(spelled)))
     said = [t for t in content_terms(sentence) if not t[0].isdigit()]  # numbers were checked above
     focus = focus_term(question)
     if focus and focus in said and focus not in s_terms:
@@ -179,9 +208,7 @@ def said_of_another(sentence: str, source: str) -> list[str]:
     """Numbers the source gives, but not near the thing the sentence says them of: "Med-PaLM reaches
     67.6%" when the abstract says 67.6% of Flan-PaLM, three sentences before it names Med-PaLM. A
     number and the name it is said of must stand within two consecutive sentences of the source."""
-    subject = next(
-        (t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None
-    )
+    subject = next((t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None)
     if subject is None or subject.lower() not in source.lower():
         return []  # no name, or one the source lacks (reported by the name check)
     parts = split_sentences(source) or [source]

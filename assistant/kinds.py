@@ -64,9 +64,14 @@ _EXPLAIN = re.compile(
     r"|^\s*why\b"
     r"|^\s*how\s+(?!many\b|much\b|long\b|large\b|big\b|fast\b|quickly\b|often\b|old\b|far\b|high\b|low\b|small\b)\w+"
     r"|\b(?:how|why)\s+(?:does|do|did|is|are|was|were)\s+(?:it|they|this|that)\b"
-    r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:do|propose|introduce|present|show|find|contribute|offer|add|mean|address|solve|study)\s*\??\s*$"
-    r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:find|show|conclude|say|report|suggest|reveal)\s+(?:about|on|regarding)\b"
-    r"|^\s*what\s+(?:sets|makes|distinguishes|happens|happened)\b",
+    r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:do|propose|introduce|present|show|find|contribute|offer|add|mean|address|solve|study|"
+    r"assess|evaluate|examine|investigate|cover|measure)\s*\??\s*$"
+    r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:find|show|conclude|say|report|suggest|reveal|observe|note|argue)\s+(?:about|on|regarding|in|for)\b"
+    r"|^\s*what\s+(?:sets|makes|distinguishes|happens|happened|motivated|motivates|drove|drives|led|leads|causes|caused)\b"
+    # "what problems ...", "what trade-off does X improve on": the answer is an account, not a fact
+    r"|^\s*what\s+(?:[\w-]+\s+){0,2}?(?:problems?|challenges?|issues?|difficult(?:y|ies)|trade-?offs?|motivations?|reasons?|"
+    r"advantages?|benefits?|limitations?|drawbacks?|downsides?|weaknesses|strengths|insights?|lessons?|ideas?|innovations?|"
+    r"contributions?|findings?|implications?|mechanisms?|role)\b",
     re.I,
 )
 # "What is UniMax?" explains; "What is the accuracy of X?" asks for a fact.
@@ -125,24 +130,49 @@ def is_yes_no(question: str) -> bool:
     return q.rstrip().endswith("?") and not _WH.search(q)
 
 
+_ATTRIBUTION = re.compile(r"^\s*(?:according\s+to|in|per)\s+[^,?]{3,80},\s*(?=(?:how|why|what|which|who|when|where)\b)", re.I)
+
+
 def _strip_polite(question: str) -> str:
-    return _POLITE.sub("", question, count=1).strip()
+    """The request without its courtesy ('Can you explain ...') or attribution ('According to the o1 report, how ...')."""
+    return _ATTRIBUTION.sub("", _POLITE.sub("", question, count=1), count=1).strip()
+
+
+# Where a compared thing's name ends and the aspect compared begins ('instruction prompt tuning | as a
+# way of aligning a model', 'U-PaLM | were derived from PaLM', 'the HbA1c review | say about ...').
+_ASPECT = re.compile(
+    r"\s+(?:as\s+(?:a|an|the)\b|as\s+\w+ing\b|in\s+(?:what|how|terms\s+of|their|its)\b|with\s+respect\s+to\b|when\s+it\s+comes\s+to\b|"
+    r"(?:say|says|said|conclude|concludes|find|finds|found|show|shows|report|reports)\s+(?:about|on|regarding)\b|"
+    r"(?:was|were|is|are)\s+\w+ed\b).*$",
+    re.I,
+)
 
 
 def _clean_subject(text: str) -> str:
+    text = _ASPECT.sub("", text.strip())
+    text = re.sub(r"^\s*(?:how|what|whether)\s+", "", text, flags=re.I)
     text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
     text = re.sub(r"\s+(?:papers?|abstracts?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I)
     return text.strip(" '\"“”‘’")
 
 
+# "the two Adaptive Channel Mixing papers ... how do they differ": two papers on one thing
+_TWO_PAPERS = re.compile(rf"\b(?:the\s+)?(?:two|both)\s+(?P<x>(?:[\w'’/-]+\s+){{1,6}}?){_PAPERS}\b", re.I)
+
+
 def compare_subjects(question: str) -> tuple[str, ...]:
-    """The two things a comparison names ('Compare Flan-MoE and U-PaLM.' -> ('Flan-MoE', 'U-PaLM'))."""
+    """The two things a comparison names ('Compare Flan-MoE and U-PaLM.' -> ('Flan-MoE', 'U-PaLM')),
+    or one thing twice for two papers on it ('the two ACM papers: how do they differ?')."""
     for pattern in _SUBJECTS:
         m = pattern.search(question)
         if m:
             a, b = _clean_subject(m["a"]), _clean_subject(m["b"])
             if a and b and a.casefold() != b.casefold():
                 return a, b
+    if m := _TWO_PAPERS.search(question):
+        x = _clean_subject(m["x"])
+        if x:
+            return x, x
     return ()
 
 
@@ -188,3 +218,16 @@ def read_question(question: str, libraries: Iterable[str] = ()) -> Query:
     if kind == "compare":
         return Query(text=question, kind=kind, subjects=compare_subjects(q), library=library)
     return Query(text=question, kind=kind, library=library)
+
+
+# "What is X, and how was it built?": a second question joined to the first
+_SECOND = re.compile(
+    r"(?:,\s*|\s+)and\s+(?=(?:how|what|why|which|who|when|where|whether|does|do|did|is|are|was|were|can|could|in\s+what)\b)", re.I
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """A two-part question as its two questions ('What is UniMax, and what problem does it
+    address?' -> ['What is UniMax', 'what problem does it address?']); else the question alone."""
+    parts = _SECOND.split(question, maxsplit=1)
+    return [p.strip(" ,") for p in parts] if len(parts) == 2 and all(len(p.split()) >= 2 for p in parts) else [question]

@@ -18,8 +18,8 @@ from . import tuning
 from .check import counted_numbers, name_like
 from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_term, measure
 from .guard import guard_passages
-from .kinds import Query, read_question
-from .text import STOPWORDS, split_sentences, terms
+from .kinds import Query, question_parts, read_question
+from .text import STOPWORDS, spells_out, split_sentences, terms
 from .types import Citation, Passage
 
 # A list's topic words that say nothing about what a paper is on ("models", "results").
@@ -102,6 +102,8 @@ class Plan:
     shown: tuple[Shown, ...]
     abstain: bool
     reason: str = ""
+    # per passage, the sentence that best answers the second part of a two-part question, if one does
+    second: tuple[Sentence | None, ...] = ()
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -248,7 +250,9 @@ class Planner:
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
         if not passages:
             abstain, reason = True, reason or "no documents to search"
-        shown = select(query, ev, passages)
+        parts = question_parts(question) if query.kind == "explain" and not abstain else [question]
+        second = second_part(parts[1], passages, self._embed, self._doc_freq) if len(parts) == 2 else ()
+        shown = select(query, ev, passages, second)
         decision = decide(ev.sentences[0]) if query.kind == "yesno" and ev.sentences and not abstain else None
         timings = {"retrieval": t1 - t0, "evidence": time.perf_counter() - t1}
         return Plan(
@@ -265,6 +269,7 @@ class Planner:
             reason=reason,
             decision=decision,
             timings=timings,
+            second=second,
         )
 
     def _unknown(self, question: str, passages: list[Passage]) -> tuple[list[str], list[str]]:
@@ -371,14 +376,6 @@ def abstain_decision(ev: Evidence, threshold: float, missing_names: list[str], c
     return False, ""
 
 
-def spells_out(acronym: str, text: str) -> bool:
-    """Whether `text` has words whose initials are the acronym ('RL' in 'reinforcement learning')."""
-    letters = acronym.lower().rstrip("s")
-    if not (2 <= len(letters) <= 6 and letters.isalpha()):
-        return False
-    return letters in "".join(w[0] for w in re.findall(r"[^\W\d_]+", text.lower()))
-
-
 def mentions(text: str, name: str) -> bool:
     """Whether a text mentions a name: as written (any case, any dash), or by the same stem
     ('microRNAs' in a text about 'microRNA')."""
@@ -400,9 +397,20 @@ def question_names(question: str) -> list[str]:
     return [t for t in dict.fromkeys(tokens) if name_like(t) and not re.fullmatch(r"[\d.,]+", t)]
 
 
-def select(query: Query, ev: Evidence, passages: list[Passage]) -> list[Shown]:
+def second_part(part: str, passages: list[Passage], embed: Embed, doc_freq: DocFreq) -> tuple[Sentence | None, ...]:
+    """Per passage, the sentence closest in meaning to the second part of a two-part question ('what
+    problem with language sampling does it address?'), or None when none says anything about it (a
+    cosine at or under DENSE_FLOOR, the point where the evidence strength counts a sentence as 0).
+    By meaning only: the words it shares with the whole question would pull back to the first part."""
+    ev = measure(part, passages, embed, doc_freq)
+    best = [max(group, key=lambda s: s.dense, default=None) for group in ev.sentences]
+    return tuple(b if b is not None and b.dense > tuning.DENSE_FLOOR else None for b in best)
+
+
+def select(query: Query, ev: Evidence, passages: list[Passage], second: tuple[Sentence | None, ...] = ()) -> list[Shown]:
     """The sentences of each passage the model sees: more of the top one, and for an explanation
-    the sentence that defines the thing asked about."""
+    the sentence that defines the thing asked about (and the one that best answers the second part
+    of a two-part question)."""
     top_n, other_n = tuning.SENTENCES[query.kind]
     names = subject_names(query.text) if query.kind == "explain" else []
     why = query.kind == "explain" and bool(_WHY.match(query.text))
@@ -415,7 +423,11 @@ def select(query: Query, ev: Evidence, passages: list[Passage]) -> list[Shown]:
             ranked = sorted(ranked, key=lambda s: (not defines(s.text, names), -s.score))
         if query.kind in ("list", "compare"):  # what the paper says on the topic, and what it contributes
             ranked = [*ranked[:1], *contributions(ranked[1:])]
-        best = sorted(ranked[:n], key=lambda s: s.position)
+        chosen = ranked[:n]
+        extra = second[i - 1] if i <= len(second) else None
+        if extra is not None and all(s.position != extra.position for s in chosen):
+            chosen = [*chosen[: n - 1], next(s for s in ranked if s.position == extra.position)]
+        best = sorted(chosen, key=lambda s: s.position)
         shown.append(Shown(number=i, passage=p, sentences=tuple(replace(s, text=_clip(s.text)) for s in best)))
     return shown
 

@@ -21,6 +21,7 @@ SPEC: dict[str, tuple[set[str], set[str]]] = {
     "list": ({"topic", "number", "text"}, set()),
     "subject": ({"number", "text", "subject"}, set()),
     "findings": ({"number", "text", "subject"}, set()),
+    "rephrase": ({"number", "text", "question"}, set()),
     "contrast": ({"passages", "first", "second"}, set()),
     "title": ({"text"}, set()),
     "cannot_answer": (set(), set()),
@@ -41,6 +42,7 @@ class Prompts:
     list: str
     subject: str
     findings: str
+    rephrase: str
     contrast: str
     title: str
     cannot_answer: str

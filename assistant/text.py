@@ -125,3 +125,11 @@ def terms(text: str) -> list[str]:
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))
+
+
+def spells_out(acronym: str, text: str) -> bool:
+    """Whether `text` has words whose initials are the acronym ('RL' in 'reinforcement learning')."""
+    letters = acronym.lower().rstrip("s")
+    if not (2 <= len(letters) <= 6 and letters.isalpha()):
+        return False
+    return letters in "".join(w[0] for w in re.findall(r"[^\W\d_]+", text.lower()))

@@ -11,7 +11,15 @@ import pytest
 
 from assistant import Answer, Assistant, ConfigError
 from assistant.chat import Retrieved
-from assistant.check import SentenceBuffer, check_sentence, cited_numbers, copied_from, unsupported, without_citations
+from assistant.check import (
+    SentenceBuffer,
+    check_sentence,
+    cited_numbers,
+    copied_from,
+    counts_elsewhere,
+    unsupported,
+    without_citations,
+)
 from assistant.prompts import load_prompts
 
 from .conftest import ROOT
@@ -24,10 +32,11 @@ class Scripted:
     completion = False
     prefills = True
 
-    def __init__(self, reply: str, n_ctx: int = 2048) -> None:
+    def __init__(self, reply: str, n_ctx: int = 2048, later: tuple[str, ...] = ()) -> None:
         self.reply = reply
         self.n_ctx = n_ctx
         self.prompts: list[object] = []
+        self.later = list(later)  # replies to the answer prompts after the first, in turn
 
     def count(self, text: str) -> int:
         return len(text) // 4 + 1
@@ -38,9 +47,13 @@ class Scripted:
     def stream(
         self, messages: object, max_tokens: int, stop: object = None, grammar: object = None, prefill: str = ""
     ) -> Iterator[str]:
+        reply = self.reply
+        answering = "Write a title" not in str(messages)
+        if answering and self.later and any("Write a title" not in str(m) for m in self.prompts):
+            reply = self.later.pop(0)
         self.prompts.append(messages)
-        for i in range(0, len(self.reply), 5):
-            yield self.reply[i : i + 5]
+        for i in range(0, len(reply), 5):
+            yield reply[i : i + 5]
 
 
 def answer_prompts(gen: Scripted) -> list[object]:
@@ -75,6 +88,25 @@ def test_model_refusal_is_an_abstention(seeded_copy: Assistant) -> None:
     ans, _, _ = ask_with(seeded_copy, "The abstracts do not answer this question.", "How many parameters does BLOOM have?")
     assert ans.abstained and ans.mode == "abstained" and not ans.citations
     assert "does not seem to hold" in ans.text and "- " in ans.text  # names the closest abstracts
+
+
+def test_a_fact_quote_is_first_offered_to_the_model_to_say_in_its_own_words(seeded_copy: Assistant) -> None:
+    gen = Scripted("BLOOM has 500B parameters [1].", later=("BLOOM is a model with 176B parameters [1].",))
+    seeded_copy._generator = gen  # type: ignore[assignment]
+    *_, ans = list(seeded_copy.stream("How many parameters does BLOOM have?"))
+    assert isinstance(ans, Answer) and ans.mode == "generated" and "500B" not in ans.text
+    assert ans.text.startswith("BLOOM is a model with 176B parameters") and [c.number for c in ans.citations] == [1]
+    rephrase = [m for m in answer_prompts(gen) if "Answer the question in one or two short sentences of your own" in str(m)]
+    assert len(rephrase) == 1 and "176B-parameter" in str(rephrase[0])  # shown the quote it would have fallen back to
+
+
+def test_the_second_part_of_a_two_part_question_gets_its_sentence(seeded_copy: Assistant) -> None:
+    q = "What is UniMax, and what problem with language sampling does it address?"
+    # (the model goes on from the prefilled name)
+    ans, pieces, _ = ask_with(seeded_copy, " is a new sampling method with more uniform coverage of head languages [1].", q)
+    assert ans.text.startswith("UniMax is a new sampling method") and ans.mode == "generated"
+    assert "heuristic temperature-based sampling" in ans.text  # the problem it addresses, quoted from its abstract
+    assert "".join(pieces).strip() == ans.text
 
 
 def test_unsupported_number_falls_back_to_a_quoted_sentence(seeded_copy: Assistant) -> None:
@@ -117,7 +149,9 @@ def test_explanation_keeps_supported_sentences_and_drops_the_rest(seeded_copy: A
 def test_what_a_sentence_is_about_must_be_in_its_source() -> None:
     src = "Optic atrophy 1 (OPA1) regulates cristae structure; OPA1 senses energy substrate availability."
     q = "How does OPA1 gene therapy protect retinal ganglion cells?"
-    assert "therapi" in unsupported("OPA1 gene therapy is a novel way in which OPA1 senses energy substrate availability.", q, src)
+    assert "therapi" in unsupported(
+        "OPA1 gene therapy is a novel way in which OPA1 senses energy substrate availability.", q, src
+    )
     assert not unsupported("OPA1 is a protein that senses energy substrate availability.", q, src)
 
 
@@ -228,6 +262,16 @@ def test_the_thing_asked_about_must_be_in_the_source_not_only_in_the_question() 
         ("29 trillion [1]", "How many characters does the refreshed mC4 corpus contain?", []),
         ("107 [1]", "How many languages does the refreshed mC4 corpus cover?", []),
         ("It combines 6 datasets.", "How many existing datasets go into MultiMedQA?", []),
+        # another count, said of what the source says it of, is a faithful copy, not a wrong answer
+        ("BLOOM is trained on 46 natural and 13 programming languages.", "How many natural languages is BLOOM trained on?", []),
+        ("It has 29 trillion characters across 107 languages.", "How many characters does the refreshed mC4 corpus contain?", []),
+        ("It covers 13 natural languages.", "How many natural languages is BLOOM trained on?", ["13"]),
+        (
+            "It is a 176B-parameter model with 13 programming languages.",
+            "How many programming languages is BLOOM trained on?",
+            [],
+        ),
+        ("BLOOM covers 176B programming languages.", "How many programming languages is BLOOM trained on?", ["176B"]),
     ],
 )
 def test_a_count_must_be_a_count_of_what_was_asked(answer: str, question: str, wrong: list[str]) -> None:
@@ -239,6 +283,20 @@ def test_a_count_must_be_a_count_of_what_was_asked(answer: str, question: str, w
     )
     found = unsupported(without_citations(answer), question, src)
     assert [w for w in found if w[0].isdigit()] == wrong
+
+
+def test_the_users_abbreviation_for_what_the_source_spells_out_is_supported() -> None:
+    src = "We present a model-based deep reinforcement learning agent, tested in customized MiniGrid environments."
+    q = "In what environments was the model-based RL agent tested?"
+    assert not unsupported("The model-based RL agent was tested in customized MiniGrid environments.", q, src)
+    assert unsupported("The RL agent was trained with PPO.", q, src)  # a name the source lacks stays unsupported
+
+
+def test_a_number_inside_a_name_is_no_count() -> None:
+    src = "GPT-4o is much faster and 50% cheaper in the API."
+    q = "How much cheaper is GPT-4o in the API?"
+    assert counts_elsewhere("GPT-4o is 50% cheaper in the API.", q, [src]) == []
+    assert counts_elsewhere("GPT-4o is 4 times cheaper in the API.", q, [src]) == ["4"]
 
 
 def test_citations_keep_order_of_first_mention() -> None:
@@ -256,8 +314,12 @@ def test_sentences_are_handed_out_whole_with_the_citation_after_their_stop() -> 
 
 
 def test_copies_are_told_apart_from_paraphrases() -> None:
-    src = "We present SimpleQA, a benchmark that evaluates the ability of language models to answer short, fact-seeking questions."
-    assert copied_from("We present SimpleQA, a benchmark that evaluates the ability of language models to answer short questions.", src)
+    src = (
+        "We present SimpleQA, a benchmark that evaluates the ability of language models to answer short, fact-seeking questions."
+    )
+    assert copied_from(
+        "We present SimpleQA, a benchmark that evaluates the ability of language models to answer short questions.", src
+    )
     assert not copied_from("SimpleQA tests whether language models can answer short factual questions.", src)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.kinds import compare_subjects, kind_of, list_topic, read_question
+from assistant.kinds import compare_subjects, kind_of, list_topic, question_parts, read_question
 from assistant.labels import Labeler, named_system, tidy_title
 from assistant.parsers import parse_path
 from assistant.plan import about, is_follow_up
@@ -37,6 +37,15 @@ from .conftest import SEEDS
         ("Does UniMax outperform temperature-based sampling?", "yesno"),
         ("Smoking in the NICU: a risk for infants?", "yesno"),
         ("Is X or Y better?", "fact"),
+        # an account, not a fact: problems, trade-offs, motivations, what a report assesses
+        ("What practical problems had to be solved to deploy Smart Compose at scale?", "explain"),
+        ("What trade-off does Deliberative Alignment improve on?", "explain"),
+        ("What motivated the design of the N-Grammer?", "explain"),
+        ("What does the GPT-4o system card assess?", "explain"),
+        ("According to the o1 safety report, how does chain-of-thought reasoning help?", "explain"),
+        ("What pooled relative risk of congenital anomalies was found?", "fact"),
+        ("What dataset was BLOOM trained on?", "fact"),
+        ("The library has two Adaptive Channel Mixing papers. How do they differ?", "compare"),
     ],
 )
 def test_kind_is_read_from_the_question_form(question: str, kind: str) -> None:
@@ -51,6 +60,26 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert read_question("Which of Ben's papers deal with E-cadherin?", ["Ana"]).library is None  # not a library here
     assert compare_subjects("What's the difference between Gemini and BLOOM?") == ("Gemini", "BLOOM")
     assert compare_subjects("Compare the Gemini and GPT-4o models.") == ("Gemini", "GPT-4o")
+    # where the compared thing ends and the aspect compared begins
+    q = "How does Deliberative Alignment differ from instruction prompt tuning as a way of aligning a model?"
+    assert compare_subjects(q) == ("Deliberative Alignment", "instruction prompt tuning")
+    assert compare_subjects("Compare how Med-PaLM and U-PaLM were derived from PaLM.") == ("Med-PaLM", "U-PaLM")
+    assert compare_subjects("OPA1 in tissue damage vs OPA1 in metabolic adaptation: how do they differ?") == (
+        "OPA1 in tissue damage",
+        "OPA1 in metabolic adaptation",
+    )
+    # two papers on one thing: each side is one of them
+    assert compare_subjects("The library has two ACM papers. How do they differ?") == ("ACM", "ACM")
+
+
+def test_a_two_part_question_is_read_as_its_two_questions() -> None:
+    assert question_parts("What is Med-PaLM and how was it built?") == ["What is Med-PaLM", "how was it built?"]
+    assert question_parts("What is UniMax, and what problem does it address?") == [
+        "What is UniMax",
+        "what problem does it address?",
+    ]
+    assert question_parts("What is GPT-4o?") == ["What is GPT-4o?"]
+    assert question_parts("How do Smart Compose and Lingvo differ?") == ["How do Smart Compose and Lingvo differ?"]
 
 
 def test_follow_ups_lean_on_the_conversation() -> None:
@@ -60,7 +89,9 @@ def test_follow_ups_lean_on_the_conversation() -> None:
 
 
 def _seed_texts() -> dict[str, str]:
-    return {f"{d.libraries[0]}#{i}": d.text for p in sorted(SEEDS.glob("*.txt")) for i, d in enumerate(parse_path(p).documents, 1)}
+    return {
+        f"{d.libraries[0]}#{i}": d.text for p in sorted(SEEDS.glob("*.txt")) for i, d in enumerate(parse_path(p).documents, 1)
+    }
 
 
 def test_a_paper_is_about_a_topic_when_it_talks_about_all_of_it() -> None:

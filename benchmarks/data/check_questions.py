@@ -2,7 +2,8 @@
 
     python3 benchmarks/data/check_questions.py
 
-Checks, for scifact_library.jsonl, scifact_library_questions.jsonl and seeds_more_questions.jsonl:
+Checks, for scifact_library.jsonl, scifact_library_questions.jsonl, seeds_more_questions.jsonl and
+seeds_elc_questions.jsonl:
 - the library records: fields id / abstract / library / paper_title, no `title`, unique ids,
   and (when the shared corpus is present) the same abstract as the corpus record;
 - every question: required fields, known `kind`, unique id, answerable true/false;
@@ -12,7 +13,8 @@ Checks, for scifact_library.jsonl, scifact_library_questions.jsonl and seeds_mor
   explain / list / compare -> `must` groups, each with a string occurring in some gold abstract,
   and 1 <= min_cited <= number of gold ids; `library` (optional) must exist and hold every gold id;
   unanswerable: gold_ids [] and no answers / must;
-- no question text repeats one in the existing seed question files.
+- no question text repeats one in the existing seed question files (for seeds_elc_questions.jsonl
+  also none in seeds_more_questions.jsonl), nor another question of the same file.
 Exits non-zero and lists the problems when anything fails.
 """
 from __future__ import annotations
@@ -95,6 +97,7 @@ def check(path: Path, docs: dict[str, tuple[str, str]], existing: set[str]) -> l
     for i, (_, t) in docs.items():
         text_to_ids.setdefault(t, set()).add(i)
     seen = set()
+    seen_texts: set[str] = set()
     for q in qs:
         qid = q.get("id")
         where = f"{path.name}: {qid}"
@@ -107,6 +110,10 @@ def check(path: Path, docs: dict[str, tuple[str, str]], existing: set[str]) -> l
         if qid in seen:
             problems.append(f"{where}: duplicate id")
         seen.add(qid)
+        qtext = norm(q["question"]) if isinstance(q.get("question"), str) else ""
+        if qtext and qtext in seen_texts:
+            problems.append(f"{where}: question text repeats another question of this file")
+        seen_texts.add(qtext)
         kind = q.get("kind")
         if kind not in KINDS:
             problems.append(f"{where}: unknown kind {kind!r}")
@@ -192,7 +199,10 @@ def main() -> int:
     libs = Counter(lib for lib, _ in sf.values())
     print(f"scifact_library.jsonl: {len(sf)} abstracts ({', '.join(f'{k} {v}' for k, v in sorted(libs.items()))})")
     summary("scifact_library_questions.jsonl", check(HERE / "scifact_library_questions.jsonl", sf, existing))
-    summary("seeds_more_questions.jsonl", check(HERE / "seeds_more_questions.jsonl", seeds, existing))
+    more = check(HERE / "seeds_more_questions.jsonl", seeds, existing)
+    summary("seeds_more_questions.jsonl", more)
+    existing_elc = existing | {norm(q["question"]) for q in more if isinstance(q.get("question"), str)}
+    summary("seeds_elc_questions.jsonl", check(HERE / "seeds_elc_questions.jsonl", seeds, existing_elc))
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:
