@@ -42,6 +42,26 @@ _CAUSE = re.compile(
     r"\b(?:because|cause[sd]?|due\s+to|reasons?|leads?\s+to|results?\s+in|owing\s+to|stems?\s+from|explains?|since)\b", re.I
 )
 _WHY = re.compile(r"^\W*(?:\w+\s+){0,2}?why\b", re.I)
+# A question for what a work set out to solve ('What motivated X?', 'What problem does X address?')
+# is answered by the sentences that state a problem or a gap.
+_MOTIVE = re.compile(
+    r"^\W*what\s+(?:motivat\w+|(?:\w+\s+)?(?:problems?|gaps?|challenges?|limitations?|shortcomings?)\b)|\bmotivation\b", re.I
+)
+_PROBLEM = re.compile(
+    r"\b(?:however|but|although|challeng\w*|problems?|limit(?:s|ed|ation\w*)|lacks?|costly|expensive|prohibitive|"
+    r"difficult\w*|bottlenecks?|insufficient|gaps?|issues?|struggl\w*|fail\w*|remains?)\b",
+    re.I,
+)
+
+
+def reason_cue(query: Query) -> re.Pattern[str] | None:
+    """For an explanation asking why, the mark of a sentence that gives a cause; asking what
+    motivated a work, of one that states the problem it takes on."""
+    if query.kind != "explain":
+        return None
+    return _CAUSE if _WHY.match(query.text) else _PROBLEM if _MOTIVE.search(query.text) else None
+
+
 # A sentence that states what a paper itself does or finds ("we propose ...", "here we show ...").
 _CONTRIBUTION = re.compile(
     r"\b(?:we|this\s+(?:paper|work|study|report|article)|here,?\s+we|our\s+(?:results|findings|work))\s+(?:first\s+)?"
@@ -121,15 +141,36 @@ def about(topic: str, text: str, introduces: bool = False) -> bool:
     names = question_names(topic)
     if names:  # an exact name identifies the topic ('the mitochondrial protein OPA1'): the rest describes it
         return all(mentions(text, n) for n in names)
-    groups = _topic_groups(topic)
-    if not groups:
+    readings = [_topic_groups(t) for t in _alternatives(topic)]
+    if not all(readings):
         return True
     if introduces:
-        contributed = [set(terms(s)) for s in split_sentences(text) if _INTRODUCING.search(s)]
-        return any(all(g & w for g in groups) for w in contributed)
-    sentences = [set(terms(s)) for s in split_sentences(text)] or [set(terms(text))]
-    windows = [a | b for a, b in itertools.pairwise(sentences)] or sentences
-    return any(all(g & w for g in groups) for w in windows)
+        windows = [set(terms(s)) for s in split_sentences(text) if _INTRODUCING.search(s)]
+    else:
+        sentences = [set(terms(s)) for s in split_sentences(text)] or [set(terms(text))]
+        windows = [a | b for a, b in itertools.pairwise(sentences)] or sentences
+    return any(all(g & w for g in groups) for groups in readings for w in windows)
+
+
+# 'safety reports or system cards': two topics of two words or more each, either will do
+_PHRASE_OR = re.compile(r"^\s*(?P<a>[\w-]+(?:\s+[\w-]+)+)\s+or\s+(?P<b>[\w-]+(?:\s+[\w-]+)+)\s*$", re.I)
+# a closing phrase that only says the papers are about models, methods ... ('for specific released models')
+_VAGUE_TAIL = re.compile(
+    r"\s+(?:for|of|in|on|with|from|by|about)\s+(?:[\w-]+\s+){0,3}?(?:models?|methods?|systems?|approaches|papers?|studies|works?|"
+    r"tasks?|data|datasets?)\s*$",
+    re.I,
+)
+
+
+def _alternatives(topic: str) -> list[str]:
+    """The topics a list topic offers: 'safety reports or system cards for specific released
+    models' -> ['safety reports', 'system cards'] (a vague closing phrase dropped first); a topic
+    whose 'or' joins single words ('code, models or data') is one topic, read by _topic_groups."""
+    head = _VAGUE_TAIL.sub("", topic).strip() or topic
+    m = _PHRASE_OR.match(head)
+    # two phrases alike in length read as a choice of two ('safety reports or system cards'); unlike
+    # ones ('release code models or data publicly', its commas gone) as one topic with a choice inside
+    return [m["a"], m["b"]] if m and len(m["a"].split()) == len(m["b"].split()) else [head]
 
 
 def _topic_groups(topic: str) -> list[set[str]]:
@@ -309,17 +350,23 @@ class Planner:
             df, n = self._doc_freq(words)
             weights = {t: float(np.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))) for t in words}
             taken = {c.doc_id for c in chosen}
-            scored = [(names_subject(subject, _full(p), weights), -i, p) for i, p in enumerate(found) if p.doc_id not in taken]
+            # an abstract that names the thing in so many words ('instruction prompt tuning') stands for
+            # it before one that only has its words apart ('instruction tuning', 'prompt settings')
+            scored = [
+                (names_subject(subject, _full(p), weights), mentions_phrase(_full(p), subject), -i, p)
+                for i, p in enumerate(found)
+                if p.doc_id not in taken
+            ]
             names = question_names(subject)
             if names and not any(s[0] > 0 for s in scored):
                 # a thing named exactly ('OPA1 in metabolic adaptation'): the best match that has its
                 # names stands for it, however the rest is worded
-                scored = [(0.5, i, p) for _, i, p in scored if all(mentions(_full(p), n) for n in names)][:1]
+                scored = [(0.5, e, i, p) for _, e, i, p in scored if all(mentions(_full(p), n) for n in names)][:1]
             scored = [s for s in scored if s[0] > 0]
             if not scored:
                 missing.append(subject)
                 continue
-            chosen.append(max(scored, key=lambda s: (s[0], s[1]))[2])
+            chosen.append(max(scored, key=lambda s: (s[1], s[0], s[2]))[3])
         if missing:
             return chosen, True, "the library has nothing on " + " or ".join(f"'{m}'" for m in missing)
         return chosen[:k] if k >= 2 else chosen[:2], False, ""
@@ -376,6 +423,12 @@ def abstain_decision(ev: Evidence, threshold: float, missing_names: list[str], c
     return False, ""
 
 
+def mentions_phrase(text: str, phrase: str) -> bool:
+    """Whether a text has a phrase of several words as it stands (any case, any spacing)."""
+    words = phrase.split()
+    return len(words) > 1 and re.search(r"\s+".join(map(re.escape, words)), text, re.I) is not None
+
+
 def mentions(text: str, name: str) -> bool:
     """Whether a text mentions a name: as written (any case, any dash), or by the same stem
     ('microRNAs' in a text about 'microRNA')."""
@@ -413,12 +466,12 @@ def select(query: Query, ev: Evidence, passages: list[Passage], second: tuple[Se
     of a two-part question)."""
     top_n, other_n = tuning.SENTENCES[query.kind]
     names = subject_names(query.text) if query.kind == "explain" else []
-    why = query.kind == "explain" and bool(_WHY.match(query.text))
+    cue = reason_cue(query)
     shown = []
     for i, (p, ranked) in enumerate(zip(passages, ev.sentences, strict=True), 1):
         n = top_n if i == 1 else other_n
-        if why:
-            ranked = sorted(ranked, key=lambda s: not _CAUSE.search(s.text))  # stable: best first within each
+        if cue is not None:
+            ranked = sorted(ranked, key=lambda s: not cue.search(s.text))  # stable: best first within each
         elif names:
             ranked = sorted(ranked, key=lambda s: (not defines(s.text, names), -s.score))
         if query.kind in ("list", "compare"):  # what the paper says on the topic, and what it contributes
@@ -454,8 +507,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence) -> Sentence | None:
     if query.kind == "list":
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
-    if query.kind == "explain" and _WHY.match(query.text):
-        return next((s for s in ranked if _CAUSE.search(s.text)), ranked[0])
+    if (cue := reason_cue(query)) is not None:
+        return next((s for s in ranked if cue.search(s.text)), ranked[0])
     names = subject_names(query.text) if query.kind in ("explain", "compare") else []
     if query.kind == "compare":
         names = [n for n in names if n.lower() in shown.passage.text.lower()]

@@ -20,6 +20,7 @@ from assistant.check import (
     unsupported,
     without_citations,
 )
+from assistant.plan import quote_for
 from assistant.prompts import load_prompts
 
 from .conftest import ROOT
@@ -215,6 +216,18 @@ def test_a_comparison_of_studies_asks_each_for_its_findings(seeded_copy: Assista
     assert sum("finds or concludes about Flan-MoE" in m for m in asked) == 1
     _, _, gen = ask_with(seeded_copy, reply, "Compare Flan-MoE and U-PaLM.")
     assert not any("finds or concludes" in str(m) for m in answer_prompts(gen))  # things: what each is or does
+
+
+def test_a_compared_thing_named_in_so_many_words_is_found_by_its_phrase(seeded_copy: Assistant) -> None:
+    plan = seeded_copy.plan("How does Deliberative Alignment differ from instruction prompt tuning as a way of aligning a model?")
+    assert plan.kind == "compare" and len(plan.shown) == 2
+    assert "instruction prompt tuning" in plan.shown[1].passage.text  # Med-PaLM's abstract, not Flan 2022's 'instruction tuning'
+
+
+def test_a_question_for_a_motivation_is_answered_by_the_problem_stated(seeded_copy: Assistant) -> None:
+    plan = seeded_copy.plan("What motivated the design of the N-Grammer?")
+    best = quote_for(plan.query, plan.shown[0], plan.evidence)
+    assert best is not None and "prohibitive" in best.text  # 'the training and inference costs ... are prohibitive'
 
 
 def test_compare_with_a_thing_the_library_lacks_abstains(seeded_copy: Assistant) -> None:

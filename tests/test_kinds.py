@@ -101,6 +101,9 @@ def test_a_paper_is_about_a_topic_when_it_talks_about_all_of_it() -> None:
     assert not [k for k, t in texts.items() if about("autonomous driving", t)]
     benchmarks = [k for k, t in texts.items() if k.startswith("Tony") and about("benchmark", t, introduces=True)]
     assert sorted(benchmarks) == ["Tony#3", "Tony#8"]  # SimpleQA, MultiMedQA; not papers merely tested on benchmarks
+    # a choice of two topics of two words each; a closing phrase that only says 'models' asks nothing
+    cards = [k for k, t in texts.items() if about("safety reports or system cards for specific released models", t)]
+    assert "Tony#4" in cards and "Tony#9" not in cards  # the GPT-4o System Card; not BLOOM
 
 
 def test_untitled_abstracts_are_named_after_the_system_they_introduce() -> None:
