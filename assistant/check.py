@@ -160,6 +160,21 @@ def counted_numbers(question: str, sources: Sequence[str]) -> set[str]:
     }
 
 
+_CAPITALISED = re.compile(r"(?<=[\w,;:)\]]\s)([A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*)")
+
+
+def proper_names(sentence: str, question: str, source_lower: str) -> list[str]:
+    """Capitalised words inside a sentence (not its first word) that neither the source nor the
+    question uses: a place, person or organisation the model brought in ('run in the United
+    States' of a trial the abstract places in Ghana)."""
+    asked = question.lower()
+    return [
+        name
+        for name in _CAPITALISED.findall(sentence)
+        if not any(w.lower() in source_lower or w.lower() in asked for w in re.split(r"[\s-]", name))
+    ]
+
+
 def content_terms(text: str) -> list[str]:
     return [t for t in dict.fromkeys(terms(text)) if t not in _FRAMING]
 
@@ -178,6 +193,7 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
         for t in _NAME_TOKEN.findall(sentence)
         if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low and t not in spelled
     ]
+    missing += proper_names(sentence, question, low)
     missing += counts_elsewhere(sentence, question, [source])
     missing += said_of_another(sentence, source)
     s_terms = set(terms(source)) | set(terms(" ".join(spelled)))

@@ -305,6 +305,13 @@ def test_the_users_abbreviation_for_what_the_source_spells_out_is_supported() ->
     assert unsupported("The RL agent was trained with PPO.", q, src)  # a name the source lacks stays unsupported
 
 
+def test_a_place_or_organisation_the_source_does_not_name_is_unsupported() -> None:
+    src = "BACKGROUND The iLiNS Project developed a lipid-based nutrient supplement. METHODS We did a randomized trial in Ghana."
+    q = "In which country was the randomized trial of the supplement run?"
+    assert unsupported("The randomized trial of the supplement was run in the United States.", q, src) == ["United States"]
+    assert not unsupported("The randomized trial of the supplement was run in Ghana.", q, src)
+
+
 def test_a_number_inside_a_name_is_no_count() -> None:
     src = "GPT-4o is much faster and 50% cheaper in the API."
     q = "How much cheaper is GPT-4o in the API?"
