@@ -308,7 +308,7 @@ def test_the_users_abbreviation_for_what_the_source_spells_out_is_supported() ->
 def test_a_place_or_organisation_the_source_does_not_name_is_unsupported() -> None:
     src = "BACKGROUND The iLiNS Project developed a lipid-based nutrient supplement. METHODS We did a randomized trial in Ghana."
     q = "In which country was the randomized trial of the supplement run?"
-    assert unsupported("The randomized trial of the supplement was run in the United States.", q, src) == ["United States"]
+    assert "United States" in unsupported("The randomized trial of the supplement was run in the United States.", q, src)
     assert not unsupported("The randomized trial of the supplement was run in Ghana.", q, src)
 
 
