@@ -83,17 +83,22 @@ def incomplete(text: str) -> bool:
     return bool(words) and words[-1].lower() in _DANGLING
 
 
-def repetitive(text: str, source: str = "", n: int = 4) -> bool:
+def repetitive(text: str, source: str = "", n: int = 4, question: str = "") -> bool:
     """A degenerate sentence that repeats itself (a small model looping): a run of n words comes
-    twice, and the source does not repeat it too ('the state of the art ... the state of the art')."""
-    toks = re.findall(r"\w+", text.lower())
-    grams = [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+    more often than the source and the question together have it ('the state of the art ... the
+    state of the art'). A sentence that restates the question, then the abstract's answer in the
+    same words, repeats nothing of its own."""
+    grams = _gram_list(text, n)
     repeated = {g for g in grams if grams.count(g) > 1}
     if not repeated:
         return False
-    src = re.findall(r"\w+", source.lower())
-    src_grams = [tuple(src[i : i + n]) for i in range(len(src) - n + 1)]
-    return any(src_grams.count(g) < 2 for g in repeated)
+    given = [g for t in (source, question) for g in _gram_list(t, n)]
+    return any(given.count(g) < grams.count(g) for g in repeated)
+
+
+def _gram_list(text: str, n: int) -> list[tuple[str, ...]]:
+    toks = re.findall(r"\w+", text.lower())
+    return [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
 
 
 def name_like(token: str) -> bool:
@@ -279,7 +284,7 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
         return Verdict(text=body, citations=(), kept=False, why="unfinished")
     if is_refusal(body):
         return Verdict(text=body, citations=(), kept=False, why="refusal")
-    if repetitive(body, " ".join(sources.values())):
+    if repetitive(body, " ".join(sources.values()), question=question):
         return Verdict(text=body, citations=(), kept=False, why="repeats itself")
     if cited and not unsupported(body, question, " ".join(sources[n] for n in cited)):
         holding = tuple(n for n in cited if not unsupported(body, question, sources[n])) or tuple(cited)
@@ -305,8 +310,7 @@ def copied_from(sentence: str, source: str) -> str | None:
 
 
 def _grams(text: str, n: int = 4) -> set[tuple[str, ...]]:
-    toks = re.findall(r"\w+", text.lower())
-    return {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
+    return set(_gram_list(text, n))
 
 
 def _shared(text: str, source: str) -> int:

@@ -17,6 +17,7 @@ from assistant.check import (
     cited_numbers,
     copied_from,
     counts_elsewhere,
+    repetitive,
     unsupported,
     without_citations,
 )
@@ -303,6 +304,18 @@ def test_the_users_abbreviation_for_what_the_source_spells_out_is_supported() ->
     q = "In what environments was the model-based RL agent tested?"
     assert not unsupported("The model-based RL agent was tested in customized MiniGrid environments.", q, src)
     assert unsupported("The RL agent was trained with PPO.", q, src)  # a name the source lacks stays unsupported
+
+
+def test_a_sentence_that_restates_the_question_then_the_answer_does_not_repeat_itself() -> None:
+    src = "We show Flan-T5 requires less finetuning, motivating instruction-tuned models as starting checkpoints for new tasks."
+    q = "Why does the study recommend instruction-tuned models as starting checkpoints for new tasks?"
+    said = (
+        "The study recommends instruction-tuned models as starting checkpoints for new tasks because Flan-T5 requires "
+        "less finetuning, motivating instruction-tuned models as starting checkpoints for new tasks."
+    )
+    assert not repetitive(said, src, question=q)
+    looped = "Med-PaLM is a 540-billion parameter LLM, built using Flan-PaLM, a 540-billion parameter LLM."
+    assert repetitive(looped, "We evaluate PaLM (a 540-billion parameter LLM).", question="What is Med-PaLM?")
 
 
 def test_a_place_or_organisation_the_source_does_not_name_is_unsupported() -> None:
