@@ -46,6 +46,15 @@ from .conftest import SEEDS
         ("What pooled relative risk of congenital anomalies was found?", "fact"),
         ("What dataset was BLOOM trained on?", "fact"),
         ("The library has two Adaptive Channel Mixing papers. How do they differ?", "compare"),
+        # the many ways of asking for a list of papers
+        ("Is there anything in my library about speech recognition?", "list"),
+        ("Anything on graph neural networks?", "list"),
+        ("Papers on efficiency of large language models?", "list"),
+        ("Show me Tony's papers on safety.", "list"),
+        ("List everything about language model evaluation.", "list"),
+        ("What in my library is about heterophily?", "list"),
+        ("Is there a benchmark for short factual questions?", "yesno"),
+        ("What has BLOOM been trained on?", "fact"),
     ],
 )
 def test_kind_is_read_from_the_question_form(question: str, kind: str) -> None:
@@ -58,6 +67,8 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     q = read_question("List the papers in Tony's library that introduce a benchmark.", ["Alex", "Tony"])
     assert q.kind == "list" and q.topic == "benchmark" and q.introduces and q.library == "Tony"
     assert read_question("Which of Ben's papers deal with E-cadherin?", ["Ana"]).library is None  # not a library here
+    q = read_question("What has Tony saved about medical question answering?", ["Alex", "Tony"])
+    assert q.kind == "list" and q.topic == "medical question answering" and q.library == "Tony"
     assert compare_subjects("What's the difference between Gemini and BLOOM?") == ("Gemini", "BLOOM")
     assert compare_subjects("Compare the Gemini and GPT-4o models.") == ("Gemini", "GPT-4o")
     # where the compared thing ends and the aspect compared begins
