@@ -36,7 +36,8 @@ _LIST = re.compile(
 )
 _COMPARE_CUE = re.compile(
     r"\b(?:compare[sd]?|comparison|comparing|contrast(?:s|ed)?|versus|vs\.?|differ(?:s|ed|ence|ences)?|distinguish(?:es)?|"
-    r"agree(?:s)?\s+with|relate[sd]?\s+to|similarit(?:y|ies))\b",
+    r"agree(?:s)?\s+with|relate[sd]?\s+to|similarit(?:y|ies)|similar|alike|different|in\s+common|"
+    r"which\s+(?:one\s+)?(?:is|was|are)\s+(?:better|worse|larger|smaller|bigger|faster|slower|stronger|more\s+\w+|less\s+\w+))\b",
     re.I,
 )
 # Patterns that name the two things compared, tried in order; the first that matches wins.
@@ -48,14 +49,20 @@ _SUBJECTS = [
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     re.compile(r"\bdistinguish(?:es)?\s+(?P<a>.+?)\s+from\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     re.compile(
-        r"\b(?:how|in what way)\s+(?:does|do|did|is|are)\s+(?P<a>.+?)\s+(?:compare|differ|relate|contrast)\s+"
+        r"\b(?:how|in what ways?)\s+(?:does|do|did|is|are)\s+(?P<a>.+?)\s+(?:compare|differ|different|relate|contrast)\s+"
         r"(?:with|to|from|against)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)",
         re.I,
     ),
     re.compile(
-        r"\b(?:how|in what way)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:compare|differ|contrast|relate)\b", re.I
+        r"\b(?:how|in what ways?)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:compare|differ|contrast|relate)\b", re.I
     ),
     re.compile(r"\b(?P<a>[^,;?]+?)\s+agrees?\s+with\s+(?P<b>.+?)\s+(?:about|on|that|in)\b", re.I),
+    # "What do A and B have in common?", "Are A and B similar?"
+    re.compile(r"^\s*(?:what|how\s+much)\s+(?:do|does|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:have|share)\b", re.I),
+    re.compile(r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:similar|alike|different|related)\b", re.I),
+    # "A or B: which is better?", "Which is larger, A or B?"
+    re.compile(r"^\s*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?]+?)\s*[:,-]\s*which\b", re.I),
+    re.compile(r"\bwhich\b[^,?]*,\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
     re.compile(r"\b(?:compare[sd]?|comparing)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
 ]
 _AUX = "is are was were be been do does did has have had can could will would should may might must am being shall".split()
@@ -70,12 +77,13 @@ _EXPLAIN = re.compile(
     r"|^\s*why\b"
     r"|^\s*how\s+(?!many\b|much\b|long\b|large\b|big\b|fast\b|quickly\b|often\b|old\b|far\b|high\b|low\b|small\b)\w+"
     r"|\b(?:how|why)\s+(?:does|do|did|is|are|was|were)\s+(?:it|they|this|that)\b"
+    r"|^\s*what\s+(?:can|could)\s+.+?\s+do\s*\??\s*$|\band\s+(?:why|how)\s*\??\s*$"
     r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:do|propose|introduce|present|show|find|contribute|offer|add|mean|address|solve|study|"
     r"assess|evaluate|examine|investigate|cover|measure)\s*\??\s*$"
     r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:find|show|conclude|say|report|suggest|reveal|observe|note|argue)\s+(?:about|on|regarding|in|for)\b"
     r"|^\s*what\s+(?:sets|makes|distinguishes|happens|happened|motivated|motivates|drove|drives|led|leads|causes|caused)\b"
     # "what problems ...", "what trade-off does X improve on": the answer is an account, not a fact
-    r"|^\s*what\s+(?:[\w-]+\s+){0,2}?(?:problems?|challenges?|issues?|difficult(?:y|ies)|trade-?offs?|motivations?|reasons?|"
+    r"|^\s*what\s+(?:[\w-]+\s+){0,3}?(?:problems?|challenges?|issues?|difficult(?:y|ies)|trade-?offs?|motivations?|reasons?|"
     r"advantages?|benefits?|limitations?|drawbacks?|downsides?|weaknesses|strengths|insights?|lessons?|ideas?|innovations?|"
     r"contributions?|findings?|implications?|mechanisms?|role)\b",
     re.I,

@@ -55,6 +55,16 @@ from .conftest import SEEDS
         ("What in my library is about heterophily?", "list"),
         ("Is there a benchmark for short factual questions?", "yesno"),
         ("What has BLOOM been trained on?", "fact"),
+        # and of asking for a comparison or an explanation
+        ("How is BLOOM different from Gemini?", "compare"),
+        ("What do BLOOM and U-PaLM have in common?", "compare"),
+        ("UniMax or temperature sampling: which is better?", "compare"),
+        ("Are Flan-MoE and U-PaLM similar?", "compare"),
+        ("Is BLOOM different from other LLMs?", "yesno"),
+        ("What can Gemini do?", "explain"),
+        ("What are the key findings of the Flan 2022 paper?", "explain"),
+        ("Who built BLOOM and why?", "explain"),
+        ("What is the accuracy of Flan-PaLM on MedQA?", "fact"),
     ],
 )
 def test_kind_is_read_from_the_question_form(question: str, kind: str) -> None:
@@ -79,6 +89,8 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
         "OPA1 in tissue damage",
         "OPA1 in metabolic adaptation",
     )
+    assert compare_subjects("In what ways do Flan-MoE and Flan-T5 differ?") == ("Flan-MoE", "Flan-T5")
+    assert compare_subjects("Which is larger, BLOOM or U-PaLM?") == ("BLOOM", "U-PaLM")
     # two papers on one thing: each side is one of them
     assert compare_subjects("The library has two ACM papers. How do they differ?") == ("ACM", "ACM")
 
