@@ -219,6 +219,8 @@ def kind_of(question: str) -> Kind:
         return "explain"
     if m := _WHAT_IS.match(q):
         return "fact" if _FACT_NOUN.search(m["x"]) else "explain"
+    if len(question_parts(q)) == 2:
+        return "explain"  # two questions in one ('What does X expect ..., and does it say how ...?') ask for an account
     if is_yes_no(q):
         return "yesno"
     return "fact"

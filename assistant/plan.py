@@ -132,10 +132,10 @@ class Plan:
         return self.query.kind
 
 
-def about(topic: str, text: str, introduces: bool = False) -> bool:
+def about(topic: str, text: str, introduces: bool = False, most: bool = False) -> bool:
     """Whether an abstract is about a list's topic: it mentions every exact name of the topic
     ('MMLU', 'OPA1') or, for a topic without one, within two consecutive sentences it uses every
-    word the topic names (any one of 'X or Y'). For
+    word the topic names (any one of 'X or Y'); with `most`, more than half of them. For
     papers that introduce the topic ('that propose a benchmark') the words must be in a sentence
     where the paper says what it contributes ('we present SimpleQA, a benchmark ...')."""
     names = question_names(topic)
@@ -149,6 +149,8 @@ def about(topic: str, text: str, introduces: bool = False) -> bool:
     else:
         sentences = [set(terms(s)) for s in split_sentences(text)] or [set(terms(text))]
         windows = [a | b for a, b in itertools.pairwise(sentences)] or sentences
+    if most:
+        return any(sum(bool(g & w) for g in groups) * 2 > len(groups) for groups in readings for w in windows)
     return any(all(g & w for g in groups) for groups in readings for w in windows)
 
 
@@ -196,7 +198,7 @@ def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
     """How well an abstract stands for a thing a comparison names: 0 when an exact name of it
     ('PAD2', 'Claude 3') is missing or it holds less than half of the thing's words (weighted by
     rarity), else that weighted share."""
-    if not all(mentions(text, n) for n in question_names(subject)):
+    if not all(mentions(text, n) for n in _proper(subject)):
         return 0.0
     words = [t for t in dict.fromkeys(_parts(subject)) if t not in _GENERIC] or _parts(subject)
     if not words:
@@ -205,6 +207,20 @@ def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
     total = sum(weights.get(t, 1.0) for t in words)
     share = sum(weights.get(t, 1.0) for t in words if t in have) / total
     return share if share >= tuning.SUBJECT_SHARE else 0.0
+
+
+def _proper(subject: str) -> list[str]:
+    """The exact names in a compared thing: name-like tokens ('GPT-4o', 'GitHub') and capitalised
+    words ('Copilot', 'Ghana'), so 'GitHub Copilot' is not stood for by an abstract that only links
+    to github.com."""
+    capitalised = [w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", subject)]
+    return list(dict.fromkeys([*question_names(subject), *capitalised]))
+
+
+def _names_in_text(question: str, text: str) -> bool:
+    """Whether a text uses an exact name the question asks about ('Gemini', 'Med-PaLM')."""
+    low = text.lower()
+    return any(n.lower() in low for n in subject_names(question) if name_like(n) or n[0].isupper())
 
 
 def subject_names(question: str) -> list[str]:
@@ -285,7 +301,11 @@ class Planner:
             names, rare = self._unknown(question, passages)
             ev.features["rare_unknown"] = len({t for w in rare for t in terms(w)}) / max(1, len(ev.question_terms))
             # a count has its own, stricter test: some abstract must give a number of it
-            threshold = 0.0 if previous else self.threshold  # a follow-up's topic is the conversation's
+            # a follow-up's topic is the conversation's; an explanation of a thing the top abstract
+            # names ('What does the Gemini report expect its models to make possible?') is about what
+            # the library holds, however the question words it
+            named = query.kind == "explain" and bool(passages) and _names_in_text(question, _full(passages[0]))
+            threshold = 0.0 if previous or named else self.threshold
             abstain, reason = abstain_decision(ev, threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
@@ -337,6 +357,10 @@ class Planner:
         candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
         qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces)]
         if not qualifying:
+            # a topic described rather than named ('how factually accurate language models' answers
+            # are'): a paper that uses most of its words (more than half) is about it
+            qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces, most=True)]
+        if not qualifying:
             return candidates[:3], True, f"no abstract in the library is about '{query.topic}'"
         return qualifying, False, ""
 
@@ -357,7 +381,7 @@ class Planner:
                 for i, p in enumerate(found)
                 if p.doc_id not in taken
             ]
-            names = question_names(subject)
+            names = _proper(subject)
             if names and not any(s[0] > 0 for s in scored):
                 # a thing named exactly ('OPA1 in metabolic adaptation'): the best match that has its
                 # names stands for it, however the rest is worded

@@ -234,6 +234,16 @@ def test_a_question_for_a_motivation_is_answered_by_the_problem_stated(seeded_co
 def test_compare_with_a_thing_the_library_lacks_abstains(seeded_copy: Assistant) -> None:
     ans, _, gen = ask_with(seeded_copy, "x", "How does Gemini compare with Claude 3?")
     assert ans.abstained and "Claude 3" in ans.reason and not answer_prompts(gen)
+    # a capitalised name counts too: SimpleQA's link to github.com does not stand for GitHub Copilot
+    plan = seeded_copy.plan("Smart Compose vs GitHub Copilot: how do their suggestion systems differ?")
+    assert plan.abstain and "GitHub Copilot" in plan.reason
+
+
+def test_an_explanation_of_a_named_thing_is_not_held_to_the_wording_gate(seeded_copy: Assistant) -> None:
+    q = "What does the Gemini report expect its models to make possible, and does it say how they will be rolled out?"
+    plan = seeded_copy.plan(q)
+    assert plan.kind == "explain" and not plan.abstain and plan.shown[0].passage.name == "Gemini"
+    assert plan.evidence.features["strength"] < seeded_copy.planner.threshold  # the gate would have abstained
 
 
 def test_prompt_fits_a_small_context(seeded_copy: Assistant) -> None:

@@ -2,8 +2,8 @@
 
     python3 benchmarks/data/check_questions.py
 
-Checks, for scifact_library.jsonl, scifact_library_questions.jsonl, seeds_more_questions.jsonl and
-seeds_elc_questions.jsonl:
+Checks, for scifact_library.jsonl, scifact_library_questions.jsonl, seeds_more_questions.jsonl,
+seeds_elc_questions.jsonl and seeds_elc2_questions.jsonl:
 - the library records: fields id / abstract / library / paper_title, no `title`, unique ids,
   and (when the shared corpus is present) the same abstract as the corpus record;
 - every question: required fields, known `kind`, unique id, answerable true/false;
@@ -14,7 +14,8 @@ seeds_elc_questions.jsonl:
   and 1 <= min_cited <= number of gold ids; `library` (optional) must exist and hold every gold id;
   unanswerable: gold_ids [] and no answers / must;
 - no question text repeats one in the existing seed question files (for seeds_elc_questions.jsonl
-  also none in seeds_more_questions.jsonl), nor another question of the same file.
+  also none in seeds_more_questions.jsonl; for seeds_elc2_questions.jsonl none in
+  seeds_more_questions.jsonl or seeds_elc_questions.jsonl), nor another question of the same file.
 Exits non-zero and lists the problems when anything fails.
 """
 from __future__ import annotations
@@ -202,7 +203,10 @@ def main() -> int:
     more = check(HERE / "seeds_more_questions.jsonl", seeds, existing)
     summary("seeds_more_questions.jsonl", more)
     existing_elc = existing | {norm(q["question"]) for q in more if isinstance(q.get("question"), str)}
-    summary("seeds_elc_questions.jsonl", check(HERE / "seeds_elc_questions.jsonl", seeds, existing_elc))
+    elc = check(HERE / "seeds_elc_questions.jsonl", seeds, existing_elc)
+    summary("seeds_elc_questions.jsonl", elc)
+    existing_elc2 = existing_elc | {norm(q["question"]) for q in elc if isinstance(q.get("question"), str)}
+    summary("seeds_elc2_questions.jsonl", check(HERE / "seeds_elc2_questions.jsonl", seeds, existing_elc2))
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:
