@@ -59,7 +59,7 @@ _SUBJECTS = [
     re.compile(r"\b(?P<a>[^,;?]+?)\s+agrees?\s+with\s+(?P<b>.+?)\s+(?:about|on|that|in)\b", re.I),
     # "What do A and B have in common?", "Are A and B similar?"
     re.compile(r"^\s*(?:what|how\s+much)\s+(?:do|does|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:have|share)\b", re.I),
-    re.compile(r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:similar|alike|different|related)\b", re.I),
+    re.compile(r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:similar|alike|different|related)\s*\??\s*$", re.I),
     # "A or B: which is better?", "Which is larger, A or B?"
     re.compile(r"^\s*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?]+?)\s*[:,-]\s*which\b", re.I),
     re.compile(r"\bwhich\b[^,?]*,\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
