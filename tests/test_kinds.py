@@ -61,6 +61,7 @@ from .conftest import SEEDS
         ("UniMax or temperature sampling: which is better?", "compare"),
         ("Are Flan-MoE and U-PaLM similar?", "compare"),
         ("Is BLOOM different from other LLMs?", "yesno"),
+        ("Are neighbourhood social capital and sports facilities related to sports participation?", "yesno"),
         ("What can Gemini do?", "explain"),
         ("What are the key findings of the Flan 2022 paper?", "explain"),
         ("Who built BLOOM and why?", "explain"),
