@@ -385,12 +385,9 @@ class Answerer:
     ) -> Iterator[str]:
         """The model's own words for what `quote` (from abstract `shown`) says to the question."""
         user = self.prompts.render("rephrase", number=shown.number, text=safe(quote, gen), question=safe(plan.question, gen))
-        names = subject_names(plan.question) if plan.kind == "explain" else []
-        opening = names[0] if len(names) == 1 and names[0].lower() in quote.lower() else ""
         sources = {shown.number: shown.passage.text}
-        limit = tuning.SUBJECT_SENTENCES
         yield from self._generate(
-            plan, gen, self._single(user, opening, gen), sources, draft, timings, t0, prefill=opening, limit=limit
+            plan, gen, self._single(user, "", gen), sources, draft, timings, t0, limit=tuning.SUBJECT_SENTENCES
         )
 
     def _next_quote(self, plan: Plan, draft: _Draft, number: int, candidates: list[Sentence] | None = None) -> Statement | None:

@@ -60,7 +60,9 @@ def focus_phrase(question: str) -> list[str]:
     words_ = phrase.split()
     if words_ and words_[0].lower() in ("is", "are", "was", "were") and m.group(0).lower().startswith(("what", "which")):
         # 'what is the context length of Gemini Nano': the thing asked about comes before 'of'
-        of = re.match(r"(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?((?:[\w\-]+\s+){0,3}?[\w\-]+)\s+(?:of|for|in|on)\b", phrase, re.I)
+        of = re.match(
+            r"(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?((?:[\w\-]+\s+){0,3}?[\w\-]+)\s+(?:of|for|in|on)\b", phrase, re.I
+        )
         return [t for w in of.group(1).split() for t in terms(w)] if of else []
     if not words_ or words_[0].lower() in _AUX:
         return []
@@ -168,6 +170,9 @@ class Evidence:
     focus: str | None = None  # the thing asked about ('paramet' in 'how many parameters ...')
     focus_found: float = 1.0  # 1 when the library uses the word for the focus at all
     passage_coverage: list[float] = field(default_factory=list)  # per passage, share of the question's terms
+    # the embedding of every sentence, per passage in abstract order: another question about the
+    # same passages (the second part of a two-part one) is scored without embedding them again
+    vectors: list[np.ndarray] = field(default_factory=list, repr=False, compare=False)
     features: dict[str, float] = field(default_factory=dict)
 
     def best(self) -> Sentence | None:
@@ -260,6 +265,7 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
         focus=focus,
         focus_found=focus_found,
         passage_coverage=p_cov,
+        vectors=[sv[sum(map(len, per_passage[:i])) :][: len(g)] for i, g in enumerate(per_passage)] if len(flat) else [],
     )
     ev.features = {
         "coverage": best_cov,

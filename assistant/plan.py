@@ -19,7 +19,7 @@ from .check import counted_numbers, name_like
 from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_term, measure
 from .guard import guard_passages
 from .kinds import Query, question_parts, read_question
-from .text import STOPWORDS, spells_out, split_sentences, terms
+from .text import STOPWORDS, spells_out, split_sentences, terms, unique
 from .types import Citation, Passage
 
 # A list's topic words that say nothing about what a paper is on ("models", "results").
@@ -213,8 +213,7 @@ def _proper(subject: str) -> list[str]:
     """The exact names in a compared thing: name-like tokens ('GPT-4o', 'GitHub') and capitalised
     words ('Copilot', 'Ghana'), so 'GitHub Copilot' is not stood for by an abstract that only links
     to github.com."""
-    capitalised = [w for w in re.findall(r"\b[A-Z][a-z]{2,}\b", subject)]
-    return list(dict.fromkeys([*question_names(subject), *capitalised]))
+    return unique([*question_names(subject), *re.findall(r"\b[A-Z][a-z]{2,}\b", subject)])
 
 
 def _names_in_text(question: str, text: str) -> bool:
@@ -312,7 +311,7 @@ class Planner:
         if not passages:
             abstain, reason = True, reason or "no documents to search"
         parts = question_parts(question) if query.kind == "explain" and not abstain else [question]
-        second = second_part(parts[1], passages, self._embed, self._doc_freq) if len(parts) == 2 else ()
+        second = second_part(parts[1], ev, self._embed) if len(parts) == 2 else ()
         shown = select(query, ev, passages, second)
         decision = decide(ev.sentences[0]) if query.kind == "yesno" and ev.sentences and not abstain else None
         timings = {"retrieval": t1 - t0, "evidence": time.perf_counter() - t1}
@@ -474,14 +473,21 @@ def question_names(question: str) -> list[str]:
     return [t for t in dict.fromkeys(tokens) if name_like(t) and not re.fullmatch(r"[\d.,]+", t)]
 
 
-def second_part(part: str, passages: list[Passage], embed: Embed, doc_freq: DocFreq) -> tuple[Sentence | None, ...]:
+def second_part(part: str, ev: Evidence, embed: Embed) -> tuple[Sentence | None, ...]:
     """Per passage, the sentence closest in meaning to the second part of a two-part question ('what
     problem with language sampling does it address?'), or None when none says anything about it (a
     cosine at or under DENSE_FLOOR, the point where the evidence strength counts a sentence as 0).
-    By meaning only: the words it shares with the whole question would pull back to the first part."""
-    ev = measure(part, passages, embed, doc_freq)
-    best = [max(group, key=lambda s: s.dense, default=None) for group in ev.sentences]
-    return tuple(b if b is not None and b.dense > tuning.DENSE_FLOOR else None for b in best)
+    By meaning only: the words it shares with the whole question would pull back to the first part.
+    Only the part is embedded; the sentences' embeddings are the evidence's."""
+    if not ev.vectors:
+        return ()
+    qv = embed([part])[0]
+    out: list[Sentence | None] = []
+    for group, vectors in zip(ev.sentences, ev.vectors, strict=True):
+        sims = vectors @ qv
+        best = max(group, key=lambda s: float(sims[s.position]), default=None)
+        out.append(best if best is not None and float(sims[best.position]) > tuning.DENSE_FLOOR else None)
+    return tuple(out)
 
 
 def select(query: Query, ev: Evidence, passages: list[Passage], second: tuple[Sentence | None, ...] = ()) -> list[Shown]:
