@@ -18,6 +18,8 @@ _POLITE = re.compile(
     r"i'?d\s+like\s+(?:you\s+)?to\s+|help\s+me\s+)",
     re.I,
 )
+# what someone did to papers to have them in a library ("What has Tony saved about X?")
+_SAVED = r"(?:saved|collected|gathered|got|stored|kept|read)"
 _PAPERS = r"(?:papers?|abstracts?|articles?|studies|works|publications|documents|entries|reports|references)"
 _LIST = re.compile(
     rf"^\s*(?:which|what)\s+(?:(?:of\s+)?(?:my|the|our|[\w.-]+'s?)\s+)?(?:\w+\s+)?{_PAPERS}\b"
@@ -25,7 +27,7 @@ _LIST = re.compile(
     r"|^\s*(?:list|show|find|give)\s+(?:me\s+)?(?:everything|anything|all)\s+(?:on|about|in|from|regarding)\b"
     rf"|\b(?:is|are)\s+there\s+(?:anything|something|any\s+(?:\w+\s+)?{_PAPERS})\b"
     rf"|^\s*(?:anything|something|any\s+{_PAPERS}|{_PAPERS})\s+(?:on|about|regarding|concerning|dealing\s+with)\b"
-    r"|^\s*what\s+(?:has|have|did|does)\s+(?:i|we|[A-Z][\w.-]*)\s+(?:saved|collected|gathered|got|stored|kept|read)\s+(?:on|about)\b"
+    rf"|^\s*what\s+(?:has|have|did|does)\s+(?:i|we|[A-Z][\w.-]*)\s+{_SAVED}\s+(?:on|about)\b"
     r"|^\s*(?:what|which)\s+(?:\w+\s+)?(?:in|from)\s+(?:my|the|our|[\w.-]+['’]s?)\s+(?:library|collection)\b"
     r"|^\s*which\s+ones\b"
     rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:anything|something|any(?:\s+\w+)?\s+{_PAPERS}|{_PAPERS})\b"
@@ -102,7 +104,7 @@ _LIBRARY_OF = [
     ),
     re.compile(r"\b(?P<who>[A-Z][\w.-]*)['’]s\s+(?:library|collection|papers|abstracts|articles|studies)\b"),
     re.compile(r"\b(?:does|did)\s+(?P<who>[A-Z][\w.-]*)\s+have\b"),
-    re.compile(r"\b(?:has|have|did)\s+(?P<who>[A-Z][\w.-]*)\s+(?:saved|collected|gathered|got|stored|kept|read)\b"),
+    re.compile(rf"\b(?:has|have|did)\s+(?P<who>[A-Z][\w.-]*)\s+{_SAVED}\b"),
 ]
 # Words that frame a list question rather than name its topic ("which papers in my library discuss ...").
 _FRAME_WORDS = (
@@ -110,11 +112,11 @@ _FRAME_WORDS = (
     r"paper|are|is|was|were|do|does|did|i|we|have|has|anything|something|there|that|who|about|on|regarding|concerning|"
     r"related\s+to|relating\s+to|dealing\s+with|deals?\s+with|involving|involves?|discuss(?:es)?|study|cover(?:s)?|"
     r"address(?:es)?|mentions?|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
-    r"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|saved|collected|gathered|got|stored|kept"
+    rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|{_SAVED}"
 )
 _LIST_FRAME = re.compile(
     rf"\b(?:does|do)\s+[A-Z][\w.-]*\s+have\b|\b[A-Z][\w.-]*['’]s\s+(?=library|collection|{_PAPERS})|"
-    r"\b(?:has|have|did)\s+[A-Z][\w.-]*(?=\s+(?:saved|collected|gathered|got|stored|kept|read)\b)|"
+    rf"\b(?:has|have|did)\s+[A-Z][\w.-]*(?=\s+{_SAVED}\b)|"
     rf"(?<![\w-])(?:{_FRAME_WORDS})(?![\w-])|[?,.!:;]",
     re.I,
 )
