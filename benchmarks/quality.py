@@ -35,6 +35,7 @@ SETS: dict[str, tuple[Path, Path]] = {
     "seeds_more": (DATA / "seeds_more_questions.jsonl", SEEDS),
     "seeds_elc": (DATA / "seeds_elc_questions.jsonl", SEEDS),
     "seeds_elc2": (DATA / "seeds_elc2_questions.jsonl", SEEDS),
+    "seeds_elc3": (DATA / "seeds_elc3_questions.jsonl", SEEDS),
     "scifact_library": (DATA / "scifact_library_questions.jsonl", SCIFACT_LIBRARY),
 }
 
@@ -44,6 +45,7 @@ GROUPS = [
     ("seed facts", ("seeds_questions", "seeds_extra", "seeds_more"), ("fact",)),
     ("seed explain/list/compare", ("seeds_synthesis", "seeds_more"), ("explain", "list", "compare")),
     ("seed explain/list/compare, new sets (sel, se2)", ("seeds_elc", "seeds_elc2"), ("explain", "list", "compare")),
+    ("seed explain/list/compare, fourth round set (se3)", ("seeds_elc3",), ("explain", "list", "compare")),
     ("SciFact-library facts", ("scifact_library",), ("fact",)),
     ("SciFact-library explain/list/compare", ("scifact_library",), ("explain", "list", "compare")),
     ("yes/no (seeds, SciFact library)", ("seeds_more", "scifact_library"), ("yesno",)),

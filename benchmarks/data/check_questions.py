@@ -206,7 +206,10 @@ def main() -> int:
     elc = check(HERE / "seeds_elc_questions.jsonl", seeds, existing_elc)
     summary("seeds_elc_questions.jsonl", elc)
     existing_elc2 = existing_elc | {norm(q["question"]) for q in elc if isinstance(q.get("question"), str)}
-    summary("seeds_elc2_questions.jsonl", check(HERE / "seeds_elc2_questions.jsonl", seeds, existing_elc2))
+    elc2 = check(HERE / "seeds_elc2_questions.jsonl", seeds, existing_elc2)
+    summary("seeds_elc2_questions.jsonl", elc2)
+    existing_elc3 = existing_elc2 | {norm(q["question"]) for q in elc2 if isinstance(q.get("question"), str)}
+    summary("seeds_elc3_questions.jsonl", check(HERE / "seeds_elc3_questions.jsonl", seeds, existing_elc3))
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:
