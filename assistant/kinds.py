@@ -21,6 +21,8 @@ _POLITE = re.compile(
 # what someone did to papers to have them in a library ("What has Tony saved about X?")
 _SAVED = r"(?:saved|collected|gathered|got|stored|kept|read)"
 _PAPERS = r"(?:papers?|abstracts?|articles?|studies|works|publications|documents|entries|reports|references)"
+# a body of papers named without a plural ("Do I have any work on X?", "any research about X")
+_BODY = rf"(?:{_PAPERS}|work|research|literature)"
 _LIST = re.compile(
     rf"^\s*(?:which|what)\s+(?:(?:of\s+)?(?:my|the|our|[\w.-]+'s?)\s+)?(?:\w+\s+)?{_PAPERS}\b"
     rf"|^\s*(?:list|show|find|give|name|enumerate)\b(?:\s+[\w'’.-]+){{0,4}}\s+{_PAPERS}\b"
@@ -30,9 +32,9 @@ _LIST = re.compile(
     rf"|^\s*what\s+(?:has|have|did|does)\s+(?:i|we|[A-Z][\w.-]*)\s+{_SAVED}\s+(?:on|about)\b"
     r"|^\s*(?:what|which)\s+(?:\w+\s+)?(?:in|from)\s+(?:my|the|our|[\w.-]+['’]s?)\s+(?:library|collection)\b"
     r"|^\s*which\s+ones\b"
-    rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:anything|something|any(?:\s+\w+)?\s+{_PAPERS}|{_PAPERS})\b"
+    rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_PAPERS})\b"
     rf"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about)\b"
-    rf"|\bany\s+{_PAPERS}\s+(?:on|about|that|which|in)\b"
+    rf"|\bany\s+{_BODY}\s+(?:on|about|that|which|in)\b"
     rf"|^\s*(?:in|from|among)\s+(?:my|the|[\w.-]+'s?)\s+(?:library|collection|{_PAPERS})\b[^?]*\b(?:which|what)\s+(?:\w+\s+)?{_PAPERS}\b",
     re.I,
 )
@@ -112,7 +114,7 @@ _FRAME_WORDS = (
     r"paper|are|is|was|were|do|does|did|i|we|have|has|anything|something|there|that|who|about|on|regarding|concerning|"
     r"related\s+to|relating\s+to|dealing\s+with|deals?\s+with|involving|involves?|discuss(?:es)?|study|cover(?:s)?|"
     r"address(?:es)?|mentions?|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
-    rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|{_SAVED}"
+    rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}"
 )
 _LIST_FRAME = re.compile(
     rf"\b(?:does|do)\s+[A-Z][\w.-]*\s+have\b|\b[A-Z][\w.-]*['’]s\s+(?=library|collection|{_PAPERS})|"

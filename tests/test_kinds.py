@@ -53,6 +53,9 @@ from .conftest import SEEDS
         ("Show me Tony's papers on safety.", "list"),
         ("List everything about language model evaluation.", "list"),
         ("What in my library is about heterophily?", "list"),
+        ("Do I have any work on making models refuse unsafe requests?", "list"),
+        ("Is there any research about speech recognition in my library?", "list"),
+        ("Does UniMax work on small models?", "yesno"),
         ("Is there a benchmark for short factual questions?", "yesno"),
         ("What has BLOOM been trained on?", "fact"),
         # and of asking for a comparison or an explanation
@@ -76,6 +79,8 @@ def test_kind_is_read_from_the_question_form(question: str, kind: str) -> None:
 def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert list_topic("Which papers in my library involve chain-of-thought reasoning?") == "chain-of-thought reasoning"
     assert list_topic("Do I have anything on Crohn's disease? Which papers?") == "Crohn's disease"
+    assert list_topic("Do I have any work on speech recognition?") == "speech recognition"
+    assert list_topic("Any research about graph neural networks?") == "graph neural networks"
     q = read_question("List the papers in Tony's library that introduce a benchmark.", ["Alex", "Tony"])
     assert q.kind == "list" and q.topic == "benchmark" and q.introduces and q.library == "Tony"
     assert read_question("Which of Ben's papers deal with E-cadherin?", ["Ana"]).library is None  # not a library here
