@@ -184,8 +184,10 @@ def content_terms(text: str) -> list[str]:
     return [t for t in dict.fromkeys(terms(text)) if t not in _FRAMING]
 
 
-def unsupported(sentence: str, question: str, source: str) -> list[str]:
-    """What in `sentence` (citations removed) `source` does not hold; empty when it is supported."""
+def unsupported(sentence: str, question: str, source: str, joined: bool = False) -> list[str]:
+    """What in `sentence` (citations removed) `source` does not hold; empty when it is supported.
+    `joined`: the source is several abstracts run together (a sentence citing two), where words
+    said of one thing can be credited to another."""
     low = source.lower()
     src_numbers = numbers(source)
     src_digits = {digits(n) for n in src_numbers}
@@ -201,6 +203,7 @@ def unsupported(sentence: str, question: str, source: str) -> list[str]:
     missing += proper_names(sentence, question, low)
     missing += counts_elsewhere(sentence, question, [source])
     missing += said_of_another(sentence, source)
+    missing += copied_of_another(sentence, source) if joined else []
     s_terms = set(terms(source)) | set(terms(" ".join(spelled)))
     said = [t for t in content_terms(sentence) if not t[0].isdigit()]  # numbers were checked above
     focus = focus_term(question)
@@ -242,6 +245,31 @@ def said_of_another(sentence: str, source: str) -> list[str]:
         for n in numbers(sentence)
         if digits(n) in anywhere and digits(n) not in near
     ]
+
+
+def copied_of_another(sentence: str, source: str) -> list[str]:
+    """Words copied from a part of the source that speaks of something other than the thing the
+    sentence names: "Med-PaLM outperforms Flan-PaLM under multiple experiment settings" when the
+    abstract says that of Flan-MoE. A run of four content words the sentence shares with a source
+    sentence that (with its neighbours) names another thing must stand within two consecutive
+    sentences of one naming the sentence's subject."""
+    subject = next((t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None)
+    if subject is None or subject.lower() not in source.lower():
+        return []
+    parts = split_sentences(source) or [source]
+    named = [i for i, p in enumerate(parts) if subject.lower() in p.lower()]
+    near = {j for i in named for j in (i - 1, i, i + 1)}
+    def runs(text: str) -> set[tuple[str, ...]]:  # four content words in a row ('multiple experiment settings instruction')
+        t = terms(text)
+        return {tuple(t[i : i + 4]) for i in range(len(t) - 3)}
+
+    def others(i: int) -> bool:  # the source sentence, or one beside it, names another thing exactly
+        around = " ".join(parts[max(0, i - 1) : i + 2])
+        return any(name_like(t) and not numbers(t) and t.lower() != subject.lower() for t in _NAME_TOKEN.findall(around))
+
+    grams = runs(sentence)
+    elsewhere = [g for i, p in enumerate(parts) if i not in near and others(i) for g in grams & runs(p)]
+    return [f"'{' '.join(elsewhere[0])}' (said of something other than {subject})"] if elsewhere else []
 
 
 def _negated_in(sentence: str, source: str) -> bool:
@@ -286,7 +314,7 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
         return Verdict(text=body, citations=(), kept=False, why="refusal")
     if repetitive(body, " ".join(sources.values()), question=question):
         return Verdict(text=body, citations=(), kept=False, why="repeats itself")
-    if cited and not unsupported(body, question, " ".join(sources[n] for n in cited)):
+    if cited and not unsupported(body, question, " ".join(sources[n] for n in cited), joined=len(cited) > 1):
         holding = tuple(n for n in cited if not unsupported(body, question, sources[n])) or tuple(cited)
         return Verdict(text=body, citations=holding, kept=True)
     pool = [n for n in sources if allowed is None or n in allowed]
@@ -294,7 +322,7 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
         if not unsupported(body, question, sources[n]):
             return Verdict(text=body, citations=(n,), kept=True, repaired=True)
     source = " ".join(sources[n] for n in cited) if cited else ""
-    why = ", ".join(unsupported(body, question, source)[:4]) if cited else "no shown abstract holds it"
+    why = ", ".join(unsupported(body, question, source, joined=len(cited) > 1)[:4]) if cited else "no shown abstract holds it"
     return Verdict(text=body, citations=tuple(cited), kept=False, why=f"unsupported: {why}")
 
 

@@ -157,6 +157,25 @@ def test_what_a_sentence_is_about_must_be_in_its_source() -> None:
     assert not unsupported("OPA1 is a protein that senses energy substrate availability.", q, src)
 
 
+def test_a_sentence_citing_two_abstracts_may_not_credit_one_things_words_to_another() -> None:
+    med = (
+        "Large language models have demonstrated impressive capabilities. The resulting model, Med-PaLM, performs "
+        "encouragingly, but remains inferior to clinicians. Human evaluation reveals key gaps in Flan-PaLM responses."
+    )
+    moe = (
+        "In this paper, we introduce Flan-MoE, a set of Instruction-Finetuned Sparse Mixture-of-Expert models. We show "
+        "that naive finetuning is worse. However, our Flan-MoE outperforms dense models under multiple experiment "
+        "settings: instruction-finetuning only and instruction-finetuning followed by task-specific finetuning."
+    )
+    sources = {1: med, 2: moe}
+    q = "How does Med-PaLM compare with Flan-PaLM?"
+    transplanted = "Med-PaLM outperforms Flan-PaLM under multiple experiment settings: instruction-finetuning only [1][2]."
+    verdict = check_sentence(transplanted, q, sources)
+    assert not verdict.kept and "said of something other than Med-PaLM" in verdict.why
+    # said of the thing that sentence names, it holds
+    assert check_sentence("Flan-MoE outperforms dense models under multiple experiment settings [2].", q, sources).kept
+
+
 def test_a_sentence_the_model_broke_off_is_dropped() -> None:
     src = {1: "The Ghana trial gave lipid-based nutrient supplements to pregnant women."}
     q = "Does the review agree with the Ghana trial?"
