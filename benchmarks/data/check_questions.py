@@ -200,6 +200,8 @@ def main() -> int:
     libs = Counter(lib for lib, _ in sf.values())
     print(f"scifact_library.jsonl: {len(sf)} abstracts ({', '.join(f'{k} {v}' for k, v in sorted(libs.items()))})")
     summary("scifact_library_questions.jsonl", check(HERE / "scifact_library_questions.jsonl", sf, existing))
+    existing_sfls = existing | {norm(q["question"]) for q in load_jsonl(HERE / "scifact_library_questions.jsonl")}
+    summary("scifact_lists_questions.jsonl", check(HERE / "scifact_lists_questions.jsonl", sf, existing_sfls))
     more = check(HERE / "seeds_more_questions.jsonl", seeds, existing)
     summary("seeds_more_questions.jsonl", more)
     existing_elc = existing | {norm(q["question"]) for q in more if isinstance(q.get("question"), str)}
@@ -209,7 +211,10 @@ def main() -> int:
     elc2 = check(HERE / "seeds_elc2_questions.jsonl", seeds, existing_elc2)
     summary("seeds_elc2_questions.jsonl", elc2)
     existing_elc3 = existing_elc2 | {norm(q["question"]) for q in elc2 if isinstance(q.get("question"), str)}
-    summary("seeds_elc3_questions.jsonl", check(HERE / "seeds_elc3_questions.jsonl", seeds, existing_elc3))
+    elc3 = check(HERE / "seeds_elc3_questions.jsonl", seeds, existing_elc3)
+    summary("seeds_elc3_questions.jsonl", elc3)
+    existing_sls = existing_elc3 | {norm(q["question"]) for q in elc3 if isinstance(q.get("question"), str)}
+    summary("seeds_lists_questions.jsonl", check(HERE / "seeds_lists_questions.jsonl", seeds, existing_sls))
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:
