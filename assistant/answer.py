@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from . import tuning
-from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copied_from, is_refusal, responsive
+from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copied_from, echoed, is_refusal, responsive
 from .config import Settings
 from .evidence import Sentence, split_decision
 from .generate import Generator, Message
@@ -270,6 +270,10 @@ class Answerer:
             return
         if plan.kind == "list" and set(verdict.citations) <= draft.cited():
             return  # one line per paper
+        if plan.kind == "list" and (echo := echoed(verdict.text, plan.query.topic, sources[verdict.citations[0]])):
+            # the line's prompt says its paper is on the topic: the topic's words must be the abstract's
+            draft.dropped.append(f"topic words the abstract does not use ({', '.join(echo)}): {verdict.text[:80]}")
+            return
         copy = next((c for n in verdict.citations if (c := copied_from(verdict.text, sources[n]))), None)
         # A sentence the model mostly copied is shown as what it is: a quote, in the source's exact words.
         statement = Statement(text=copy or verdict.text, citations=verdict.citations, origin="quote" if copy else "model")

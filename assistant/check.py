@@ -184,6 +184,15 @@ def content_terms(text: str) -> list[str]:
     return [t for t in dict.fromkeys(terms(text)) if t not in _FRAMING]
 
 
+def echoed(sentence: str, topic: str, source: str) -> list[str]:
+    """Words a sentence takes from the topic it was asked about that its source does not use: a list
+    line saying its paper "investigates the spread of breast cancer to bones" when the abstract never
+    speaks of bones (the line's prompt told the model the paper is on the topic)."""
+    held = set(terms(source))
+    asked = set(terms(topic))
+    return [t for t in content_terms(sentence) if t in asked and t not in held]
+
+
 def unsupported(sentence: str, question: str, source: str, joined: bool = False) -> list[str]:
     """What in `sentence` (citations removed) `source` does not hold; empty when it is supported.
     `joined`: the source is several abstracts run together (a sentence citing two), where words

@@ -36,7 +36,9 @@ SETS: dict[str, tuple[Path, Path]] = {
     "seeds_elc": (DATA / "seeds_elc_questions.jsonl", SEEDS),
     "seeds_elc2": (DATA / "seeds_elc2_questions.jsonl", SEEDS),
     "seeds_elc3": (DATA / "seeds_elc3_questions.jsonl", SEEDS),
+    "seeds_lists": (DATA / "seeds_lists_questions.jsonl", SEEDS),
     "scifact_library": (DATA / "scifact_library_questions.jsonl", SCIFACT_LIBRARY),
+    "scifact_lists": (DATA / "scifact_lists_questions.jsonl", SCIFACT_LIBRARY),
 }
 
 
@@ -46,6 +48,7 @@ GROUPS = [
     ("seed explain/list/compare", ("seeds_synthesis", "seeds_more"), ("explain", "list", "compare")),
     ("seed explain/list/compare, new sets (sel, se2)", ("seeds_elc", "seeds_elc2"), ("explain", "list", "compare")),
     ("seed explain/list/compare, fourth round set (se3)", ("seeds_elc3",), ("explain", "list", "compare")),
+    ("lists with described topics (sls on the seeds, sfls on the SciFact library)", ("seeds_lists", "scifact_lists"), ("list",)),
     ("SciFact-library facts", ("scifact_library",), ("fact",)),
     ("SciFact-library explain/list/compare", ("scifact_library",), ("explain", "list", "compare")),
     ("yes/no (seeds, SciFact library)", ("seeds_more", "scifact_library"), ("yesno",)),

@@ -17,6 +17,7 @@ from assistant.check import (
     cited_numbers,
     copied_from,
     counts_elsewhere,
+    echoed,
     repetitive,
     unsupported,
     without_citations,
@@ -174,6 +175,17 @@ def test_a_sentence_citing_two_abstracts_may_not_credit_one_things_words_to_anot
     assert not verdict.kept and "said of something other than Med-PaLM" in verdict.why
     # said of the thing that sentence names, it holds
     assert check_sentence("Flan-MoE outperforms dense models under multiple experiment settings [2].", q, sources).kept
+
+
+def test_a_list_line_may_not_say_the_topic_the_abstract_does_not() -> None:
+    src = (
+        "High breast cancer mortality rates have been reported in the northeastern United States. The authors "
+        "investigate whether the high mortality is evenly spread over the Northeast."
+    )
+    topic = "breast cancer spreading to the bones"
+    # the line's prompt told the model its paper is on the topic; "bones" is the prompt's, not the abstract's
+    assert echoed("This paper investigates the spread of breast cancer to bones.", topic, src) == ["bone"]
+    assert echoed("This paper investigates whether breast cancer mortality is evenly spread.", topic, src) == []
 
 
 def test_a_sentence_the_model_broke_off_is_dropped() -> None:

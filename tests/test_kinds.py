@@ -56,6 +56,8 @@ from .conftest import SEEDS
         ("Do I have any work on making models refuse unsafe requests?", "list"),
         ("Is there any research about speech recognition in my library?", "list"),
         ("Does UniMax work on small models?", "yesno"),
+        ("Do I have work where people grade a model's answers?", "list"),
+        ("Anything in Tony's library about suggesting words as people write emails?", "list"),
         ("Is there a benchmark for short factual questions?", "yesno"),
         ("What has BLOOM been trained on?", "fact"),
         # and of asking for a comparison or an explanation
