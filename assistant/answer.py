@@ -164,7 +164,9 @@ class Answerer:
     def _compare(self, plan: Plan, gen: Generator, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str]:
         """One short call per thing compared (what it is, from its own abstract), then one for how
         they differ, checked against both abstracts."""
-        pairs = list(zip(plan.query.subjects, plan.shown, strict=False))
+        # one abstract on both things ('RNN-T vs attention-based models') stands for each of them
+        sides = plan.shown if len(plan.shown) > 1 else plan.shown * len(plan.query.subjects)
+        pairs = list(zip(plan.query.subjects, sides, strict=False))
         # a comparison of studies ("what do the two trials show") asks for each one's findings;
         # of things ("BLOOM and U-PaLM"), for what each is or does
         ask = "findings" if _OF_STUDIES.search(plan.question) else "subject"
@@ -183,7 +185,8 @@ class Answerer:
                 if extra is not None:
                     yield from self._show(plan, draft, extra, timings, t0)
         if len(pairs) == 2:
-            block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for _, s in pairs)
+            unique = {s.number: s for _, s in pairs}.values()
+            block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for s in unique)
             names = [f"{safe(subject, gen)} [{shown.number}]" for subject, shown in pairs]
             user = self.prompts.render("contrast", passages=block, first=names[0], second=names[1])
             sources = {s.number: s.passage.text for _, s in pairs}

@@ -380,6 +380,8 @@ class Planner:
                 for i, p in enumerate(found)
                 if p.doc_id not in taken
             ]
+            if chosen and not any(sc[0] > 0 for sc in scored) and names_subject(subject, _full(chosen[0]), weights) > 0:
+                continue  # both things in one abstract ('RNN-T vs attention-based models'): it stands for both
             names = _proper(subject)
             if names and not any(s[0] > 0 for s in scored):
                 # a thing named exactly ('OPA1 in metabolic adaptation'): the best match that has its

@@ -270,6 +270,13 @@ def test_compare_with_a_thing_the_library_lacks_abstains(seeded_copy: Assistant)
     assert plan.abstain and "GitHub Copilot" in plan.reason
 
 
+def test_two_things_one_abstract_compares_is_answered_from_that_abstract(seeded_copy: Assistant) -> None:
+    plan = seeded_copy.plan("What is the difference between RNN-T and attention-based models?")
+    assert not plan.abstain and len(plan.shown) == 1 and "RNN-T" in plan.shown[0].passage.text
+    ans = seeded_copy.ask("What is the difference between RNN-T and attention-based models?")
+    assert not ans.abstained and {c.doc_id for c in ans.citations} == {plan.shown[0].passage.doc_id}
+
+
 def test_an_explanation_of_a_named_thing_is_not_held_to_the_wording_gate(seeded_copy: Assistant) -> None:
     q = "What does the Gemini report expect its models to make possible, and does it say how they will be rolled out?"
     plan = seeded_copy.plan(q)
