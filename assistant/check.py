@@ -152,6 +152,27 @@ def counts_as_in(answer: str, number: str, source: str) -> bool:
     return all(a and a[0] and any(a[0] in g for g in given) for a in said)
 
 
+# Units a number is said in: '29 years' is not the '29' of '29 lung cancer patients'.
+_UNITS = frozenset(
+    terms(
+        "year years month months week weeks day days hour hours minute minutes second seconds millisecond milliseconds "
+        "decade decades century centuries kilogram kilograms gram grams milligram milligrams litre litres liter liters "
+        "millilitre millilitres metre metres meter meters kilometre kilometres"
+    )
+) | {"kg", "mg", "ml", "cm", "mm", "km", "ms"}
+
+
+def units_elsewhere(sentence: str, source: str) -> list[str]:
+    """Numbers the sentence gives in a unit ('29 years') that the source never gives in that unit
+    (its 29 counts patients): the number and its unit are checked together."""
+    given = _counts(source)
+    return [
+        f"{value} {after[0]}"
+        for value, _, after in _counts(sentence)
+        if after and after[0] in _UNITS and not any(v == value and after[0] in a for v, _, a in given)
+    ]
+
+
 def counted_numbers(question: str, sources: Sequence[str]) -> set[str]:
     """The numbers the sources give as a count of what a 'how many X' question asks about."""
     phrase = set(focus_phrase(question))
@@ -211,6 +232,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     ]
     missing += proper_names(sentence, question, low)
     missing += counts_elsewhere(sentence, question, [source])
+    missing += units_elsewhere(sentence, source)
     missing += said_of_another(sentence, source)
     missing += copied_of_another(sentence, source) if joined else []
     s_terms = set(terms(source)) | set(terms(" ".join(spelled)))

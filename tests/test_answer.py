@@ -19,6 +19,7 @@ from assistant.check import (
     counts_elsewhere,
     echoed,
     repetitive,
+    units_elsewhere,
     unsupported,
     without_citations,
 )
@@ -186,6 +187,13 @@ def test_a_list_line_may_not_say_the_topic_the_abstract_does_not() -> None:
     # the line's prompt told the model its paper is on the topic; "bones" is the prompt's, not the abstract's
     assert echoed("This paper investigates the spread of breast cancer to bones.", topic, src) == ["bone"]
     assert echoed("This paper investigates whether breast cancer mortality is evenly spread.", topic, src) == []
+
+
+def test_a_number_is_checked_with_its_unit() -> None:
+    src = "We audited 29 lung cancer patients awaiting radical treatment; the median wait was 12 weeks (range 2-30 days)."
+    assert units_elsewhere("Patients waited for 29 years.", src) == ["29 year"]  # 29 counts patients
+    assert not units_elsewhere("The median wait was 12 weeks, at most 30 days.", src)
+    assert "29 year" in unsupported("Lung cancer patients were awaiting radical treatment for 29 years.", "How long?", src)
 
 
 def test_a_sentence_the_model_broke_off_is_dropped() -> None:
