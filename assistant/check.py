@@ -214,6 +214,19 @@ def echoed(sentence: str, topic: str, source: str) -> list[str]:
     return [t for t in content_terms(sentence) if t in asked and t not in held]
 
 
+def misplaced(sentence: str, question: str, source: str, others: Sequence[str]) -> list[str]:
+    """In a sentence with a number, words of the question it says back that its source does not use but another shown
+    abstract does: the question points at that other abstract ('How many patients were in the lung
+    cancer audit?' answered with another study's 83 patients, when the audit is another abstract's).
+    A question word no abstract uses is a paraphrase this does not judge."""
+    if not numbers(sentence):
+        return []  # a number is what goes wrong when said of another study; words alone may be paraphrase
+    held = set(terms(source))
+    elsewhere = set().union(*(terms(o) for o in others)) if others else set()
+    asked = set(terms(question))
+    return [f"{t} (another abstract's)" for t in content_terms(sentence) if t in asked and t not in held and t in elsewhere]
+
+
 def unsupported(sentence: str, question: str, source: str, joined: bool = False) -> list[str]:
     """What in `sentence` (citations removed) `source` does not hold; empty when it is supported.
     `joined`: the source is several abstracts run together (a sentence citing two), where words
@@ -290,6 +303,7 @@ def copied_of_another(sentence: str, source: str) -> list[str]:
     parts = split_sentences(source) or [source]
     named = [i for i, p in enumerate(parts) if subject.lower() in p.lower()]
     near = {j for i in named for j in (i - 1, i, i + 1)}
+
     def runs(text: str) -> set[tuple[str, ...]]:  # four content words in a row ('multiple experiment settings instruction')
         t = terms(text)
         return {tuple(t[i : i + 4]) for i in range(len(t) - 3)}
@@ -337,6 +351,12 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
     line may only cite papers on the list)."""
     body = without_citations(sentence)
     cited = [n for n in cited_numbers(sentence) if n in sources]
+
+    def unsupported_by(numbers: list[int]) -> list[str]:  # what the abstracts `numbers` do not hold
+        source = " ".join(sources[n] for n in numbers)
+        others = [sources[n] for n in sources if n not in numbers]
+        return unsupported(body, question, source, joined=len(numbers) > 1) + misplaced(body, question, source, others)
+
     if not re.search(r"\w{2,}", body):
         return Verdict(text=body, citations=(), kept=False, why="no words")
     if incomplete(body):
@@ -345,15 +365,14 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
         return Verdict(text=body, citations=(), kept=False, why="refusal")
     if repetitive(body, " ".join(sources.values()), question=question):
         return Verdict(text=body, citations=(), kept=False, why="repeats itself")
-    if cited and not unsupported(body, question, " ".join(sources[n] for n in cited), joined=len(cited) > 1):
-        holding = tuple(n for n in cited if not unsupported(body, question, sources[n])) or tuple(cited)
+    if cited and not unsupported_by(cited):
+        holding = tuple(n for n in cited if not unsupported_by([n])) or tuple(cited)
         return Verdict(text=body, citations=holding, kept=True)
     pool = [n for n in sources if allowed is None or n in allowed]
     for n in sorted(pool, key=lambda n: -_shared(body, sources[n])):
-        if not unsupported(body, question, sources[n]):
+        if not unsupported_by([n]):
             return Verdict(text=body, citations=(n,), kept=True, repaired=True)
-    source = " ".join(sources[n] for n in cited) if cited else ""
-    why = ", ".join(unsupported(body, question, source, joined=len(cited) > 1)[:4]) if cited else "no shown abstract holds it"
+    why = ", ".join(unsupported_by(cited)[:4]) if cited else "no shown abstract holds it"
     return Verdict(text=body, citations=tuple(cited), kept=False, why=f"unsupported: {why}")
 
 

@@ -196,6 +196,18 @@ def test_a_number_is_checked_with_its_unit() -> None:
     assert "29 year" in unsupported("Lung cancer patients were awaiting radical treatment for 29 years.", "How long?", src)
 
 
+def test_a_number_is_not_given_to_what_another_abstract_is_about() -> None:
+    audit = "We report a single-centre prospective audit of 29 lung cancer patients awaiting radical radiotherapy."
+    delays = "We studied 83 patients with lung cancer and the delays from their first symptoms to treatment."
+    sources = {1: audit, 2: delays}
+    q = "How many patients were in the lung cancer audit?"
+    # 'audit' is the first abstract's word: the second abstract's 83 is not the audit's count
+    assert not check_sentence("83 patients were in the lung cancer audit [2].", q, sources).kept
+    assert check_sentence("29 patients were in the lung cancer audit [1].", q, sources).kept
+    # a question word that no abstract uses is not judged (a paraphrase, 'enrolled')
+    assert check_sentence("83 patients with lung cancer were enrolled [2].", "How many patients were enrolled?", sources).kept
+
+
 def test_a_sentence_the_model_broke_off_is_dropped() -> None:
     src = {1: "The Ghana trial gave lipid-based nutrient supplements to pregnant women."}
     q = "Does the review agree with the Ghana trial?"
