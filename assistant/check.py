@@ -119,11 +119,19 @@ def counts_elsewhere(answer: str, question: str, sources: Sequence[str]) -> list
     if not _COUNT_Q.search(question) or not focus_term(question):
         return []
     counted = counted_numbers(question, sources)
-    return [
-        n
-        for n in dict.fromkeys(numbers(answer))
-        if digits(n) and digits(n) not in counted and not any(counts_as_in(answer, n, s) for s in sources)
-    ]
+    found = [n for n in dict.fromkeys(numbers(answer)) if digits(n)]
+    wrong = [n for n in found if digits(n) not in counted and not any(counts_as_in(answer, n, s) for s in sources)]
+    if counted and found and not any(digits(n) in counted for n in found):
+        # faithful copies of other counts ('540B scale') with no count of what was asked say nothing of it
+        wrong += [f"{n} (not a count of what was asked)" for n in found if n not in wrong]
+    asked = set(focus_phrase(question))
+    for value, _, after in _counts(answer):
+        # a count paired with a word the sources never put after it ('59 natural' where 59 is the total)
+        paired = [a for s in sources for v, _, a in _counts(s) if v == value]
+        flagged = any(digits(w.split()[0]) == value for w in wrong)
+        if not flagged and after and after[0] and after[0] not in asked and not any(after[0] in a for a in paired):
+            wrong.append(f"{value} {after[0]}")
+    return list(dict.fromkeys(wrong))
 
 
 def _counts(text: str) -> list[tuple[str, list[str], list[str]]]:

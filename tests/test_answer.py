@@ -354,6 +354,9 @@ def test_the_thing_asked_about_must_be_in_the_source_not_only_in_the_question() 
             [],
         ),
         ("BLOOM covers 176B programming languages.", "How many programming languages is BLOOM trained on?", ["176B"]),
+        # a count paired with what the source never counts by it: 59 is the total, not the natural languages
+        ("BLOOM covers 59 natural and 13 programming languages.", "How many languages does BLOOM cover?", ["59 natur"]),
+        ("BLOOM covers 59 languages in total.", "How many languages does BLOOM cover?", []),
     ],
 )
 def test_a_count_must_be_a_count_of_what_was_asked(answer: str, question: str, wrong: list[str]) -> None:
