@@ -281,6 +281,8 @@ class Planner:
             passages, abstain, reason = self._list(query, search_text, scope)
         elif query.kind == "compare":
             search_text = f"{earlier} {question}".strip()
+            if previous and sources:
+                query = self._refer_back(query, previous, sources)
             passages, abstain, reason = self._compare(query, scope, k)
         else:
             search_text = f"{earlier} {question}".strip()
@@ -363,6 +365,19 @@ class Planner:
             return candidates[:3], True, f"no abstract in the library is about '{query.topic}'"
         return qualifying, False, ""
 
+    def _refer_back(self, query: Query, previous: str, sources: list[str]) -> Query:
+        """A follow-up comparison that names one side by a pronoun ('How does it compare with U-PaLM?')
+        compares what the previous question was about: its one name, else the paper the previous
+        answer cited first, by its label."""
+        if not any(_POINTER.fullmatch(s) for s in query.subjects):
+            return query
+        names = subject_names(previous)
+        cited = self._get(sources[:1])
+        name = names[0] if len(names) == 1 else (cited[0].name if cited else "")
+        if not name:
+            return query
+        return replace(query, subjects=tuple(name if _POINTER.fullmatch(s) else s for s in query.subjects))
+
     def _compare(self, query: Query, scope: str | None, k: int) -> tuple[list[Passage], bool, str]:
         """The abstract that best stands for each thing compared; abstain when one has none."""
         chosen: list[Passage] = []
@@ -413,6 +428,10 @@ _FOLLOW_UP = re.compile(
     r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)\b",
     re.I,
 )
+
+
+# a compared thing named by pointing back ('it', 'this model', 'they')
+_POINTER = re.compile(r"\s*(?:it|this|that|they|them|these|those|(?:this|that|the\s+same)\s+(?:one|model|paper|method|system|benchmark|approach))\s*", re.I)
 
 
 def is_follow_up(question: str) -> bool:

@@ -297,6 +297,16 @@ def test_two_things_one_abstract_compares_is_answered_from_that_abstract(seeded_
     assert not ans.abstained and {c.doc_id for c in ans.citations} == {plan.shown[0].passage.doc_id}
 
 
+def test_a_follow_up_comparison_says_it_of_what_the_conversation_is_about(seeded_copy: Assistant) -> None:
+    first = seeded_copy.plan("What is Flan-MoE?")
+    flan = first.shown[0].passage.doc_id
+    plan = seeded_copy.plan("How does it compare with U-PaLM?", history=["What is Flan-MoE?"], sources=[flan])
+    assert not plan.abstain and plan.query.subjects == ("Flan-MoE", "U-PaLM")
+    assert flan in {s.passage.doc_id for s in plan.shown} and len(plan.shown) == 2
+    # without a conversation, 'it' names nothing in the library
+    assert seeded_copy.plan("How does it compare with U-PaLM?").abstain
+
+
 def test_an_explanation_of_a_named_thing_is_not_held_to_the_wording_gate(seeded_copy: Assistant) -> None:
     q = "What does the Gemini report expect its models to make possible, and does it say how they will be rolled out?"
     plan = seeded_copy.plan(q)
