@@ -18,7 +18,7 @@ from . import tuning
 from .check import counted_numbers, name_like
 from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_term, measure
 from .guard import guard_passages
-from .kinds import Query, question_parts, read_question
+from .kinds import Query, list_topic, question_parts, read_question
 from .text import STOPWORDS, spells_out, split_sentences, terms, unique
 from .types import Citation, Passage
 
@@ -276,6 +276,9 @@ class Planner:
         previous = history[-1] if history and is_follow_up(question) else None
         earlier = " ".join(history[-self.history_turns :]) if previous and history else ""
         scope = library or query.library
+        if query.kind == "list" and not any(_topic_groups(t) for t in _alternatives(query.topic)) and previous:
+            # 'Which papers are about them?': the topic is what the previous question asked about
+            query = replace(query, topic=list_topic(previous))
         if query.kind == "list":
             search_text = f"{earlier} {query.topic}".strip()
             passages, abstain, reason = self._list(query, search_text, scope)
@@ -356,6 +359,8 @@ class Planner:
     def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:
         """Every candidate about the topic, best first; the closest few when none is."""
         candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
+        if not question_names(query.topic) and not any(_topic_groups(t) for t in _alternatives(query.topic)):
+            return candidates[:3], True, "the question names no topic"  # 'Which papers are about them?', out of the blue
         qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces)]
         if not qualifying:
             # a topic described rather than named ('how factually accurate language models' answers

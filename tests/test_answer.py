@@ -307,6 +307,15 @@ def test_a_follow_up_comparison_says_it_of_what_the_conversation_is_about(seeded
     assert seeded_copy.plan("How does it compare with U-PaLM?").abstain
 
 
+def test_a_list_of_papers_about_them_is_about_what_the_conversation_asked(seeded_copy: Assistant) -> None:
+    plan = seeded_copy.plan("Which papers are about it?", history=["What is UniMax?"])
+    assert plan.query.topic == "UniMax" and not plan.abstain
+    assert all("UniMax" in s.passage.text for s in plan.shown)
+    # out of the blue, 'them' names no topic: not every paper in the library
+    plan = seeded_copy.plan("Which papers are about them?")
+    assert plan.abstain and "no topic" in plan.reason
+
+
 def test_an_explanation_of_a_named_thing_is_not_held_to_the_wording_gate(seeded_copy: Assistant) -> None:
     q = "What does the Gemini report expect its models to make possible, and does it say how they will be rolled out?"
     plan = seeded_copy.plan(q)
