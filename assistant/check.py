@@ -125,13 +125,18 @@ def counts_elsewhere(answer: str, question: str, sources: Sequence[str]) -> list
         # faithful copies of other counts ('540B scale') with no count of what was asked say nothing of it
         wrong += [f"{n} (not a count of what was asked)" for n in found if n not in wrong]
     asked = set(focus_phrase(question))
+    given = [c for s in sources for c in _counts(s)]
     for value, _, after in _counts(answer):
         # a count paired with a word the sources never put after it ('59 natural' where 59 is the total)
-        paired = [a for s in sources for v, _, a in _counts(s) if v == value]
         flagged = any(digits(w.split()[0]) == value for w in wrong)
-        if not flagged and after and after[0] and after[0] not in asked and not any(after[0] in a for a in paired):
+        if not flagged and after and after[0] and after[0] not in asked and not _said_with(value, after[0], given):
             wrong.append(f"{value} {after[0]}")
     return list(dict.fromkeys(wrong))
+
+
+def _said_with(value: str, word: str, given: list[tuple[str, list[str], list[str]]]) -> bool:
+    """Whether a source (its `_counts`) gives `value` with `word` among the words after it."""
+    return any(v == value and word in after for v, _, after in given)
 
 
 def _counts(text: str) -> list[tuple[str, list[str], list[str]]]:
@@ -177,7 +182,7 @@ def units_elsewhere(sentence: str, source: str) -> list[str]:
     return [
         f"{value} {after[0]}"
         for value, _, after in _counts(sentence)
-        if after and after[0] in _UNITS and not any(v == value and after[0] in a for v, _, a in given)
+        if after and after[0] in _UNITS and not _said_with(value, after[0], given)
     ]
 
 
@@ -280,17 +285,26 @@ def subject_terms(sentence: str) -> list[str]:
     return content_terms(m["subject"]) if m else []
 
 
+def _subject_in(sentence: str, source: str) -> tuple[str | None, list[str], set[int]]:
+    """The name a sentence speaks of (its first exact name: 'Med-PaLM'), the source's sentences, and
+    the positions within one sentence of those naming it; no name when the source lacks it."""
+    subject = next((t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None)
+    if subject is None or subject.lower() not in source.lower():
+        return None, [], set()
+    parts = split_sentences(source) or [source]
+    named = [i for i, p in enumerate(parts) if subject.lower() in p.lower()]
+    return subject, parts, {j for i in named for j in (i - 1, i, i + 1)}
+
+
 def said_of_another(sentence: str, source: str) -> list[str]:
     """Numbers the source gives, but not near the thing the sentence says them of: "Med-PaLM reaches
     67.6%" when the abstract says 67.6% of Flan-PaLM, three sentences before it names Med-PaLM. A
     number and the name it is said of must stand within two consecutive sentences of the source."""
-    subject = next((t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None)
-    if subject is None or subject.lower() not in source.lower():
+    subject, parts, near_subject = _subject_in(sentence, source)
+    if subject is None:
         return []  # no name, or one the source lacks (reported by the name check)
-    parts = split_sentences(source) or [source]
     found = [{digits(m) for m in numbers(p)} for p in parts]  # the numbers of each source sentence
-    named = [i for i, p in enumerate(parts) if subject.lower() in p.lower()]
-    near = set().union(*(found[j] for i in named for j in (i - 1, i, i + 1) if 0 <= j < len(parts)))
+    near = set().union(*(found[j] for j in near_subject if 0 <= j < len(parts)))
     anywhere = set().union(*found)
     return [
         f"{n} (said of something other than {subject})"
@@ -305,12 +319,9 @@ def copied_of_another(sentence: str, source: str) -> list[str]:
     abstract says that of Flan-MoE. A run of four content words the sentence shares with a source
     sentence that (with its neighbours) names another thing must stand within two consecutive
     sentences of one naming the sentence's subject."""
-    subject = next((t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None)
-    if subject is None or subject.lower() not in source.lower():
+    subject, parts, near = _subject_in(sentence, source)
+    if subject is None:
         return []
-    parts = split_sentences(source) or [source]
-    named = [i for i, p in enumerate(parts) if subject.lower() in p.lower()]
-    near = {j for i in named for j in (i - 1, i, i + 1)}
 
     def runs(text: str) -> set[tuple[str, ...]]:  # four content words in a row ('multiple experiment settings instruction')
         t = terms(text)

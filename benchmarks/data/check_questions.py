@@ -190,6 +190,16 @@ def summary(name: str, qs: list[dict]) -> None:
     print(f"{name}: {len(qs)} questions ({ans} answerable, {len(qs) - ans} not); " + ", ".join(parts))
 
 
+# the seed question sets in the order they were written
+SEED_SETS = (
+    "seeds_more_questions.jsonl",
+    "seeds_elc_questions.jsonl",
+    "seeds_elc2_questions.jsonl",
+    "seeds_elc3_questions.jsonl",
+    "seeds_lists_questions.jsonl",
+)
+
+
 def main() -> int:
     existing = set()
     for p in EXISTING:
@@ -202,19 +212,12 @@ def main() -> int:
     summary("scifact_library_questions.jsonl", check(HERE / "scifact_library_questions.jsonl", sf, existing))
     existing_sfls = existing | {norm(q["question"]) for q in load_jsonl(HERE / "scifact_library_questions.jsonl")}
     summary("scifact_lists_questions.jsonl", check(HERE / "scifact_lists_questions.jsonl", sf, existing_sfls))
-    more = check(HERE / "seeds_more_questions.jsonl", seeds, existing)
-    summary("seeds_more_questions.jsonl", more)
-    existing_elc = existing | {norm(q["question"]) for q in more if isinstance(q.get("question"), str)}
-    elc = check(HERE / "seeds_elc_questions.jsonl", seeds, existing_elc)
-    summary("seeds_elc_questions.jsonl", elc)
-    existing_elc2 = existing_elc | {norm(q["question"]) for q in elc if isinstance(q.get("question"), str)}
-    elc2 = check(HERE / "seeds_elc2_questions.jsonl", seeds, existing_elc2)
-    summary("seeds_elc2_questions.jsonl", elc2)
-    existing_elc3 = existing_elc2 | {norm(q["question"]) for q in elc2 if isinstance(q.get("question"), str)}
-    elc3 = check(HERE / "seeds_elc3_questions.jsonl", seeds, existing_elc3)
-    summary("seeds_elc3_questions.jsonl", elc3)
-    existing_sls = existing_elc3 | {norm(q["question"]) for q in elc3 if isinstance(q.get("question"), str)}
-    summary("seeds_lists_questions.jsonl", check(HERE / "seeds_lists_questions.jsonl", seeds, existing_sls))
+    # each seed set is checked against the shared sets and every seed set written before it
+    seen = set(existing)
+    for name in SEED_SETS:
+        qs = check(HERE / name, seeds, seen)
+        summary(name, qs)
+        seen |= {norm(q["question"]) for q in qs if isinstance(q.get("question"), str)}
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:
