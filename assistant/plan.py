@@ -132,10 +132,10 @@ class Plan:
         return self.query.kind
 
 
-def about(topic: str, text: str, introduces: bool = False, most: bool = False) -> bool:
+def about(topic: str, text: str, introduces: bool = False) -> bool:
     """Whether an abstract is about a list's topic: it mentions every exact name of the topic
     ('MMLU', 'OPA1') or, for a topic without one, within two consecutive sentences it uses every
-    word the topic names (any one of 'X or Y'); with `most`, more than half of them. For
+    word the topic names (any one of 'X or Y'). For
     papers that introduce the topic ('that propose a benchmark') the words must be in a sentence
     where the paper says what it contributes ('we present SimpleQA, a benchmark ...')."""
     names = question_names(topic)
@@ -149,8 +149,6 @@ def about(topic: str, text: str, introduces: bool = False, most: bool = False) -
     else:
         sentences = [set(terms(s)) for s in split_sentences(text)] or [set(terms(text))]
         windows = [a | b for a, b in itertools.pairwise(sentences)] or sentences
-    if most:
-        return any(sum(bool(g & w) for g in groups) * 2 > len(groups) for groups in readings for w in windows)
     return any(all(g & w for g in groups) for groups in readings for w in windows)
 
 
@@ -363,12 +361,17 @@ class Planner:
             return candidates[:3], True, "the question names no topic"  # 'Which papers are about them?', out of the blue
         qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces)]
         if not qualifying:
-            # a topic described rather than named ('how factually accurate language models' answers
-            # are'): a paper that uses most of its words (more than half) is about it
-            qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces, most=True)]
+            # a topic in other words than any paper's ('systems that suggest text to people while
+            # they are typing'): a paper one of whose sentences says much the same is about it
+            qualifying = self._paraphrased(query.topic, candidates)
         if not qualifying:
             return candidates[:3], True, f"no abstract in the library is about '{query.topic}'"
         return qualifying, False, ""
+
+    def _paraphrased(self, topic: str, candidates: list[Passage]) -> list[Passage]:
+        """The candidates with a sentence whose cosine with the topic is LIST_PARAPHRASE or more, best first."""
+        ranked = sorted(zip(closest_sentence(topic, candidates, self._embed), range(len(candidates)), strict=True), reverse=True)
+        return [candidates[i] for b, i in ranked if b >= tuning.LIST_PARAPHRASE]
 
     def _refer_back(self, query: Query, previous: str, sources: list[str]) -> Query:
         """A follow-up comparison that names one side by a pronoun ('How does it compare with U-PaLM?')
@@ -415,6 +418,18 @@ class Planner:
         if missing:
             return chosen, True, "the library has nothing on " + " or ".join(f"'{m}'" for m in missing)
         return chosen[:k] if k >= 2 else chosen[:2], False, ""
+
+
+def closest_sentence(topic: str, passages: list[Passage], embed: Embed) -> list[float]:
+    """Each passage's highest sentence cosine with the topic (its title counts as a sentence)."""
+    groups = [split_sentences(_full(p)) or [_full(p)] for p in passages]
+    flat = [s for g in groups for s in g]
+    if not flat:
+        return []
+    vectors = embed([topic, *flat])
+    sims = vectors[1:] @ vectors[0]
+    bounds = list(itertools.accumulate(len(g) for g in groups))
+    return [float(sims[a:b].max()) for a, b in zip([0, *bounds[:-1]], bounds, strict=True)]
 
 
 def _naming(question: str, passages: list[Passage]) -> list[Passage]:

@@ -250,6 +250,26 @@ def test_list_with_no_paper_on_the_topic_abstains(seeded_copy: Assistant) -> Non
     assert ans.abstained and not answer_prompts(gen)
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What have I saved on systems that suggest text to people while they are typing?", "Smart Compose"),
+        ("Which papers evaluate how factually accurate language models' answers are?", "SimpleQA"),
+    ],
+)
+def test_a_list_topic_in_other_words_finds_the_paper_that_says_it(seeded: Assistant, question: str, expected: str) -> None:
+    # no paper uses every word of the topic; one sentence of the paper says much the same
+    plan = seeded.plan(question)
+    assert not plan.abstain and plan.query.kind == "list"
+    assert expected in " ".join(p.text for p in plan.passages[:2])
+
+
+def test_a_list_is_not_made_of_papers_sharing_some_of_the_topics_words(seeded: Assistant) -> None:
+    # GPT-4o's "neural network" is two of the three words; the GNN papers are Alex's
+    plan = seeded.plan("Which of Tony's papers are about graph neural networks?")
+    assert plan.abstain
+
+
 def test_compare_cites_both_and_quotes_the_one_the_model_left_out(seeded_copy: Assistant) -> None:
     reply = " is a set of instruction-finetuned sparse Mixture-of-Expert models [1]."  # continues each thing's name
     ans, _, _ = ask_with(seeded_copy, reply, "Compare Flan-MoE and U-PaLM.")

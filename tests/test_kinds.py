@@ -134,10 +134,9 @@ def test_a_paper_is_about_a_topic_when_it_talks_about_all_of_it() -> None:
     benchmarks = [k for k, t in texts.items() if k.startswith("Tony") and about("benchmark", t, introduces=True)]
     assert sorted(benchmarks) == ["Tony#3", "Tony#8"]  # SimpleQA, MultiMedQA; not papers merely tested on benchmarks
     # a choice of two topics of two words each; a closing phrase that only says 'models' asks nothing
-    # a topic described rather than named: more than half of its words, once no paper has them all
+    # a topic described rather than named is no paper's words (the planner judges it by meaning)
     described = "evaluate how factually accurate language models' answers are"
     assert not [k for k, t in texts.items() if about(described, t)]
-    assert "Tony#3" in [k for k, t in texts.items() if about(described, t, most=True)]  # SimpleQA
     cards = [k for k, t in texts.items() if about("safety reports or system cards for specific released models", t)]
     assert "Tony#4" in cards and "Tony#9" not in cards  # the GPT-4o System Card; not BLOOM
 
