@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import tuning
 from .evidence import WORD_NUMBERS, focus_phrase, focus_term, numbers, wants_number
-from .text import spells_out, split_sentences, terms
+from .text import WordSet, spells_out, split_sentences, terms
 
 CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 _LEADING_CITES = re.compile(r"^\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
@@ -222,7 +222,7 @@ def echoed(sentence: str, topic: str, source: str) -> list[str]:
     """Words a sentence takes from the topic it was asked about that its source does not use: a list
     line saying its paper "investigates the spread of breast cancer to bones" when the abstract never
     speaks of bones (the line's prompt told the model the paper is on the topic)."""
-    held = set(terms(source))
+    held = WordSet(terms(source))
     asked = set(terms(topic))
     return [t for t in content_terms(sentence) if t in asked and t not in held]
 
@@ -261,7 +261,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += units_elsewhere(sentence, source)
     missing += said_of_another(sentence, source)
     missing += copied_of_another(sentence, source) if joined else []
-    s_terms = set(terms(source)) | set(terms(" ".join(spelled)))
+    s_terms = WordSet([*terms(source), *terms(" ".join(spelled))])
     said = [t for t in content_terms(sentence) if not t[0].isdigit()]  # numbers were checked above
     focus = focus_term(question)
     if focus and focus in said and focus not in s_terms:

@@ -122,6 +122,24 @@ def terms(text: str) -> list[str]:
     return list(_stemmer().stemWords(toks))  # type: ignore[attr-defined]
 
 
+class WordSet:
+    """A text's stemmed terms that also hold another derivation of one of them: Snowball stems
+    'inflammation' to 'inflamm' but 'anti-inflammatory' to 'inflammatori', 'economic' to 'econom' but
+    'economy' to 'economi'. A term is held when it is one of the text's or when the shorter of the two,
+    of six letters or more, begins the longer."""
+
+    SHORTEST = 6
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.items = set(items)
+        self._beginnings = {t[:k] for t in self.items for k in range(self.SHORTEST, len(t))}
+
+    def __contains__(self, term: object) -> bool:
+        if not isinstance(term, str):
+            return False
+        return term in self.items or term in self._beginnings or any(term[:k] in self.items for k in range(self.SHORTEST, len(term)))
+
+
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))

@@ -25,6 +25,7 @@ from assistant.check import (
 )
 from assistant.plan import quote_for
 from assistant.prompts import load_prompts
+from assistant.text import WordSet
 
 from .conftest import ROOT
 
@@ -187,6 +188,18 @@ def test_a_list_line_may_not_say_the_topic_the_abstract_does_not() -> None:
     # the line's prompt told the model its paper is on the topic; "bones" is the prompt's, not the abstract's
     assert echoed("This paper investigates the spread of breast cancer to bones.", topic, src) == ["bone"]
     assert echoed("This paper investigates whether breast cancer mortality is evenly spread.", topic, src) == []
+
+
+def test_another_derivation_of_a_word_the_abstract_uses_is_the_abstracts() -> None:
+    # Snowball stems 'inflammation' to 'inflamm' but 'anti-inflammatory' to 'inflammatori'
+    src = "A food-grade bacterium delivered an anti-inflammatory protein of F. prausnitzii to the gut of mice with colitis."
+    topic = "a friendly gut bacterium that calms inflammation"
+    assert echoed("This paper shows a gut bacterium that reduces inflammation in mice.", topic, src) == []
+    assert echoed("This paper shows a gut bacterium that calms the gut.", topic, src) == ["calm"]
+    assert not unsupported("The bacterium delivered a protein against inflammation to the gut of mice.", "What does it do?", src)
+    # a word only beginning like one of the abstract's is not it ('general' is not 'generation')
+    assert "general" not in WordSet(["generat"]) and "gene" not in WordSet(["generat"])
+    assert "inflamm" in WordSet(["inflammatori"]) and "inflammatori" in WordSet(["inflamm"])
 
 
 def test_a_number_is_checked_with_its_unit() -> None:
