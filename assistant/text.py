@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from . import tuning
+
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
@@ -126,18 +128,16 @@ class WordSet:
     """A text's stemmed terms that also hold another derivation of one of them: Snowball stems
     'inflammation' to 'inflamm' but 'anti-inflammatory' to 'inflammatori', 'economic' to 'econom' but
     'economy' to 'economi'. A term is held when it is one of the text's or when the shorter of the two,
-    of six letters or more, begins the longer."""
-
-    SHORTEST = 6
+    of tuning.DERIVED_FROM letters or more, begins the longer."""
 
     def __init__(self, items: Iterable[str]) -> None:
         self.items = set(items)
-        self._beginnings = {t[:k] for t in self.items for k in range(self.SHORTEST, len(t))}
+        self._beginnings = {t[:k] for t in self.items for k in range(tuning.DERIVED_FROM, len(t))}
 
     def __contains__(self, term: object) -> bool:
         if not isinstance(term, str):
             return False
-        return term in self.items or term in self._beginnings or any(term[:k] in self.items for k in range(self.SHORTEST, len(term)))
+        return term in self.items or term in self._beginnings or any(term[:k] in self.items for k in range(tuning.DERIVED_FROM, len(term)))
 
 
 def unique(items: Iterable[str]) -> list[str]:
