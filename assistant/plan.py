@@ -173,6 +173,11 @@ def _alternatives(topic: str) -> list[str]:
     return [m["a"], m["b"]] if m and len(m["a"].split()) == len(m["b"].split()) else [head]
 
 
+def names_no_topic(topic: str) -> bool:
+    """A list topic with neither a name nor a specific word ('Which papers are about them?')."""
+    return not question_names(topic) and not any(_topic_groups(t) for t in _alternatives(topic))
+
+
 def _topic_groups(topic: str) -> list[set[str]]:
     """The topic's words as groups, any one word of a group being enough: 'code, models or data'
     is one group; every other specific word is a group of its own."""
@@ -274,7 +279,7 @@ class Planner:
         previous = history[-1] if history and is_follow_up(question) else None
         earlier = " ".join(history[-self.history_turns :]) if previous and history else ""
         scope = library or query.library
-        if query.kind == "list" and not any(_topic_groups(t) for t in _alternatives(query.topic)) and previous:
+        if query.kind == "list" and names_no_topic(query.topic) and previous:
             # 'Which papers are about them?': the topic is what the previous question asked about
             query = replace(query, topic=list_topic(previous))
         if query.kind == "list":
@@ -357,7 +362,7 @@ class Planner:
     def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:
         """Every candidate about the topic, best first; the closest few when none is."""
         candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
-        if not question_names(query.topic) and not any(_topic_groups(t) for t in _alternatives(query.topic)):
+        if names_no_topic(query.topic):
             return candidates[:3], True, "the question names no topic"  # 'Which papers are about them?', out of the blue
         qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces)]
         if not qualifying:
@@ -370,8 +375,8 @@ class Planner:
 
     def _paraphrased(self, topic: str, candidates: list[Passage]) -> list[Passage]:
         """The candidates with a sentence whose cosine with the topic is LIST_PARAPHRASE or more, best first."""
-        ranked = sorted(zip(closest_sentence(topic, candidates, self._embed), range(len(candidates)), strict=True), reverse=True)
-        return [candidates[i] for b, i in ranked if b >= tuning.LIST_PARAPHRASE]
+        scored = zip(closest_sentence(topic, candidates, self._embed), candidates, strict=True)
+        return [p for c, p in sorted(scored, key=lambda cp: -cp[0]) if c >= tuning.LIST_PARAPHRASE]
 
     def _refer_back(self, query: Query, previous: str, sources: list[str]) -> Query:
         """A follow-up comparison that names one side by a pronoun ('How does it compare with U-PaLM?')

@@ -48,7 +48,7 @@ def rows(corpus: Path, names: list[str]) -> list[dict[str, Any]]:
                     cands = planner._search(query.topic, tuning.LIST_CANDIDATES, query.library)
                     gold = {gold_map.get(g, g) for g in q.get("gold_ids", [])}
                     words = [p for p in cands if about(query.topic, _full(p), query.introduces)]
-                    dense = [] if words else closest_sentence(query.topic, cands, a.planner._embed)
+                    close = [] if words else closest_sentence(query.topic, cands, planner._embed)
                     out.append(
                         {
                             "id": q["id"],
@@ -56,7 +56,7 @@ def rows(corpus: Path, names: list[str]) -> list[dict[str, Any]]:
                             "answerable": q.get("answerable", True),
                             "need": min(q.get("min_cited", 1), len(gold)) if gold else 1,
                             "words": [p.doc_id in gold for p in words],
-                            "dense": [(p.doc_id in gold, c) for p, c in zip(cands, dense, strict=False)],
+                            "dense": [(p.doc_id in gold, c) for p, c in zip(cands, close, strict=True)] if close else [],
                         }
                     )
     return out
