@@ -18,6 +18,7 @@ from .generate import Generator, Message
 from .guard import neutralise_special
 from .plan import Plan, Shown, quote_for, subject_names
 from .prompts import Prompts
+from .text import terms
 from .types import Answer, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
@@ -361,7 +362,7 @@ class Answerer:
             # An explanation the model ended early goes on with the best sentence of the abstract
             # it cites that says something the answer has not said yet, quoted.
             first = draft.statements[0].citations
-            extra = self._next_quote(plan, draft, first[0]) if first else None
+            extra = self._next_quote(plan, draft, first[0], _pointed_back(plan, draft, first[0])) if first else None
             if extra is not None:
                 yield from self._show(plan, draft, extra, timings, t0)
         if not draft.statements:
@@ -398,11 +399,11 @@ class Answerer:
         )
 
     def _next_quote(self, plan: Plan, draft: _Draft, number: int, candidates: list[Sentence] | None = None) -> Statement | None:
-        """The best-ranked sentence of abstract `number` for the question (or the first of
-        `candidates`) that is mostly new to the answer (most of its content words not yet said, not
+        """The first of `candidates` (else the best-ranked sentence of abstract `number` for the
+        question) that is mostly new to the answer (most of its content words not yet said, not
         the source of a kept sentence)."""
         used = {s.text for s in draft.statements}
-        for sentence in _ranked(plan, number) if candidates is None else candidates:
+        for sentence in candidates or _ranked(plan, number):
             said = content_terms(sentence.text)
             new = [t for t in said if t not in draft.said]
             if sentence.text in used or not said or len(new) * 2 < len(said):
@@ -461,6 +462,27 @@ def _ranked(plan: Plan, number: int) -> list[Sentence]:
 
 
 _ANAPHOR = re.compile(r"^\W*(?:the\s+resulting|this|these|such|it|they|its|their)\b", re.I)
+
+
+_POINTS_BACK = re.compile(r"^\W*(?:\S+\s+){0,3}?(?:these|this|such|both)\s+\w", re.I)
+
+
+def _pointed_back(plan: Plan, draft: _Draft, number: int) -> list[Sentence]:
+    """The sentences of abstract `number` that kept statements point back to: the model's "Combining
+    these two improvements, ..." taken from the abstract's sentence after the one naming the two
+    improvements. The antecedent comes first (the answer is unclear without it), then the rest
+    of the abstract's sentences, best first."""
+    ranked = _ranked(plan, number)
+    pointed: list[Sentence] = []
+    for statement in draft.statements:
+        if number not in statement.citations or not _POINTS_BACK.match(statement.text):
+            continue
+        said = set(terms(statement.text))
+        source = max(ranked, key=lambda s: len(said & set(terms(s.text))), default=None)
+        if source is None or source.position == 0 or not _POINTS_BACK.match(source.text):
+            continue
+        pointed += [s for s in ranked if s.position == source.position - 1]
+    return pointed + ranked if pointed else []
 
 
 def _with_antecedent(plan: Plan, number: int, sentence: Sentence) -> str:

@@ -47,6 +47,7 @@ _PHRASE_END = set(
     "in into on of for to by with from at per across over under between go goes went come comes make makes cover covers "
     "include includes contain contains appear appears exist exists take takes took get gets".split()
 )
+_DETERMINERS = {"the", "a", "an", "its", "their", "this", "these", "that", "those", "his", "her", "our"}
 _KIND_OF = re.compile(r"^(?:kinds?|types?|sorts?)\s+of\s+", re.I)
 
 
@@ -65,6 +66,9 @@ def focus_phrase(question: str) -> list[str]:
         )
         return [t for w in of.group(1).split() for t in terms(w)] if of else []
     if not words_ or words_[0].lower() in _AUX:
+        return []
+    if len(words_) > 1 and words_[1].lower() in _DETERMINERS:
+        # 'what motivated the design of X': 'what' is the subject of a verb, not a noun's determiner
         return []
     head = []
     for w in words_[:6]:

@@ -23,6 +23,7 @@ from assistant.check import (
     unsupported,
     without_citations,
 )
+from assistant.evidence import focus_phrase
 from assistant.plan import quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet
@@ -244,6 +245,31 @@ def test_a_quote_that_points_back_comes_with_the_sentence_before_it(seeded_copy:
     first = ans.statements[0].text
     # "The resulting model, Med-PaLM, ..." is quoted with the sentence saying what it results from
     assert "The resulting model, Med-PaLM" in first and first.index("instruction prompt tuning") < first.index("The resulting")
+
+
+def test_an_explanation_pointing_back_is_completed_with_what_it_points_to(seeded_copy: Assistant) -> None:
+    reply = (
+        "RNN-T is more robust than attention-based systems in this regime [1]. Combining these two improvements, "
+        "attention-based end-to-end models can be very competitive to RNN-T on long-form speech recognition [1]."
+    )
+    q = "What does the long-form speech recognition study find when it pits RNN-T against attention-based models, and how does it narrow the gap?"
+    ans, _, _ = ask_with(seeded_copy, reply, q)
+    assert ans.kind == "explain"
+    assert [s.origin for s in ans.statements] == ["model", "model", "quote"]
+    # "these two improvements" are the abstract's sentence before the one the model took its words from
+    assert "monotonic" in ans.statements[2].text and "overlapping segments" in ans.statements[2].text
+
+
+def test_a_question_whose_what_is_a_verbs_subject_asks_about_no_noun() -> None:
+    assert focus_phrase("What motivated the design of the N-Grammer?") == []
+    assert focus_phrase("What pretrained model checkpoints were released with UniMax?")[-1] == "checkpoint"
+    src = "The costs of large Transformers are prohibitive. We propose a modification inspired by statistical language modeling."
+    # 'designed' is the model's own glue here, not the thing asked about echoed from the question
+    assert not unsupported(
+        "The N-Grammer was designed as a modification inspired by statistical language modeling.",
+        "What motivated the design of the N-Grammer?",
+        src + " We evaluate our model, the N-Grammer, on C4.",
+    )
 
 
 def test_list_writes_one_checked_line_per_paper(seeded_copy: Assistant) -> None:
