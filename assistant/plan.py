@@ -16,7 +16,7 @@ import numpy as np
 
 from . import tuning
 from .check import counted_numbers, name_like
-from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_term, measure
+from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_phrase, focus_term, measure, numbers, wants_number
 from .guard import guard_passages
 from .kinds import Query, list_topic, question_parts, read_question
 from .text import STOPWORDS, spells_out, split_sentences, terms, unique
@@ -571,6 +571,35 @@ def _clip(sentence: str, limit: int = tuning.MAX_SENTENCE) -> str:
     return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + " …"
 
 
+# 'Which dataset ...', 'In what country ...', 'Who ...': a question answered by a name (not 'what kind of')
+_WHICH = re.compile(r"^\W*(?:(?:in|on|at|from|by|with|for|to|into|under)\s+)?(?:which|what)\s+(?!(?:kinds?|types?|sorts?|is|are|was|were|do|does|did|has|have|had)\b)", re.I)
+_WHO = re.compile(r"^\W*who\b", re.I)
+_CAPITALISED_WORD = re.compile(r"(?<=[\w,;:)\]]\s)[A-Z][\w-]+")
+
+
+def answer_wanted(question: str) -> str | None:
+    """What a factual question's answer must hold: 'number' ('how many', 'what percentage'), 'name'
+    ('which dataset', 'in what country', 'who'; a number will also do: 'what median time'), else None."""
+    if wants_number(question):
+        return "number"
+    if _WHO.match(question) or (_WHICH.match(question) and focus_phrase(question)):
+        return "name"
+    return None
+
+
+def offers(sentence: str, question: str, wanted: str) -> bool:
+    """Whether a sentence holds an answer of the kind wanted that the question does not already say:
+    a number, or (for a name) a name ('TensorFlow', 'PAD4', 'Ghana', not sentence-initial)."""
+    asked = question.lower()
+    given = {re.sub(r"[^\d.]", "", n) for n in numbers(question)}
+    if any(re.sub(r"[^\d.]", "", n) not in given for n in numbers(sentence)):
+        return True
+    if wanted == "number":
+        return False
+    tokens = [t for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", sentence) if name_like(t)] + _CAPITALISED_WORD.findall(sentence)
+    return any(t.lower() not in asked for t in tokens)
+
+
 def quote_for(query: Query, shown: Shown, ev: Evidence) -> Sentence | None:
     """The sentence of a passage that answers the question's kind: for 'what is X', the one that
     defines X; for a yes/no question, the closing finding; else the best-scoring one."""
@@ -585,6 +614,11 @@ def quote_for(query: Query, shown: Shown, ev: Evidence) -> Sentence | None:
         return (contributions(on_topic) or ranked)[0]
     if (cue := reason_cue(query)) is not None:
         return next((s for s in ranked if cue.search(s.text)), ranked[0])
+    if query.kind == "fact" and (wanted := answer_wanted(query.text)) is not None:
+        # a quote stands for the answer only when it gives one: of what the model was shown, the
+        # best sentence holding a number (or name) the question does not already say
+        seen = {s.position for s in shown.sentences}
+        return next((s for s in ranked if s.position in seen and offers(s.text, query.text, wanted)), None)
     names = subject_names(query.text) if query.kind in ("explain", "compare") else []
     if query.kind == "compare":
         names = [n for n in names if n.lower() in shown.passage.text.lower()]

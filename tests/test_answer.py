@@ -24,7 +24,7 @@ from assistant.check import (
     without_citations,
 )
 from assistant.evidence import focus_phrase
-from assistant.plan import quote_for
+from assistant.plan import answer_wanted, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet
 
@@ -270,6 +270,17 @@ def test_a_question_whose_what_is_a_verbs_subject_asks_about_no_noun() -> None:
         "What motivated the design of the N-Grammer?",
         src + " We evaluate our model, the N-Grammer, on C4.",
     )
+
+
+def test_a_quote_answers_a_which_question_only_when_it_names_something(seeded_copy: Assistant) -> None:
+    q = "Which model acts as the automatic grader for SimpleQA answers?"
+    assert answer_wanted(q) == "name" and answer_wanted("In what kind of environments was it tested?") is None
+    assert not offers("Each answer in SimpleQA is graded as either correct, incorrect, or not attempted.", q, "name")
+    assert offers("Lingvo is a Tensorflow framework.", "Which deep learning framework is Lingvo built on?", "name")
+    assert offers("It saves 4.4 million TPUv4 hours.", "How many TPUv4 hours does U-PaLM save?", "number")
+    # the model's invented grader fails the check; no sentence it was shown names a grader: abstain
+    ans, _, _ = ask_with(seeded_copy, "GPT-4 acts as the automatic grader for SimpleQA answers [1].", q)
+    assert ans.abstained and "GPT-4" not in ans.text
 
 
 def test_list_writes_one_checked_line_per_paper(seeded_copy: Assistant) -> None:
