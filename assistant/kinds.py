@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .text import STOPWORDS
 from .types import Kind
 
 # "Can you explain ...", "Please list ...": the request inside the courtesy decides the kind.
@@ -123,7 +124,9 @@ _LIST_FRAME = re.compile(
     rf"(?<![\w-])(?:{_FRAME_WORDS})(?![\w-])|[?,.!:;]",
     re.I,
 )
-_INTRODUCE = re.compile(r"\b(?:introduc|propos|present|releas|develop|creat|build|built|describ)\w*\b", re.I)
+# a paper's own act ('papers that introduce a benchmark'), not a past participle describing something
+# else ('system cards for released models', 'the framework their code is built on')
+_INTRODUCE = re.compile(r"\b(?:introduc|propos|present|releas|develop|creat|build|describ)(?!\w*ed\b)\w*\b", re.I)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,9 +200,23 @@ def compare_subjects(question: str) -> tuple[str, ...]:
     return ()
 
 
+# Framing verbs that are also nouns: after a word of the topic they are the topic's ('safety reports')
+_FRAME_NOUN = re.compile(r"(?:reports?|presents?|uses?|mentions?|covers?|study|studies|works?|focus(?:es)?|literature|research)", re.I)
+_LAST_WORD = re.compile(r"([\w'’-]+)\s*$")
+
+
 def list_topic(question: str) -> str:
-    """What a list question's papers must be about: the question without its framing words."""
-    topic = _LIST_FRAME.sub(" ", question)
+    """What a list question's papers must be about: the question without its framing words (a
+    framing word that is also a noun stays when a topic word comes just before it: 'Do I have any
+    safety reports or system cards?' is about safety reports)."""
+
+    def frame(m: re.Match[str]) -> str:
+        before = _LAST_WORD.search(question, 0, m.start())
+        word = before.group(1) if before else ""
+        after_topic = bool(word) and word.lower() not in STOPWORDS and not _LIST_FRAME.fullmatch(word)
+        return m.group(0) if after_topic and _FRAME_NOUN.fullmatch(m.group(0)) else " "
+
+    topic = _LIST_FRAME.sub(frame, question)
     return re.sub(r"\s+", " ", topic).strip()
 
 

@@ -314,6 +314,13 @@ def test_a_list_topic_in_other_words_finds_the_paper_that_says_it(seeded: Assist
     assert expected in " ".join(p.text for p in plan.passages[:2])
 
 
+def test_a_list_of_two_kinds_of_report_finds_one_of_each(seeded: Assistant) -> None:
+    # 'safety reports' (o1's "This report outlines the safety work") or 'system cards' (GPT-4o's)
+    plan = seeded.plan("Do I have any safety reports or system cards for specific released models?")
+    assert not plan.abstain and len(plan.passages) == 2
+    assert any("o1" in p.text for p in plan.passages) and any("GPT-4o System Card" in p.text for p in plan.passages)
+
+
 def test_a_list_is_not_made_of_papers_sharing_some_of_the_topics_words(seeded: Assistant) -> None:
     # GPT-4o's "neural network" is two of the three words; the GNN papers are Alex's
     plan = seeded.plan("Which of Tony's papers are about graph neural networks?")

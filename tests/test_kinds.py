@@ -86,6 +86,12 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     q = read_question("List the papers in Tony's library that introduce a benchmark.", ["Alex", "Tony"])
     assert q.kind == "list" and q.topic == "benchmark" and q.introduces and q.library == "Tony"
     assert read_question("Which of Ben's papers deal with E-cadherin?", ["Ana"]).library is None  # not a library here
+    # a framing word that is also a noun, after a word of the topic, is the topic's; a past participle
+    # describing something else does not make the list one of papers that introduce something
+    q = read_question("Do I have any safety reports or system cards for specific released models?", ["Tony"])
+    assert q.topic.startswith("safety reports or system cards") and not q.introduces
+    assert list_topic("Which papers report results on MMLU?") == "results MMLU"
+    assert not read_question("Which of my papers name the framework their code is built on?").introduces
     q = read_question("What has Tony saved about medical question answering?", ["Alex", "Tony"])
     assert q.kind == "list" and q.topic == "medical question answering" and q.library == "Tony"
     assert compare_subjects("What's the difference between Gemini and BLOOM?") == ("Gemini", "BLOOM")
