@@ -16,10 +16,22 @@ import numpy as np
 
 from . import tuning
 from .check import counted_numbers, name_like
-from .evidence import DocFreq, Embed, Evidence, Sentence, decide, focus_phrase, focus_term, measure, numbers, wants_number
+from .evidence import (
+    DocFreq,
+    Embed,
+    Evidence,
+    Sentence,
+    decide,
+    focus_phrase,
+    focus_term,
+    measure,
+    numbers,
+    question_terms,
+    wants_number,
+)
 from .guard import guard_passages
 from .kinds import Query, list_topic, question_parts, read_question
-from .text import STOPWORDS, spells_out, split_sentences, terms, unique
+from .text import STOPWORDS, WordSet, spells_out, split_sentences, terms, unique
 from .types import Citation, Passage
 
 # A list's topic words that say nothing about what a paper is on ("models", "results").
@@ -316,6 +328,9 @@ class Planner:
             abstain, reason = abstain_decision(ev, threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
+        if not abstain and query.kind == "yesno" and passages and (asked := silent_on(question, _full(passages[0]))):
+            said = [w for w in re.findall(r"[\w'-]+", question) if set(terms(w)) & set(asked)]
+            abstain, reason = True, f"the closest abstract says nothing of '{' '.join(said)}'"
         if not passages:
             abstain, reason = True, reason or "no documents to search"
         parts = question_parts(question) if query.kind == "explain" and not abstain else [question]
@@ -598,6 +613,16 @@ def offers(sentence: str, question: str, wanted: str) -> bool:
         return False
     tokens = [t for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", sentence) if name_like(t)] + _CAPITALISED_WORD.findall(sentence)
     return any(t.lower() not in asked for t in tokens)
+
+
+def silent_on(question: str, text: str) -> list[str]:
+    """What a yes/no question asks of its subject ('Is Gemini Nano *open-sourced*?') when the abstract
+    uses none of those words: it cannot say yes or no to it. Empty when it uses one (or the question
+    asks nothing beside its names)."""
+    names = {t for n in subject_names(question) for t in terms(n)}
+    asked = [t for t in question_terms(question) if t not in names]
+    held = WordSet(terms(text))
+    return [] if any(t in held for t in asked) else asked
 
 
 def quote_for(query: Query, shown: Shown, ev: Evidence) -> Sentence | None:

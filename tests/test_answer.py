@@ -321,6 +321,13 @@ def test_a_list_of_two_kinds_of_report_finds_one_of_each(seeded: Assistant) -> N
     assert any("o1" in p.text for p in plan.passages) and any("GPT-4o System Card" in p.text for p in plan.passages)
 
 
+def test_a_yes_no_question_on_what_no_abstract_speaks_of_abstains(seeded: Assistant) -> None:
+    # Gemini's abstract never speaks of open-sourcing: neither yes nor no can be read from it
+    plan = seeded.plan("Is Gemini Nano open-sourced?")
+    assert plan.abstain and "open-sourced" in plan.reason
+    assert not seeded.plan("Does Deliberative Alignment need human-written chains of thought?").abstain
+
+
 def test_a_list_is_not_made_of_papers_sharing_some_of_the_topics_words(seeded: Assistant) -> None:
     # GPT-4o's "neural network" is two of the three words; the GNN papers are Alex's
     plan = seeded.plan("Which of Tony's papers are about graph neural networks?")
