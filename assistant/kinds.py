@@ -42,7 +42,7 @@ _LIST = re.compile(
 )
 _COMPARE_CUE = re.compile(
     r"\b(?:compare[sd]?|comparison|comparing|contrast(?:s|ed)?|versus|vs\.?|differ(?:s|ed|ence|ences)?|distinguish(?:es)?|"
-    r"agree(?:s)?\s+with|relate[sd]?\s+to|similarit(?:y|ies)|similar|alike|different|in\s+common|"
+    r"agree(?:s)?\s+with|relate[sd]?\s+to|similarit(?:y|ies)|similar|alike|different(?:ly)?|in\s+common|"
     r"which\s+(?:one\s+)?(?:is|was|are)\s+(?:better|worse|larger|smaller|bigger|faster|slower|stronger|more\s+\w+|less\s+\w+))\b",
     re.I,
 )
@@ -63,6 +63,10 @@ _SUBJECTS = [
         r"\b(?:how|in what ways?)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:compare|differ|contrast|relate)\b", re.I
     ),
     re.compile(r"\b(?P<a>[^,;?]+?)\s+agrees?\s+with\s+(?P<b>.+?)\s+(?:about|on|that|in)\b", re.I),
+    # "How do A and B approach safety differently?"
+    re.compile(r"\b(?:how|in what ways?)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:[\w-]+\s+){1,2}differently\b", re.I),
+    # "How does chain-of-thought figure in A compared with B?": the aspect first, then the two things
+    re.compile(r"\b(?:in|for|of)\s+(?P<a>[^,;?]+?),?\s+(?:compared|as\s+compared)\s+(?:with|to)\s+(?P<b>[^?]+?)\s*(?:[:;?.!]|$)", re.I),
     # "What do A and B have in common?", "Are A and B similar?"
     re.compile(r"^\s*(?:what|how\s+much)\s+(?:do|does|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:have|share)\b", re.I),
     re.compile(r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:similar|alike|different|related)\s*\??\s*$", re.I),
@@ -126,7 +130,7 @@ _LIST_FRAME = re.compile(
 )
 # a paper's own act ('papers that introduce a benchmark'), not a past participle describing something
 # else ('system cards for released models', 'the framework their code is built on')
-_INTRODUCE = re.compile(r"\b(?:introduc|propos|present|releas|develop|creat|build|describ)(?!\w*ed\b)\w*\b", re.I)
+_INTRODUCE = re.compile(r"\b(?:introduc|propos|present|releas|develop|creat|build)(?!\w*ed\b)\w*\b", re.I)
 
 
 @dataclass(frozen=True, kw_only=True)

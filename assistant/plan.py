@@ -213,7 +213,7 @@ def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
     """How well an abstract stands for a thing a comparison names: 0 when an exact name of it
     ('PAD2', 'Claude 3') is missing or it holds less than half of the thing's words (weighted by
     rarity), else that weighted share."""
-    if not all(mentions(text, n) for n in _proper(subject)):
+    if not all(mentions(text, n) for n in _proper(subject)) or not all(v.search(text) for v in _versions(subject)):
         return 0.0
     words = [t for t in dict.fromkeys(_parts(subject)) if t not in _GENERIC] or _parts(subject)
     if not words:
@@ -222,6 +222,13 @@ def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
     total = sum(weights.get(t, 1.0) for t in words)
     share = sum(weights.get(t, 1.0) for t in words if t in have) / total
     return share if share >= tuning.SUBJECT_SHARE else 0.0
+
+
+def _versions(subject: str) -> list[re.Pattern[str]]:
+    """A name with its version number ('Med-PaLM 2', 'Claude 3'), as a pattern the text must match
+    exactly: an abstract on Med-PaLM does not stand for Med-PaLM 2."""
+    found = re.findall(r"\b([A-Za-z][\w.-]*[A-Za-z])\s+(\d+(?:\.\d+)?)(?!\s*(?:%|[BMK]\b|billion|million))\b", subject)
+    return [re.compile(rf"\b{re.escape(n)}[\s-]*{re.escape(v)}(?![\d.]*\d)", re.I) for n, v in found if n[0].isupper() or name_like(n)]
 
 
 def _proper(subject: str) -> list[str]:

@@ -328,6 +328,12 @@ def test_a_yes_no_question_on_what_no_abstract_speaks_of_abstains(seeded: Assist
     assert not seeded.plan("Does Deliberative Alignment need human-written chains of thought?").abstain
 
 
+def test_an_abstract_on_a_model_does_not_stand_for_its_next_version(seeded: Assistant) -> None:
+    plan = seeded.plan("Compare Med-PaLM with Med-PaLM 2.")
+    assert plan.query.kind == "compare" and plan.abstain and "Med-PaLM 2" in plan.reason
+    assert not seeded.plan("Compare Med-PaLM with Flan-MoE.").abstain
+
+
 def test_a_list_is_not_made_of_papers_sharing_some_of_the_topics_words(seeded: Assistant) -> None:
     # GPT-4o's "neural network" is two of the three words; the GNN papers are Alex's
     plan = seeded.plan("Which of Tony's papers are about graph neural networks?")

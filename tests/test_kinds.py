@@ -92,6 +92,14 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert q.topic.startswith("safety reports or system cards") and not q.introduces
     assert list_topic("Which papers report results on MMLU?") == "results MMLU"
     assert not read_question("Which of my papers name the framework their code is built on?").introduces
+    assert not read_question("Which papers in the library describe models trained end to end?").introduces  # about, not introduce
+    # comparisons that name the aspect first, or the way compared last
+    assert compare_subjects("How does chain-of-thought figure in the o1 report compared with the U-PaLM paper?") == (
+        "o1 report",
+        "U-PaLM",
+    )
+    q = "How do Deliberative Alignment and the GPT-4o system card approach safety differently?"
+    assert kind_of(q) == "compare" and compare_subjects(q) == ("Deliberative Alignment", "GPT-4o system card")
     q = read_question("What has Tony saved about medical question answering?", ["Alex", "Tony"])
     assert q.kind == "list" and q.topic == "medical question answering" and q.library == "Tony"
     assert compare_subjects("What's the difference between Gemini and BLOOM?") == ("Gemini", "BLOOM")

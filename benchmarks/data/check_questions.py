@@ -197,6 +197,7 @@ SEED_SETS = (
     "seeds_elc2_questions.jsonl",
     "seeds_elc3_questions.jsonl",
     "seeds_lists_questions.jsonl",
+    "seeds_elc4_questions.jsonl",
 )
 
 
