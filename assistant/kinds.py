@@ -195,6 +195,10 @@ def compare_subjects(question: str) -> tuple[str, ...]:
         m = pattern.search(question)
         if m:
             a, b = _clean_subject(m["a"]), _clean_subject(m["b"])
+            if re.match(r"(?:does|do|did|can|could|would|will|should)\s", a, re.I):
+                # 'How does UniMax treat high-resource versus low-resource languages?': the two are
+                # sides of what one thing does, which is explained, not two things compared
+                continue
             if a and b and a.casefold() != b.casefold():
                 return a, b
     if m := _TWO_PAPERS.search(question):

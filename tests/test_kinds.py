@@ -100,6 +100,8 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     )
     q = "How do Deliberative Alignment and the GPT-4o system card approach safety differently?"
     assert kind_of(q) == "compare" and compare_subjects(q) == ("Deliberative Alignment", "GPT-4o system card")
+    # two sides of what one thing does: explained, not compared
+    assert kind_of("How does UniMax treat high-resource versus low-resource languages?") == "explain"
     q = read_question("What has Tony saved about medical question answering?", ["Alex", "Tony"])
     assert q.kind == "list" and q.topic == "medical question answering" and q.library == "Tony"
     assert compare_subjects("What's the difference between Gemini and BLOOM?") == ("Gemini", "BLOOM")
