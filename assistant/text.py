@@ -106,10 +106,10 @@ def words(text: str) -> list[str]:
 
 
 # British spellings folded into American ones before stemming, so 'behaviour' finds 'behavior' and
-# 'optimised' finds 'optimized' (applied alike to documents and questions, so a word wrongly folded
-# still matches itself).
-_BRITISH = [(re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"), (re.compile(r"(?<=\w{2})is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
-            (re.compile(r"(?<=\w)ys(e|es|ed|ing)$"), r"yz\1")]  # fmt: skip
+# 'optimised' finds 'optimized'; every form of a word alike ('denoising' and 'denoiser'). Applied
+# alike to documents and questions, so a word wrongly folded still matches itself.
+_BRITISH = [(re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"), (re.compile(r"(?<=\w{2})is(e|es|ed|ing|er|ers|ation|ations)$"), r"iz\1"),
+            (re.compile(r"(?<=\w)ys(e|es|ed|ing|er|ers)$"), r"yz\1")]  # fmt: skip
 
 
 def american(word: str) -> str:

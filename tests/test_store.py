@@ -9,6 +9,7 @@ import pytest
 
 from assistant import Assistant, IngestError
 from assistant.index import Index
+from assistant.text import terms
 
 from .conftest import SEEDS
 
@@ -94,6 +95,13 @@ def test_exact_terms_are_found_first(seeded: Assistant, term: str, needle: str) 
     top = seeded.search(term, k=1)[0]
     assert needle in top.text
     assert top.lexical > 0
+
+
+def test_every_form_of_a_word_is_one_term() -> None:
+    # British and American spellings, and the -er form beside the -ing one ('denoiser', 'denoising')
+    assert terms("denoising") == terms("denoiser") == terms("denoisers")
+    assert terms("optimised") == terms("optimized") and terms("behaviour") == terms("behavior")
+    assert terms("analyser") == terms("analyzing")
 
 
 def test_passages_carry_scores_best_first(seeded: Assistant) -> None:
