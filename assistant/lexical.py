@@ -20,7 +20,7 @@ import numpy as np
 from .text import terms
 
 log = logging.getLogger(__name__)
-_FORMAT = 4  # 3: British spellings folded (text.american); 4: and their -er forms ('denoiser')
+_FORMAT = 5  # 3: British spellings folded (text.american); 4: and their -er forms ('denoiser'); 5: no possessive 's
 
 
 @dataclass(frozen=True, kw_only=True)

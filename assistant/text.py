@@ -91,8 +91,8 @@ def _stemmer() -> object:
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, hyphenated compounds kept whole and also split into parts."""
     out: list[str] = []
-    for m in _TOKEN.finditer(text.lower()):
-        tok = m.group(0).strip("'.")
+    for m in _TOKEN.finditer(text.lower().replace("’", "'")):
+        tok = re.sub(r"'s$", "", m.group(0).strip("'."))  # a possessive ('compose's') is the word itself
         if not tok:
             continue
         if "-" in tok or "." in tok or "'" in tok:

@@ -37,6 +37,7 @@ SETS: dict[str, tuple[Path, Path]] = {
     "seeds_elc2": (DATA / "seeds_elc2_questions.jsonl", SEEDS),
     "seeds_elc3": (DATA / "seeds_elc3_questions.jsonl", SEEDS),
     "seeds_elc4": (DATA / "seeds_elc4_questions.jsonl", SEEDS),
+    "seeds_facts2": (DATA / "seeds_facts2_questions.jsonl", SEEDS),
     "seeds_lists": (DATA / "seeds_lists_questions.jsonl", SEEDS),
     "scifact_library": (DATA / "scifact_library_questions.jsonl", SCIFACT_LIBRARY),
     "scifact_lists": (DATA / "scifact_lists_questions.jsonl", SCIFACT_LIBRARY),
@@ -46,6 +47,7 @@ SETS: dict[str, tuple[Path, Path]] = {
 # The figures the README reports, each over questions of several sets: (name, sets, kinds).
 GROUPS = [
     ("seed facts", ("seeds_questions", "seeds_extra", "seeds_more"), ("fact",)),
+    ("seed facts, sixth round fresh set (sf2)", ("seeds_facts2",), ("fact",)),
     ("seed explain/list/compare", ("seeds_synthesis", "seeds_more"), ("explain", "list", "compare")),
     ("seed explain/list/compare, new sets (sel, se2)", ("seeds_elc", "seeds_elc2"), ("explain", "list", "compare")),
     ("seed explain/list/compare, fourth round set (se3)", ("seeds_elc3",), ("explain", "list", "compare")),

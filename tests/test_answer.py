@@ -203,6 +203,12 @@ def test_another_derivation_of_a_word_the_abstract_uses_is_the_abstracts() -> No
     assert "inflamm" in WordSet(["inflammatori"]) and "inflammatori" in WordSet(["inflamm"])
 
 
+def test_a_possessive_in_the_model_sentence_is_not_a_word_of_its_own() -> None:
+    src = "To serve Smart Compose, we constructed novel serving infrastructure for high-throughput and real-time inference."
+    q = "What kind of inference is Smart Compose's serving infrastructure built for?"
+    assert not unsupported("Smart Compose's serving infrastructure is built for high-throughput and real-time inference.", q, src)
+
+
 def test_a_number_is_checked_with_its_unit() -> None:
     src = "We audited 29 lung cancer patients awaiting radical treatment; the median wait was 12 weeks (range 2-30 days)."
     assert units_elsewhere("Patients waited for 29 years.", src) == ["29 year"]  # 29 counts patients

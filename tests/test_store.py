@@ -102,6 +102,8 @@ def test_every_form_of_a_word_is_one_term() -> None:
     assert terms("denoising") == terms("denoiser") == terms("denoisers")
     assert terms("optimised") == terms("optimized") and terms("behaviour") == terms("behavior")
     assert terms("analyser") == terms("analyzing")
+    # a possessive is the word itself: no stray 's' the abstract must hold
+    assert terms("Smart Compose's serving") == terms("Smart Compose’s serving") == terms("Smart Compose serving")
 
 
 def test_passages_carry_scores_best_first(seeded: Assistant) -> None:

@@ -198,6 +198,7 @@ SEED_SETS = (
     "seeds_elc3_questions.jsonl",
     "seeds_lists_questions.jsonl",
     "seeds_elc4_questions.jsonl",
+    "seeds_facts2_questions.jsonl",
 )
 
 
