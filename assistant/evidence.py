@@ -194,8 +194,11 @@ def _coverage(q_terms: list[str], text_terms: set[str], idf: dict[str, float]) -
 _EXPANSION_Q = re.compile(r"\b(stands? for|short for|abbreviat\w*|acronym|full (name|form))\b", re.I)
 
 
-def acronyms(question: str) -> list[str]:
-    """Upper-case abbreviations in a question ('ACM', 'RNN-T'), whose expansions answer 'what does X stand for'."""
+def acronyms(question: str, mixed: bool = False) -> list[str]:
+    """Upper-case abbreviations in a question ('ACM', 'RNN-T'), whose expansions answer 'what does X
+    stand for'; `mixed`: also those with a small letter inside ('MoE', 'NETs')."""
+    if mixed:
+        return re.findall(r"\b[A-Z](?=[a-z0-9]?[A-Z])[A-Za-z0-9]{1,7}(?:-[A-Z0-9]+)?\b", question)
     return re.findall(r"\b[A-Z][A-Z0-9]{1,7}(?:-[A-Z0-9]+)?\b", question)
 
 
@@ -213,7 +216,9 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
     sims = sv @ qv if len(flat) else np.zeros(0)
     numeric = wants_number(question)
     expands = bool(_EXPANSION_Q.search(question))
-    defined = [re.compile(rf"\(\s*{re.escape(a)}s?\s*\)") for a in acronyms(question)]
+    # 'what does MoE stand for': any abbreviation; otherwise the bonus for an acronym's definition
+    # stays with upper-case ones (as set on the visible questions)
+    defined = [re.compile(rf"\(\s*{re.escape(a)}s?\s*\)") for a in acronyms(question, mixed=expands)]
     out: list[list[Sentence]] = []
     i = 0
     best_cov = best_sent_cov = best_sent_dense = 0.0

@@ -340,6 +340,12 @@ def test_an_abstract_on_a_model_does_not_stand_for_its_next_version(seeded: Assi
     assert not seeded.plan("Compare Med-PaLM with Flan-MoE.").abstain
 
 
+def test_what_an_abbreviation_with_a_small_letter_stands_for_is_found(seeded: Assistant) -> None:
+    # 'MoE': the sentence spelling it out ('Mixture-of-Expert (MoE)') is the one to answer from
+    plan = seeded.plan("What does MoE stand for in Flan-MoE?")
+    assert "Mixture-of-Expert (MoE)" in plan.evidence.sentences[0][0].text
+
+
 def test_a_list_is_not_made_of_papers_sharing_some_of_the_topics_words(seeded: Assistant) -> None:
     # GPT-4o's "neural network" is two of the three words; the GNN papers are Alex's
     plan = seeded.plan("Which of Tony's papers are about graph neural networks?")
