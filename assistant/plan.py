@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from . import tuning
-from .check import counted_numbers, name_like
+from .check import counted_numbers, digits, name_like
 from .evidence import (
     DocFreq,
     Embed,
@@ -613,13 +613,12 @@ def offers(sentence: str, question: str, wanted: str) -> bool:
     """Whether a sentence holds an answer of the kind wanted that the question does not already say:
     a number, or (for a name) a name ('TensorFlow', 'PAD4', 'Ghana', not sentence-initial)."""
     asked = question.lower()
-    given = {re.sub(r"[^\d.]", "", n) for n in numbers(question)}
-    if any(re.sub(r"[^\d.]", "", n) not in given for n in numbers(sentence)):
+    given = {digits(n) for n in numbers(question)}
+    if any(digits(n) not in given for n in numbers(sentence)):
         return True
     if wanted == "number":
         return False
-    tokens = [t for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", sentence) if name_like(t)] + _CAPITALISED_WORD.findall(sentence)
-    return any(t.lower() not in asked for t in tokens)
+    return any(t.lower() not in asked for t in [*question_names(sentence), *_CAPITALISED_WORD.findall(sentence)])
 
 
 def silent_on(question: str, text: str) -> list[str]:
