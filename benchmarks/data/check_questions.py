@@ -199,6 +199,7 @@ SEED_SETS = (
     "seeds_lists_questions.jsonl",
     "seeds_elc4_questions.jsonl",
     "seeds_facts2_questions.jsonl",
+    "seeds_elc5_questions.jsonl",
 )
 
 
