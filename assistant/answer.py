@@ -43,6 +43,7 @@ class _Draft:
     said: set[str] = field(default_factory=set)
     refused: bool = False
     dropped: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # the model's sentences the check did not keep, whole
     names: dict[int, Passage] = field(default_factory=dict)  # a listed paper, labelled as its line is written
 
     def cited(self) -> set[int]:
@@ -263,6 +264,7 @@ class Answerer:
         if not verdict.kept:
             draft.refused |= verdict.why == "refusal" or is_refusal(sentence, self.prompts.cannot_answer)
             draft.dropped.append(f"{verdict.why}: {verdict.text[:80]}")
+            draft.rejected.append(verdict.text)
             return
         if both and set(verdict.citations) != set(sources):
             draft.dropped.append(f"rests on one abstract only: {verdict.text[:80]}")
@@ -339,7 +341,7 @@ class Answerer:
             yield answer
             return
         for shown in self._missing(plan, draft):
-            best = self._quote(plan, shown)
+            best = self._quote(plan, shown, draft)
             if best is None:
                 continue
             if gen is not None and plan.kind in REPHRASED:
@@ -427,8 +429,12 @@ class Answerer:
             return [plan.shown[0]]
         return []
 
-    def _quote(self, plan: Plan, shown: Shown) -> str | None:
-        best = quote_for(plan.query, shown, plan.evidence)
+    def _quote(self, plan: Plan, shown: Shown, draft: _Draft) -> str | None:
+        # Nothing the model wrote held up, but what it wrote shows which sentence of the abstract it
+        # read the answer from: that sentence is quoted (a repair of the model's sentence in the
+        # source's words) when the question's kind does not call for another.
+        hint = drawn_on(draft.rejected, plan.question, _ranked(plan, shown.number)) if plan.kind in ("fact", "explain") else None
+        best = quote_for(plan.query, shown, plan.evidence, hint)
         return _with_antecedent(plan, shown.number, best) if best is not None else None
 
     def abstention(self, plan: Plan, reason: str, timings: dict[str, float]) -> Answer:
@@ -454,6 +460,22 @@ def safe(text: str, gen: Generator) -> str:
     tokens (<|im_start|>, <start_of_turn>...) are broken, in the prompt only (what is shown and
     quoted stays as stored)."""
     return neutralise_special(text, gen.special_tokens())
+
+
+def drawn_on(said: list[str], question: str, sentences: list[Sentence]) -> Sentence | None:
+    """The sentence of an abstract a model's sentences were drawn from: one holding at least half,
+    and at least two, of the words a model sentence added to the question (the question's own
+    words, echoed, point nowhere). The first model sentence that points to one decides."""
+    asked = set(terms(question))
+    for sentence in said:
+        added = [t for t in dict.fromkeys(content_terms(sentence)) if t not in asked]
+        if len(added) < 2:
+            continue
+        shared = [(len(set(added) & set(terms(s.text))), s) for s in sentences]
+        most, source = max(shared, key=lambda x: x[0], default=(0, None))
+        if source is not None and most >= 2 and most * 2 >= len(added):
+            return source
+    return None
 
 
 def _ranked(plan: Plan, number: int) -> list[Sentence]:

@@ -66,7 +66,9 @@ _SUBJECTS = [
     # "How do A and B approach safety differently?"
     re.compile(r"\b(?:how|in what ways?)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:[\w-]+\s+){1,2}differently\b", re.I),
     # "How does chain-of-thought figure in A compared with B?": the aspect first, then the two things
-    re.compile(r"\b(?:in|for|of)\s+(?P<a>[^,;?]+?),?\s+(?:compared|as\s+compared)\s+(?:with|to)\s+(?P<b>[^?]+?)\s*(?:[:;?.!]|$)", re.I),
+    re.compile(
+        r"\b(?:in|for|of)\s+(?P<a>[^,;?]+?),?\s+(?:compared|as\s+compared)\s+(?:with|to)\s+(?P<b>[^?]+?)\s*(?:[:;?.!]|$)", re.I
+    ),
     # "What do A and B have in common?", "Are A and B similar?"
     re.compile(r"^\s*(?:what|how\s+much)\s+(?:do|does|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:have|share)\b", re.I),
     re.compile(r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:similar|alike|different|related)\s*\??\s*$", re.I),
@@ -209,7 +211,9 @@ def compare_subjects(question: str) -> tuple[str, ...]:
 
 
 # Framing verbs that are also nouns: after a word of the topic they are the topic's ('safety reports')
-_FRAME_NOUN = re.compile(r"(?:reports?|presents?|uses?|mentions?|covers?|study|studies|works?|focus(?:es)?|literature|research)", re.I)
+_FRAME_NOUN = re.compile(
+    r"(?:reports?|presents?|uses?|mentions?|covers?|study|studies|works?|focus(?:es)?|literature|research)", re.I
+)
 _LAST_WORD = re.compile(r"([\w'’-]+)\s*$")
 
 
@@ -279,3 +283,21 @@ def question_parts(question: str) -> list[str]:
     address?' -> ['What is UniMax', 'what problem does it address?']); else the question alone."""
     parts = _SECOND.split(question, maxsplit=1)
     return [p.strip(" ,") for p in parts] if len(parts) == 2 and all(len(p.split()) >= 2 for p in parts) else [question]
+
+
+# "What is X?", "Tell me about X", "Describe X", "What does X do?": the question asks what a thing is
+_WHAT_IT_IS = re.compile(
+    r"^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+about|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary))\b"
+    r"|^\s*what\s+(?:does|do|did)\s+.+?\s+do\s*\??\s*$",
+    re.I,
+)
+
+
+def asks_what_it_is(question: str) -> bool:
+    """Whether a question (or its first part) asks what something is, rather than something about it
+    ('What is UniMax?' does; 'What lesson does the Flan-MoE paper draw?' does not)."""
+    q = _strip_polite(question_parts(question)[0])
+    if _WHAT_IT_IS.search(q):
+        return True
+    m = _WHAT_IS.match(q)
+    return m is not None and not _FACT_NOUN.search(m["x"])

@@ -30,7 +30,7 @@ from .evidence import (
     wants_number,
 )
 from .guard import guard_passages
-from .kinds import Query, list_topic, question_parts, read_question
+from .kinds import Query, asks_what_it_is, list_topic, question_parts, read_question
 from .text import STOPWORDS, WordSet, spells_out, split_sentences, terms, unique
 from .types import Citation, Passage
 
@@ -82,10 +82,11 @@ _CONTRIBUTION = re.compile(
     r"|\bin\s+this\s+(?:paper|work|study|report)\b|\b(?:these|our)\s+(?:results|findings|data)\s+(?:show|suggest|indicate|demonstrate)",
     re.I,
 )
-# A sentence in which a paper introduces something: 'we present SimpleQA, a benchmark ...', 'X is a ...'.
+# A sentence in which a paper introduces something: 'we present SimpleQA, a benchmark ...', 'X is a ...',
+# '... applying a novel decoding algorithm'.
 _INTRODUCING = re.compile(
     r"\b(?:we|this\s+(?:paper|work|report|article))\s+(?:first\s+)?(?:present|introduce|propose|release|develop|describe|"
-    r"build|create|construct)\w*\b|\b(?:is|are)\s+(?:a|an)\s",
+    r"build|create|construct)\w*\b|\b(?:is|are)\s+(?:a|an)\s|\b(?:a|an)\s+novel\b",
     re.I,
 )
 Search = Callable[[str, int, "str | None"], list[Passage]]
@@ -152,7 +153,9 @@ def about(topic: str, text: str, introduces: bool = False) -> bool:
     where the paper says what it contributes ('we present SimpleQA, a benchmark ...')."""
     names = question_names(topic)
     if names:  # an exact name identifies the topic ('the mitochondrial protein OPA1'): the rest describes it
-        return all(mentions(text, n) for n in names)
+        # names offered as alternatives ('C4 or mC4'): any one of them will do
+        options = [o for part in re.split(r"\s+(?:or|and/or)\s+|\s*/\s*", topic) if (o := question_names(part))]
+        return any(all(mentions(text, n) for n in o) for o in (options if len(options) > 1 else [names]))
     readings = [_topic_groups(t) for t in _alternatives(topic)]
     if not all(readings):
         return True
@@ -228,7 +231,9 @@ def _versions(subject: str) -> list[re.Pattern[str]]:
     """A name with its version number ('Med-PaLM 2', 'Claude 3'), as a pattern the text must match
     exactly: an abstract on Med-PaLM does not stand for Med-PaLM 2."""
     found = re.findall(r"\b([A-Za-z][\w.-]*[A-Za-z])\s+(\d+(?:\.\d+)?)(?!\s*(?:%|[BMK]\b|billion|million))\b", subject)
-    return [re.compile(rf"\b{re.escape(n)}[\s-]*{re.escape(v)}(?![\d.]*\d)", re.I) for n, v in found if n[0].isupper() or name_like(n)]
+    return [
+        re.compile(rf"\b{re.escape(n)}[\s-]*{re.escape(v)}(?![\d.]*\d)", re.I) for n, v in found if n[0].isupper() or name_like(n)
+    ]
 
 
 def _proper(subject: str) -> list[str]:
@@ -478,7 +483,10 @@ _FOLLOW_UP = re.compile(
 
 
 # a compared thing named by pointing back ('it', 'this model', 'they')
-_POINTER = re.compile(r"\s*(?:it|this|that|they|them|these|those|(?:this|that|the\s+same)\s+(?:one|model|paper|method|system|benchmark|approach))\s*", re.I)
+_POINTER = re.compile(
+    r"\s*(?:it|this|that|they|them|these|those|(?:this|that|the\s+same)\s+(?:one|model|paper|method|system|benchmark|approach))\s*",
+    re.I,
+)
 
 
 def is_follow_up(question: str) -> bool:
@@ -594,7 +602,10 @@ def _clip(sentence: str, limit: int = tuning.MAX_SENTENCE) -> str:
 
 
 # 'Which dataset ...', 'In what country ...', 'Who ...': a question answered by a name (not 'what kind of')
-_WHICH = re.compile(r"^\W*(?:(?:in|on|at|from|by|with|for|to|into|under)\s+)?(?:which|what)\s+(?!(?:kinds?|types?|sorts?|is|are|was|were|do|does|did|has|have|had)\b)", re.I)
+_WHICH = re.compile(
+    r"^\W*(?:(?:in|on|at|from|by|with|for|to|into|under)\s+)?(?:which|what)\s+(?!(?:kinds?|types?|sorts?|is|are|was|were|do|does|did|has|have|had)\b)",
+    re.I,
+)
 _WHO = re.compile(r"^\W*who\b", re.I)
 _CAPITALISED_WORD = re.compile(r"(?<=[\w,;:)\]]\s)[A-Z][\w-]+")
 
@@ -631,9 +642,10 @@ def silent_on(question: str, text: str) -> list[str]:
     return [] if any(t in held for t in asked) else asked
 
 
-def quote_for(query: Query, shown: Shown, ev: Evidence) -> Sentence | None:
+def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = None) -> Sentence | None:
     """The sentence of a passage that answers the question's kind: for 'what is X', the one that
-    defines X; for a yes/no question, the closing finding; else the best-scoring one."""
+    defines X; for a yes/no question, the closing finding; else `hint` (the sentence the model read
+    its unkept answer from) or the best-scoring one."""
     ranked = ev.sentences[shown.number - 1] if shown.number - 1 < len(ev.sentences) else []
     if not ranked:
         return None
@@ -643,16 +655,19 @@ def quote_for(query: Query, shown: Shown, ev: Evidence) -> Sentence | None:
     if query.kind == "list":
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
+    hinted = [hint, *(s for s in ranked if s != hint)] if hint is not None and hint in ranked else ranked
     if (cue := reason_cue(query)) is not None:
-        return next((s for s in ranked if cue.search(s.text)), ranked[0])
+        return next((s for s in hinted if cue.search(s.text)), ranked[0])
     if query.kind == "fact" and (wanted := answer_wanted(query.text)) is not None:
         # a quote stands for the answer only when it gives one: of what the model was shown, the
         # best sentence holding a number (or name) the question does not already say
         seen = {s.position for s in shown.sentences}
-        return next((s for s in ranked if s.position in seen and offers(s.text, query.text, wanted)), None)
+        return next((s for s in hinted if s.position in seen and offers(s.text, query.text, wanted)), None)
     names = subject_names(query.text) if query.kind in ("explain", "compare") else []
     if query.kind == "compare":
         names = [n for n in names if n.lower() in shown.passage.text.lower()]
+    if hint is not None and hint in ranked and not asks_what_it_is(query.text):
+        return hint
     defining = [s for s in ranked if names and defines(s.text, names)]
     return defining[0] if defining else ranked[0]
 

@@ -289,6 +289,22 @@ def test_a_quote_answers_a_which_question_only_when_it_names_something(seeded_co
     assert ans.abstained and "GPT-4" not in ans.text
 
 
+def test_when_nothing_the_model_wrote_holds_the_sentence_it_drew_on_is_quoted(seeded_copy: Assistant) -> None:
+    q = "What broader lesson does the Flan-MoE paper draw for designing large language models?"
+    # the question's words echoed back fail the check; the words the model added point to a sentence
+    reply = (
+        "Flan-MoE draws a broader lesson for designing large language models by emphasizing the importance of "
+        "instruction-finetuning, which is essential for MoE models [1]."
+    )
+    ans, _, _ = ask_with(seeded_copy, reply, q)
+    assert ans.mode == "extractive" and "draws a broader lesson" not in ans.text
+    assert ans.text.startswith("“However, our Flan-MoE outperforms dense models")  # with the sentence it points back to
+    assert "This shows that instruction-finetuning is an essential stage for MoE models." in ans.text
+    # 'what is X' still gets the sentence that defines X, whatever the model read
+    ans, _, _ = ask_with(seeded_copy, "Med-PaLM is a 540-billion parameter LLM, built using Flan-PaLM [1].", "What is Med-PaLM?")
+    assert "instruction prompt tuning" in ans.text.split("”")[0]
+
+
 def test_list_writes_one_checked_line_per_paper(seeded_copy: Assistant) -> None:
     reply = " proposes Adaptive Channel Mixing (ACM) to handle harmful heterophily in GNNs."
     ans, _pieces, gen = ask_with(seeded_copy, reply, "Which papers in the library are about graph neural networks?")

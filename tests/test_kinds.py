@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.kinds import compare_subjects, kind_of, list_topic, question_parts, read_question
+from assistant.kinds import asks_what_it_is, compare_subjects, kind_of, list_topic, question_parts, read_question
 from assistant.labels import Labeler, named_system, tidy_title
 from assistant.parsers import parse_path
 from assistant.plan import about, is_follow_up
@@ -155,6 +155,21 @@ def test_a_paper_is_about_a_topic_when_it_talks_about_all_of_it() -> None:
     assert not [k for k, t in texts.items() if about(described, t)]
     cards = [k for k, t in texts.items() if about("safety reports or system cards for specific released models", t)]
     assert "Tony#4" in cards and "Tony#9" not in cards  # the GPT-4o System Card; not BLOOM
+    # names offered as alternatives: either will do (the N-Grammer uses C4, UniMax's corpus is mC4)
+    assert sorted(k for k, t in texts.items() if about("C4 or mC4", t)) == ["Alex#4", "Tony#6"]
+    # "a novel decoding algorithm" is what the speech paper contributes
+    assert "Alex#7" in [k for k, t in texts.items() if about("new decoding method", t, introduces=True)]
+
+
+def test_a_question_asking_what_a_thing_is_is_told_from_one_asking_about_it() -> None:
+    for q in ("What is UniMax?", "What is Med-PaLM and how was it built?", "Tell me about Lingvo.", "What does BLOOM do?"):
+        assert asks_what_it_is(q), q
+    for q in (
+        "What broader lesson does the Flan-MoE paper draw for designing large language models?",
+        "What is the accuracy of Flan-PaLM on MedQA?",
+        "How does UniMax treat high-resource versus low-resource languages?",
+    ):
+        assert not asks_what_it_is(q), q
 
 
 def test_untitled_abstracts_are_named_after_the_system_they_introduce() -> None:
