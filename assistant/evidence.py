@@ -21,7 +21,9 @@ _QUESTION_WORDS = set(
     terms(
         "what which who whom whose when where why how many much kind type sort does do did is are was were "
         "use used using mean means called name named stand stands describe described tell show shown "
-        "happen happens happened"
+        "happen happens happened "
+        # the paper's writers ('the UniMax authors') and a preposition: no abstract's evidence
+        "author authors researcher researchers along"
     )
 )
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|x|×|[kKmMbB]\b|billion|million|thousand))?")

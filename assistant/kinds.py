@@ -65,6 +65,8 @@ _SUBJECTS = [
     re.compile(r"\b(?P<a>[^,;?]+?)\s+agrees?\s+with\s+(?P<b>.+?)\s+(?:about|on|that|in)\b", re.I),
     # "How do A and B approach safety differently?"
     re.compile(r"\b(?:how|in what ways?)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:[\w-]+\s+){1,2}differently\b", re.I),
+    # "How is chain-of-thought used differently in A and in B?"
+    re.compile(r"\bdifferently\s+(?:in|by|for)\s+(?P<a>.+?)\s+and\s+(?:in\s+|by\s+|for\s+)?(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     # "How does chain-of-thought figure in A compared with B?": the aspect first, then the two things
     re.compile(
         r"\b(?:in|for|of)\s+(?P<a>[^,;?]+?),?\s+(?:compared|as\s+compared)\s+(?:with|to)\s+(?P<b>[^?]+?)\s*(?:[:;?.!]|$)", re.I

@@ -33,7 +33,8 @@ _INTRO = re.compile(
     re.I,
 )
 _RESULT = re.compile(
-    r"\b(?:resulting|our|proposed)\s+(?:model|system|method|framework|approach|architecture)s?\s*,\s*(?:the\s+)?(?P<rest>[^.;:]*)", re.I
+    r"\b(?:resulting|our|proposed)\s+(?:model|system|method|framework|approach|architecture)s?\s*,\s*(?:the\s+)?(?P<rest>[^.;:]*)",
+    re.I,
 )
 _PREPOSITION = {"to"}  # "a modification to the Transformer"
 _IS_A = re.compile(r"^(?:the\s+)?(?P<name>(?:\S+\s+){0,3}?\S+)\s+(?:is|are)\s+(?:a|an|the|trained|built|designed)\b", re.I)

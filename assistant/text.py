@@ -137,7 +137,11 @@ class WordSet:
     def __contains__(self, term: object) -> bool:
         if not isinstance(term, str):
             return False
-        return term in self.items or term in self._beginnings or any(term[:k] in self.items for k in range(tuning.DERIVED_FROM, len(term)))
+        return (
+            term in self.items
+            or term in self._beginnings
+            or any(term[:k] in self.items for k in range(tuning.DERIVED_FROM, len(term)))
+        )
 
 
 def unique(items: Iterable[str]) -> list[str]:

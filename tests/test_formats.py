@@ -389,4 +389,3 @@ def test_a_shared_seed_abstract_leaves_only_the_file_that_dropped_it(fresh, tmp_
     assert fresh.libraries() == {"Alex": 8, "Tony": 10} and fresh.index.count() == 18
     o1 = fresh.search("o1 model series large-scale reinforcement learning chain of thought safety", k=1)[0]
     assert o1.libraries == ("Tony",)
-

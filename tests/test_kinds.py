@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.evidence import question_terms
 from assistant.kinds import asks_what_it_is, compare_subjects, kind_of, list_topic, question_parts, read_question
 from assistant.labels import Labeler, named_system, tidy_title
 from assistant.parsers import parse_path
@@ -100,6 +101,8 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     )
     q = "How do Deliberative Alignment and the GPT-4o system card approach safety differently?"
     assert kind_of(q) == "compare" and compare_subjects(q) == ("Deliberative Alignment", "GPT-4o system card")
+    q = "How is chain-of-thought used differently in o1 and in Flan 2022?"
+    assert kind_of(q) == "compare" and compare_subjects(q) == ("o1", "Flan 2022")
     # two sides of what one thing does: explained, not compared
     assert kind_of("How does UniMax treat high-resource versus low-resource languages?") == "explain"
     q = read_question("What has Tony saved about medical question answering?", ["Alex", "Tony"])
@@ -205,3 +208,8 @@ def test_model_titles_are_checked_cached_and_used_for_colliding_names(tmp_path: 
     assert all(p.label_source == "model" for p in labelled) and len(calls) == 2
     again = Labeler(tmp_path / "labels.json").label(passages, write=write)  # a new process: read from the cache
     assert [p.label for p in again] == [p.label for p in labelled] and len(calls) == 2
+
+
+def test_the_papers_writers_are_no_evidence_words() -> None:
+    # abstracts say "we", not "the authors": those words cannot tell whether the library holds the answer
+    assert question_terms("What did the UniMax authors release along with the method?") == ["unimax", "releas", "method"]
