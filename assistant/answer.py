@@ -16,7 +16,7 @@ from .config import Settings
 from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
-from .plan import Plan, Shown, quote_for, subject_names
+from .plan import Plan, Shown, answer_wanted, offers, quote_for, subject_names
 from .prompts import Prompts
 from .text import terms
 from .types import Answer, Mode, ModelError, Passage, Statement
@@ -360,9 +360,14 @@ class Answerer:
             extra = self._next_quote(plan, draft, first[0], [second])
             if extra is not None:
                 yield from self._show(plan, draft, extra, timings, t0)
-        if plan.kind == "explain" and draft.statements and len(draft.statements) < tuning.EXPLAIN_SENTENCES:
+        if (
+            (plan.kind == "explain" or _descriptive(plan, draft))
+            and draft.statements
+            and len(draft.statements) < tuning.EXPLAIN_SENTENCES
+        ):
             # An explanation the model ended early goes on with the best sentence of the abstract
-            # it cites that says something the answer has not said yet, quoted.
+            # it cites that says something the answer has not said yet, quoted (so does a factual
+            # question whose answer is no number or name: 'under which training setups ...').
             first = draft.statements[0].citations
             extra = self._next_quote(plan, draft, first[0], _pointed_back(plan, draft, first[0])) if first else None
             if extra is not None:
@@ -460,6 +465,15 @@ def safe(text: str, gen: Generator) -> str:
     tokens (<|im_start|>, <start_of_turn>...) are broken, in the prompt only (what is shown and
     quoted stays as stored)."""
     return neutralise_special(text, gen.special_tokens())
+
+
+def _descriptive(plan: Plan, draft: _Draft) -> bool:
+    """A factual question answered with an account, not a number or a name: it asks for neither, and
+    the model's answer gives none the question does not already hold ('What kind of agent does the
+    MiniGrid paper present?' -> 'a model-based deep reinforcement learning agent')."""
+    if plan.kind != "fact" or answer_wanted(plan.question) is not None:
+        return False
+    return not any(offers(s.text, plan.question, "name") for s in draft.statements)
 
 
 def drawn_on(said: list[str], question: str, sentences: list[Sentence]) -> Sentence | None:

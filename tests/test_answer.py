@@ -305,6 +305,16 @@ def test_when_nothing_the_model_wrote_holds_the_sentence_it_drew_on_is_quoted(se
     assert "instruction prompt tuning" in ans.text.split("”")[0]
 
 
+def test_a_factual_question_answered_with_an_account_goes_on_like_an_explanation(seeded_copy: Assistant) -> None:
+    q = "What kind of reinforcement learning agent does the MiniGrid paper present?"
+    ans, _, _ = ask_with(seeded_copy, "The MiniGrid paper presents a model-based deep reinforcement learning agent [1].", q)
+    assert ans.kind == "fact" and [s.origin for s in ans.statements] == ["model", "quote"]
+    # an answer that is a name stays one sentence
+    q = "What does ACM stand for in the work on heterophily in graph neural networks?"
+    ans, _, _ = ask_with(seeded_copy, "ACM stands for Adaptive Channel Mixing [1].", q)
+    assert [s.origin for s in ans.statements] == ["model"]
+
+
 def test_list_writes_one_checked_line_per_paper(seeded_copy: Assistant) -> None:
     reply = " proposes Adaptive Channel Mixing (ACM) to handle harmful heterophily in GNNs."
     ans, _pieces, gen = ask_with(seeded_copy, reply, "Which papers in the library are about graph neural networks?")
