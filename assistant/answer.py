@@ -482,10 +482,10 @@ def drawn_on(said: list[str], question: str, sentences: list[Sentence]) -> Sente
     words, echoed, point nowhere). The first model sentence that points to one decides."""
     asked = set(terms(question))
     for sentence in said:
-        added = [t for t in dict.fromkeys(content_terms(sentence)) if t not in asked]
+        added = {t for t in content_terms(sentence) if t not in asked}
         if len(added) < 2:
             continue
-        shared = [(len(set(added) & set(terms(s.text))), s) for s in sentences]
+        shared = [(len(added & set(terms(s.text))), s) for s in sentences]
         most, source = max(shared, key=lambda x: x[0], default=(0, None))
         if source is not None and most >= 2 and most * 2 >= len(added):
             return source

@@ -655,7 +655,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     if query.kind == "list":
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
-    hinted = [hint, *(s for s in ranked if s != hint)] if hint is not None and hint in ranked else ranked
+    hint = hint if hint in ranked else None
+    hinted = [hint, *(s for s in ranked if s != hint)] if hint is not None else ranked
     if (cue := reason_cue(query)) is not None:
         return next((s for s in hinted if cue.search(s.text)), ranked[0])
     if query.kind == "fact" and (wanted := answer_wanted(query.text)) is not None:
@@ -666,7 +667,7 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     names = subject_names(query.text) if query.kind in ("explain", "compare") else []
     if query.kind == "compare":
         names = [n for n in names if n.lower() in shown.passage.text.lower()]
-    if hint is not None and hint in ranked and not asks_what_it_is(query.text):
+    if hint is not None and not asks_what_it_is(query.text):
         return hint
     defining = [s for s in ranked if names and defines(s.text, names)]
     return defining[0] if defining else ranked[0]
