@@ -193,6 +193,19 @@ def _coverage(q_terms: list[str], text_terms: set[str], idf: dict[str, float]) -
     return sum(idf.get(t, 1.0) for t in q_terms if t in text_terms) / total
 
 
+def _within(q_terms: list[str], sentence_terms: list[set[str]], idf: dict[str, float]) -> dict[str, float]:
+    """The question's term weights for ranking the sentences of one abstract: the library's IDF times
+    the term's inverse sentence frequency within the abstract (TF-ISF sentence retrieval). A word in
+    every sentence ('Flan 2022' in its own abstract) cannot tell its sentences apart; the one word
+    in a single sentence ('overlooked') can. A term no sentence uses weighs as one in a single
+    sentence, so the share stays a share of everything the question asks."""
+    n = len(sentence_terms)
+    return {
+        t: idf.get(t, 1.0) * float(np.log(1 + n / max(1, sum(t in s for s in sentence_terms)))) / float(np.log(1 + n))
+        for t in q_terms
+    }
+
+
 _EXPANSION_Q = re.compile(r"\b(stands? for|short for|abbreviat\w*|acronym|full (name|form))\b", re.I)
 
 
@@ -229,12 +242,13 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
     for pi, group in enumerate(per_passage):
         scored = []
         p_terms: set[str] = set()
-        for si, s in enumerate(group):
-            s_terms = set(terms(s))
+        sentence_terms = [set(terms(s)) for s in group]
+        within = _within(q_terms, sentence_terms, weights)
+        for si, (s, s_terms) in enumerate(zip(group, sentence_terms, strict=True)):
             p_terms |= s_terms
             cov = _coverage(q_terms, s_terms, weights)
             dense = float(sims[i])
-            score = dense + tuning.SENTENCE_COVERAGE * cov
+            score = dense + tuning.SENTENCE_COVERAGE * _coverage(q_terms, s_terms, within)
             if numeric and numbers(s):
                 score += tuning.NUMBER_BONUS
             if focus and focus in s_terms:

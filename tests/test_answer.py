@@ -346,6 +346,21 @@ def test_a_list_topic_in_other_words_finds_the_paper_that_says_it(seeded: Assist
     assert expected in " ".join(p.text for p in plan.passages[:2])
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How is SimpleQA designed so that answers are easy to grade?", "Second, responses are easy to grade"),
+        ("What did the Flan 2022 authors make publicly available to help others do instruction-tuning research?", "publicly available at"),
+    ],
+)
+def test_the_sentence_that_answers_ranks_above_those_naming_the_subject(seeded: Assistant, question: str, expected: str) -> None:
+    # words in many of an abstract's sentences ('SimpleQA', 'instruction tuning') cannot tell them
+    # apart; the word in one sentence ('grade', 'accelerate research') can (sentence IDF)
+    plan = seeded.plan(question)
+    top = plan.evidence.sentences[0][0].text
+    assert expected in top, top
+
+
 def test_a_list_of_two_kinds_of_report_finds_one_of_each(seeded: Assistant) -> None:
     # 'safety reports' (o1's "This report outlines the safety work") or 'system cards' (GPT-4o's)
     plan = seeded.plan("Do I have any safety reports or system cards for specific released models?")
