@@ -16,9 +16,9 @@ from .config import Settings
 from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
-from .plan import Plan, Shown, answer_wanted, offers, quote_for, subject_names
+from .plan import Plan, Shown, answer_wanted, mentions, offers, quote_for, subject_names
 from .prompts import Prompts
-from .text import terms
+from .text import spells_out, terms
 from .types import Answer, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,9 @@ class Answerer:
         else:
             prompt, written = self.prompt(plan, gen)
             timings["prompt"] = time.perf_counter() - t0
-            sources = {s.number: s.passage.text for s in written}
+            # a sentence about a named thing holds only on an abstract that names it
+            on = {s.number for s in _on_subject(plan)}
+            sources = {s.number: s.passage.text for s in written if s.number in on}
             # An explanation of a named thing opens with its name, so the model says what it is in
             # its own words rather than copying the abstract's first sentence.
             names = subject_names(plan.question) if plan.kind == "explain" and not plan.previous else []
@@ -427,7 +429,8 @@ class Answerer:
         if plan.kind in ("list", "compare"):
             return [s for s in plan.shown if s.number not in cited]
         if plan.kind in ("fact", "yesno") and not draft.statements:
-            best = plan.evidence.best() if plan.kind == "fact" else None
+            on = {s.number for s in _on_subject(plan)}
+            best = plan.evidence.best([n - 1 for n in on]) if plan.kind == "fact" else None
             number = best.passage + 1 if best is not None else 1
             return [s for s in plan.shown if s.number == number]
         if not draft.statements and plan.shown:
@@ -528,6 +531,17 @@ def _with_antecedent(plan: Plan, number: int, sentence: Sentence) -> str:
         return sentence.text
     before = next((s for s in _ranked(plan, number) if s.position == sentence.position - 1), None)
     return f"{before.text} {sentence.text}" if before is not None else sentence.text
+
+
+def _on_subject(plan: Plan) -> list[Shown]:
+    """The shown abstracts that can support a sentence answering the question: for a question about
+    a named thing ('What data was Gemini trained on?', 'What license is Lingvo released under?'),
+    those naming it (any of its names; an acronym spelled out counts), when some do; a neighbouring
+    abstract's 'trained on C4' or 'Responsible AI License' says nothing of Gemini or Lingvo. All of
+    them for a follow-up (its subject is the conversation's) or a question naming nothing shown."""
+    names = subject_names(plan.question) if not plan.previous else []
+    naming = [s for s in plan.shown if any(mentions(s.passage.text, n) or spells_out(n, s.passage.text) for n in names)]
+    return naming or list(plan.shown)
 
 
 def _names_in(question: str, text: str) -> bool:

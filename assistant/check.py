@@ -260,6 +260,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += counts_elsewhere(sentence, question, [source])
     missing += units_elsewhere(sentence, source)
     missing += said_of_another(sentence, source)
+    missing += named_otherwise(sentence, source)
     missing += copied_of_another(sentence, source) if joined else []
     s_terms = WordSet([*terms(source), *terms(" ".join(spelled))])
     said = [t for t in content_terms(sentence) if not t[0].isdigit()]  # numbers were checked above
@@ -310,6 +311,32 @@ def said_of_another(sentence: str, source: str) -> list[str]:
         f"{n} (said of something other than {subject})"
         for n in numbers(sentence)
         if digits(n) in anywhere and digits(n) not in near
+    ]
+
+
+# a number and the name it is said of, right after it: '67.6% accuracy on MedQA', '30 of 32 benchmarks in Gemini'
+_NUMBER_ON = re.compile(r"^[^\s]*\s+(?:[\w%-]+\s+){0,3}?(?:on|in|for|of|at)\s+(?:the\s+)?(?P<name>[^\W_][\w\-.]*[^\W_])")
+
+
+def _named_after(text: str) -> dict[str, set[str]]:
+    """Per number of a text (its digits), the exact names said right after it ('on MedQA')."""
+    out: dict[str, set[str]] = {}
+    for m in re.finditer(r"(?<![\w.])\d[\d,]*(?:\.\d+)?", text):
+        after = _NUMBER_ON.match(text[m.start() :])
+        if after and name_like(after["name"]) and not _PLAIN_NUMBER.fullmatch(after["name"]):
+            out.setdefault(digits(m.group(0)), set()).add(after["name"].lower())
+    return out
+
+
+def named_otherwise(sentence: str, source: str) -> list[str]:
+    """A number said of a name the source does not say it of: "67.6% accuracy on MedMCQA" when the
+    abstract lists MedQA, MedMCQA, ... and says "67.6% accuracy on MedQA"."""
+    said, given = _named_after(sentence), _named_after(source)
+    return [
+        f"{n} (said of {', '.join(sorted(given[n]))}, not {name})"
+        for n, names in said.items()
+        for name in names
+        if n in given and name not in given[n]
     ]
 
 

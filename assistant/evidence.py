@@ -66,7 +66,9 @@ def focus_phrase(question: str) -> list[str]:
         of = re.match(
             r"(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?((?:[\w\-]+\s+){0,3}?[\w\-]+)\s+(?:of|for|in|on)\b", phrase, re.I
         )
-        return [t for w in of.group(1).split() for t in terms(w)] if of else []
+        if not of or re.search(r"\w{3,}ed\b", of.group(1), re.I):
+            return []  # 'what is Med-PaLM compared against in ...': a past participle is no thing asked about
+        return [t for w in of.group(1).split() for t in terms(w)]
     if not words_ or words_[0].lower() in _AUX:
         return []
     if len(words_) > 1 and words_[1].lower() in _DETERMINERS:
@@ -181,8 +183,9 @@ class Evidence:
     vectors: list[np.ndarray] = field(default_factory=list, repr=False, compare=False)
     features: dict[str, float] = field(default_factory=dict)
 
-    def best(self) -> Sentence | None:
-        flat = [s for group in self.sentences for s in group[:1]]
+    def best(self, among: list[int] | None = None) -> Sentence | None:
+        """The best sentence of all passages (of the passages `among`, when given)."""
+        flat = [s for i, group in enumerate(self.sentences) for s in group[:1] if among is None or i in among]
         return max(flat, key=lambda s: s.score) if flat else None
 
 

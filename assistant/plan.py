@@ -311,6 +311,7 @@ class Planner:
             passages, abstain, reason = self._list(query, search_text, scope)
         elif query.kind == "compare":
             search_text = f"{earlier} {question}".strip()
+            query = _point_within(query, question)
             if previous and sources:
                 query = self._refer_back(query, previous, sources)
             passages, abstain, reason = self._compare(query, scope, k)
@@ -340,6 +341,8 @@ class Planner:
             abstain, reason = abstain_decision(ev, threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
+        if not abstain and query.kind == "fact" and not previous and (unsaid := _unsaid_of_subject(question, passages)):
+            abstain, reason = True, unsaid
         if not abstain and query.kind == "yesno" and passages and (asked := silent_on(question, _full(passages[0]))):
             said = [w for w in re.findall(r"[\w'-]+", question) if set(terms(w)) & set(asked)]
             abstain, reason = True, f"the closest abstract says nothing of '{' '.join(said)}'"
@@ -452,6 +455,18 @@ class Planner:
         return chosen[:k] if k >= 2 else chosen[:2], False, ""
 
 
+def _point_within(query: Query, question: str) -> Query:
+    """A compared thing named by pointing back to the question's own first part ('What kind of model
+    is Gemini, and how is *that* different from Flan-MoE?') is the name that part gives."""
+    if not any(_POINTER.fullmatch(s) for s in query.subjects):
+        return query
+    others = " ".join(s for s in query.subjects if not _POINTER.fullmatch(s)).lower()
+    names = [n for n in subject_names(question) if n.lower() not in others]
+    if not names:
+        return query
+    return replace(query, subjects=tuple(names[0] if _POINTER.fullmatch(s) else s for s in query.subjects))
+
+
 def closest_sentence(topic: str, passages: list[Passage], embed: Embed) -> list[float]:
     """Each passage's highest sentence cosine with the topic (its title counts as a sentence)."""
     groups = [split_sentences(_full(p)) or [_full(p)] for p in passages]
@@ -469,6 +484,19 @@ def _naming(question: str, passages: list[Passage]) -> list[Passage]:
     the count of GPT-4o's parameters must come from an abstract about GPT-4o."""
     names = [n.lower() for n in question_names(question)]
     return [p for p in passages if all(n in _full(p).lower() for n in names)]
+
+
+def _unsaid_of_subject(question: str, passages: list[Passage]) -> str:
+    """Why a factual question about a named thing cannot be answered, or '': the abstracts naming
+    it never use the word for what is asked ('What license is Lingvo released under?': Lingvo's
+    abstract has no licence, BLOOM's has). As a count must come from an abstract about what the
+    question names, so must the thing asked about."""
+    focus, names = focus_term(question), subject_names(question)
+    naming = [_full(p) for p in passages if any(mentions(_full(p), n) or spells_out(n, _full(p)) for n in names)]
+    if not focus or not naming or any(focus in WordSet(terms(t)) for t in naming):
+        return ""
+    word = next((w for w in re.findall(r"[\w-]+", question) if focus in terms(w)), focus)
+    return f"no abstract about {' or '.join(names)} mentions '{word}'"
 
 
 def _full(p: Passage) -> str:

@@ -24,6 +24,7 @@ from assistant.check import (
     without_citations,
 )
 from assistant.evidence import focus_phrase
+from assistant.answer import _on_subject
 from assistant.plan import answer_wanted, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet
@@ -228,6 +229,28 @@ def test_a_number_is_not_given_to_what_another_abstract_is_about() -> None:
     assert check_sentence("83 patients with lung cancer were enrolled [2].", "How many patients were enrolled?", sources).kept
 
 
+def test_a_number_is_not_given_to_another_name_of_the_same_sentence() -> None:
+    src = {
+        1: "Flan-PaLM achieves state-of-the-art accuracy on every MultiMedQA multiple-choice dataset (MedQA, "
+        "MedMCQA, PubMedQA, MMLU clinical topics), including 67.6% accuracy on MedQA."
+    }
+    q = "What accuracy did Flan-PaLM reach on MedMCQA?"
+    assert not check_sentence("Flan-PaLM reached 67.6% accuracy on MedMCQA [1].", q, src).kept
+    assert check_sentence("Flan-PaLM reached 67.6% accuracy on MedQA [1].", q, src).kept
+
+
+def test_a_fact_about_a_named_thing_rests_on_an_abstract_naming_it(seeded: Assistant) -> None:
+    # BLOOM's abstract has a licence, Lingvo's none: a licence quoted from BLOOM's says nothing of Lingvo
+    plan = seeded.plan("What license is Lingvo released under?")
+    on = _on_subject(plan)
+    assert on and all("Lingvo" in s.passage.text for s in on) and len(on) < len(plan.shown)
+    # and the library cannot say: the abstract naming Lingvo never speaks of a licence
+    assert plan.abstain and "license" in plan.reason
+    assert not seeded.plan("What license are BLOOM's models and code released under?").abstain
+    # the thing asked about is a noun, not a passive verb: 'What is Med-PaLM compared against ...?'
+    assert not seeded.plan("What is Med-PaLM compared against in the medical evaluation?").abstain
+
+
 def test_a_sentence_the_model_broke_off_is_dropped() -> None:
     src = {1: "The Ghana trial gave lipid-based nutrient supplements to pregnant women."}
     q = "Does the review agree with the Ghana trial?"
@@ -373,6 +396,12 @@ def test_a_yes_no_question_on_what_no_abstract_speaks_of_abstains(seeded: Assist
     plan = seeded.plan("Is Gemini Nano open-sourced?")
     assert plan.abstain and "open-sourced" in plan.reason
     assert not seeded.plan("Does Deliberative Alignment need human-written chains of thought?").abstain
+
+
+def test_a_compared_thing_pointed_to_is_the_one_the_question_named_first(seeded: Assistant) -> None:
+    plan = seeded.plan("What kind of model is Gemini, and how is that different from Flan-MoE?")
+    assert plan.query.kind == "compare" and plan.query.subjects == ("Gemini", "Flan-MoE") and not plan.abstain
+    assert "Gemini" in plan.passages[0].text and "Flan-MoE" in plan.passages[1].text
 
 
 def test_an_abstract_on_a_model_does_not_stand_for_its_next_version(seeded: Assistant) -> None:
