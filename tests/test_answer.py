@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Answer, Assistant, ConfigError
+from assistant.answer import _on_subject
 from assistant.chat import Retrieved
 from assistant.check import (
     SentenceBuffer,
@@ -24,7 +25,6 @@ from assistant.check import (
     without_citations,
 )
 from assistant.evidence import focus_phrase
-from assistant.answer import _on_subject
 from assistant.plan import answer_wanted, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet
