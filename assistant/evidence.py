@@ -28,7 +28,11 @@ _QUESTION_WORDS = set(
 )
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|x|×|[kKmMbB]\b|billion|million|thousand))?")
 _NUMERIC_Q = re.compile(
-    r"\b(how (many|much|long|fast|quickly|large|big|often)|what (percentage|fraction|proportion|number|accuracy|size))\b",
+    r"\b(how (many|much|long|fast|quickly|large|big|often)|what (percentage|fraction|proportion|number|accuracy|size))\b"
+    # 'what was the median time ...', 'what pooled relative risk ...', 'what resolution / dose / score ...':
+    # a statistic or a measured quantity is a number
+    r"|\bwhat\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:(?:median|mean|average|pooled|overall)\s+(?:[\w-]+\s+){0,2}?[\w-]+"
+    r"|(?:[\w-]+\s+)?(?:ratio|rate|dose|duration|resolution|temperature|score|percentage|incidence|prevalence|concentration))\b",
     re.I,
 )
 

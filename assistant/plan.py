@@ -648,10 +648,18 @@ def answer_wanted(question: str) -> str | None:
     return None
 
 
+# the section labels of a structured abstract ('BACKGROUND', 'CONCLUSIONS'), as they open a sentence
+_HEADING = re.compile(
+    r"^\s*(?:BACKGROUND|INTRODUCTION|CONTEXT|OBJECTIVES?|AIMS?|PURPOSE|DESIGN|SETTINGS?|PARTICIPANTS|PATIENTS|"
+    r"METHODS?|MEASUREMENTS|INTERVENTIONS?|MAIN OUTCOME MEASURES?|RESULTS?|FINDINGS|CONCLUSIONS?|INTERPRETATION)\b[:.]?\s*"
+)
+
+
 def offers(sentence: str, question: str, wanted: str) -> bool:
     """Whether a sentence holds an answer of the kind wanted that the question does not already say:
     a number, or (for a name) a name ('TensorFlow', 'PAD4', 'Ghana', not sentence-initial)."""
     asked = question.lower()
+    sentence = _HEADING.sub("", sentence)  # 'CONCLUSIONS Lung cancer patients ...': a section label is no name
     given = {digits(n) for n in numbers(question)}
     if any(digits(n) not in given for n in numbers(sentence)):
         return True

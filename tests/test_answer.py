@@ -301,6 +301,18 @@ def test_a_question_whose_what_is_a_verbs_subject_asks_about_no_noun() -> None:
     )
 
 
+def test_a_statistic_asked_for_is_a_number_and_a_section_label_is_no_name() -> None:
+    q = "What was the median time from first symptoms to the start of treatment?"
+    assert answer_wanted(q) == "number"
+    assert answer_wanted("What pooled relative risk of congenital anomalies was found?") == "number"
+    assert answer_wanted("What resolution did the cryo-EM reconstruction reach?") == "number"
+    assert answer_wanted("What kind of graphs were the metrics tested on?") is None
+    # a structured abstract's 'CONCLUSIONS' opens the sentence: it answers nothing
+    conclusion = "CONCLUSIONS Lung cancer patients experience substantial delays from symptoms to treatment."
+    assert not offers(conclusion, "Which patients experience delays?", "name")
+    assert offers("RESULTS The median time was 138 days.", q, "number")
+
+
 def test_a_quote_answers_a_which_question_only_when_it_names_something(seeded_copy: Assistant) -> None:
     q = "Which model acts as the automatic grader for SimpleQA answers?"
     assert answer_wanted(q) == "name" and answer_wanted("In what kind of environments was it tested?") is None
