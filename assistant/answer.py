@@ -16,9 +16,9 @@ from .config import Settings
 from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
-from .plan import Plan, Shown, answer_wanted, mentions, offers, quote_for, subject_names
+from .plan import Plan, Shown, answer_wanted, names_or_spells, offers, quote_for, subject_names
 from .prompts import Prompts
-from .text import spells_out, terms
+from .text import terms
 from .types import Answer, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
@@ -540,7 +540,7 @@ def _on_subject(plan: Plan) -> list[Shown]:
     abstract's 'trained on C4' or 'Responsible AI License' says nothing of Gemini or Lingvo. All of
     them for a follow-up (its subject is the conversation's) or a question naming nothing shown."""
     names = subject_names(plan.question) if not plan.previous else []
-    naming = [s for s in plan.shown if any(mentions(s.passage.text, n) or spells_out(n, s.passage.text) for n in names)]
+    naming = [s for s in plan.shown if any(names_or_spells(s.passage.text, n) for n in names)]
     return naming or list(plan.shown)
 
 

@@ -385,7 +385,7 @@ class Planner:
         df, _ = self._doc_freq([k for k in keys.values() if k])
         texts = [_full(p) for p in passages]
         unused = [
-            n for n, k in keys.items() if k and not df.get(k) and not any(mentions(t, n) or spells_out(n, t) for t in texts)
+            n for n, k in keys.items() if k and not df.get(k) and not any(names_or_spells(t, n) for t in texts)
         ]
         return [n for n in unused if n in names], [n for n in unused if n not in names]
 
@@ -492,7 +492,7 @@ def _unsaid_of_subject(question: str, passages: list[Passage]) -> str:
     abstract has no licence, BLOOM's has). As a count must come from an abstract about what the
     question names, so must the thing asked about."""
     focus, names = focus_term(question), subject_names(question)
-    naming = [_full(p) for p in passages if any(mentions(_full(p), n) or spells_out(n, _full(p)) for n in names)]
+    naming = [t for t in map(_full, passages) if any(names_or_spells(t, n) for n in names)]
     if not focus or not naming or any(focus in WordSet(terms(t)) for t in naming):
         return ""
     word = next((w for w in re.findall(r"[\w-]+", question) if focus in terms(w)), focus)
@@ -568,6 +568,11 @@ def mentions(text: str, name: str) -> bool:
     if len(parts) > 1:  # 'miRNA-network': each part, in any form
         return all(mentions(text, p) for p in parts)
     return bool(stem) and stem in have
+
+
+def names_or_spells(text: str, name: str) -> bool:
+    """Whether a text mentions a name, or spells out an acronym ('reinforcement learning' for 'RL')."""
+    return mentions(text, name) or spells_out(name, text)
 
 
 def question_names(question: str) -> list[str]:
