@@ -21,7 +21,7 @@ _POLITE = re.compile(
 )
 # what someone did to papers to have them in a library ("What has Tony saved about X?")
 _SAVED = r"(?:saved|collected|gathered|got|stored|kept|read)"
-_PAPERS = r"(?:papers?|abstracts?|articles?|studies|works|publications|documents|entries|reports|references)"
+_PAPERS = r"(?:papers?|abstracts?|articles?|studies|works|publications|documents|entries|reports|references|stuff|material)"
 # a body of papers named without a plural ("Do I have any work on X?", "any research about X")
 _BODY = rf"(?:{_PAPERS}|work|research|literature)"
 _LIST = re.compile(
@@ -36,14 +36,31 @@ _LIST = re.compile(
     r"|^\s*which\s+ones\b"
     rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY})\b"
     rf"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about)\b"
-    rf"|\bany\s+{_BODY}\s+(?:on|about|that|which|in)\b"
+    rf"|\bany\s+{_BODY}\s+(?:on|about|that|which|in|mentioning|covering|discussing|using|involving|with)\b"
+    # 'Got anything on X?', 'Is there a paper that ...', 'What's in Alex's library from OpenAI?', 'I'm looking for papers ...'
+    rf"|^\s*got\s+(?:anything|something|any\s+{_BODY})\b"
+    rf"|\b(?:is|are)\s+there\s+(?:a|an|any)\s+(?:\w+\s+)?{_PAPERS}\b"
+    rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:a|an)\s+(?:\w+\s+)?{_PAPERS}\b"
+    r"|^\s*what(?:['’]s|\s+is)\s+(?:there\s+)?in\s+(?:my|the|our|[\w.-]+['’]s?)\s+(?:library|collection)\b"
+    rf"|\blooking\s+for\s+(?:any\s+|some\s+)?(?:{_BODY}|anything|something)\b"
     rf"|^\s*(?:in|from|among)\s+(?:my|the|[\w.-]+'s?)\s+(?:library|collection|{_PAPERS})\b[^?]*\b(?:which|what)\s+(?:\w+\s+)?{_PAPERS}\b",
     re.I,
+)
+# comparative adjectives and adverbs ('bigger than', 'more ... than')
+_COMPARATIVE = (
+    r"(?:more|less|fewer|bigger|larger|smaller|better|worse|faster|slower|stronger|weaker|higher|lower|longer|shorter|"
+    r"newer|older|cheaper|greater|earlier|later|wider|broader|narrower|deeper|simpler|harder|easier|safer|riskier)"
 )
 _COMPARE_CUE = re.compile(
     r"\b(?:compare[sd]?|comparison|comparing|contrast(?:s|ed)?|versus|vs\.?|differ(?:s|ed|ence|ences)?|distinguish(?:es)?|"
     r"agree(?:s)?\s+with|relate[sd]?\s+to|similarit(?:y|ies)|similar|alike|different(?:ly)?|in\s+common|"
-    r"which\s+(?:one\s+)?(?:is|was|are)\s+(?:better|worse|larger|smaller|bigger|faster|slower|stronger|more\s+\w+|less\s+\w+))\b",
+    r"which\s+(?:one\s+)?(?:is|was|are)\s+(?:better|worse|larger|smaller|bigger|faster|slower|stronger|more\s+\w+|less\s+\w+)|"
+    # 'Is A bigger than B?', 'the same size as', 'How is A unlike B?', 'Put A next to B', 'How do A and B stack up?',
+    # 'Where do they part ways?', 'What separates A from B?', 'What can A do that B can't?', 'A and B each / both'
+    rf"{_COMPARATIVE}\s+(?:[\w'’-]+\s+){{0,3}}?than|the\s+same\s+(?:[\w-]+\s+){{0,2}}?as|unlike|next\s+to|(?:stack|measure|line)s?\s+up|"
+    r"part\s+ways|separates?|sets?\s+(?:[\w'’-]+\s+){1,4}?apart|that\s+.+?\s+(?:can['’]?t|cannot|doesn['’]?t|does\s+not|don['’]?t)|"
+    r"each|both|v\.)(?!\w)"
+    r"|\bor\s+[^?]+?\s*[,:—–-]\s*which\b",
     re.I,
 )
 # Patterns that name the two things compared, tried in order; the first that matches wins.
@@ -51,7 +68,7 @@ _SUBJECTS = [
     re.compile(
         r"^\s*(?:compare|contrast)\s+(?P<a>.+?)\s+(?:and|with|to|against|vs\.?|versus)\s+(?P<b>.+?)\s*(?:[:;,?.!]|$)", re.I
     ),
-    re.compile(r"(?P<a>[^?:;,]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:;,]+)", re.I),
+    re.compile(r"(?P<a>[^?:;,]+?)\s+(?:vs\.?|v\.|versus)\s+(?P<b>[^?:;,]+)", re.I),
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     re.compile(r"\bdistinguish(?:es)?\s+(?P<a>.+?)\s+from\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     re.compile(
@@ -75,9 +92,48 @@ _SUBJECTS = [
     re.compile(r"^\s*(?:what|how\s+much)\s+(?:do|does|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:have|share)\b", re.I),
     re.compile(r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:similar|alike|different|related)\s*\??\s*$", re.I),
     # "A or B: which is better?", "Which is larger, A or B?"
-    re.compile(r"^\s*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?]+?)\s*[:,-]\s*which\b", re.I),
+    re.compile(r"^\s*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?,—–]+?)\s*[:,—–-]\s*which\b", re.I),
     re.compile(r"\bwhich\b[^,?]*,\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
+    # 'Who makes the bigger claim: A or B?': a choice between two, on a comparative
+    re.compile(rf"^\s*(?:who|which|what)\b[^:?]*\b(?:{_COMPARATIVE}|\w+est|most|least|best)\b[^:?]*:\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
+    # 'Is A bigger than B?', 'Would you say A is more about data than B is?'
+    re.compile(
+        rf"^\s*(?:would\s+you\s+say\s+|do\s+you\s+think\s+)?(?:(?:is|are|was|were)\s+)?(?!(?:does|do|did)\b)(?P<a>.+?)\s+(?:(?:is|are|was|were)\s+)?"
+        rf"{_COMPARATIVE}\b(?:\s+[\w'’-]+){{0,3}}?\s+than\s+(?!\d|\w+\s+\d)(?P<b>.+?)(?:\s+(?:is|are|was|were|does|do|did))?\s*(?:[:;?.!]|$)",
+        re.I,
+    ),
+    # 'Is A the same size as B?'
+    re.compile(
+        r"^\s*(?:is|are|was|were)\s+(?P<a>.+?)\s+the\s+same\s+(?:[\w-]+\s+){0,2}?as\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I
+    ),
+    # 'How is A unlike B?', 'Put A next to B', 'What separates A from B?', 'What sets A apart from B?'
+    re.compile(r"\b(?:is|are|was|were)\s+(?P<a>.+?)\s+unlike\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    re.compile(r"^\s*(?:put\s+)?(?P<a>[^?:;,]+?)\s+next\s+to\s+(?P<b>[^?:;,]+)", re.I),
+    re.compile(r"\b(?:separates?|sets?)\s+(?P<a>.+?)\s+(?:apart\s+)?from\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    # 'What can A do that B can't?'
+    re.compile(
+        r"\bwhat\s+(?:can|does|did|do)\s+(?P<a>.+?)\s+\w+\s+that\s+(?P<b>.+?)\s+(?:can['’]?t|cannot|doesn['’]?t|does\s+not|don['’]?t|didn['’]?t)\b",
+        re.I,
+    ),
+    # 'How do A and B stack up?', 'How differently do A and B ...?', 'Do A and B use the same ...?', 'A and B each / both ...'
+    re.compile(
+        r"\b(?:how|where)\s+(?:do|did|does)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:stack|measure|line)\s+up\b", re.I
+    ),
+    re.compile(r"\bhow\s+differently\s+(?:do|does|did|are|were|is)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+[\w-]+", re.I),
+    re.compile(
+        r"^\s*(?:do|does|did|are|were|is|was|have|has)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:[\w-]+\s+)?the\s+same\b", re.I
+    ),
+    re.compile(
+        r"(?:^|[.:;]\s+|\b(?:how|what|why|where|when|which)\s+(?:[\w-]+\s+)?(?:do|does|did|are|were|is|was|have|has|can)\s+)"
+        r"(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:both|each)\b",
+        re.I,
+    ),
+    re.compile(
+        r"^\s*(?:do|does|did|are|were|is|was|have|has)\s+(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:both|each)\b", re.I
+    ),
     re.compile(r"\b(?:compare[sd]?|comparing)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    # 'A compared to B on cost?'
+    re.compile(r"^\s*(?P<a>[^,;:?]+?),?\s+compared\s+(?:with|to)\s+(?P<b>[^?:;,]+?)(?:\s+(?:on|in|for)\b[^?]*)?\s*(?:[:;?.!]|$)", re.I),
 ]
 _AUX = "is are was were be been do does did has have had can could will would should may might must am being shall".split()
 _YES_NO_Q = re.compile(rf"^\W*(?:{'|'.join(_AUX)})\b[^?]*\?*\s*$", re.I)
@@ -86,7 +142,12 @@ _CHOICE = re.compile(
     r"\bor\s+(?!not\b|older\b|more\b|less\b|greater\b|higher\b|lower\b|above\b|below\b)[\w\- ]{1,30}\?\s*$", re.I
 )
 _EXPLAIN = re.compile(
-    r"^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+(?:about|what|how|why)|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|explanation)|"
+    # 'Walk me through ...', 'Help me understand ...', 'I don't get how ...', 'Remind me what X is', 'In a nutshell, ...',
+    # 'What does it mean for a model to ...', 'What does that actually mean?'
+    r"^\s*(?:walk\s+me\s+through|help\s+me\s+understand|i\s+(?:don['’]?t|do\s+not|can['’]?t|cannot)\s+(?:get|understand|see|follow)|"
+    r"remind\s+me\s+(?:what|how|why)|in\s+a\s+nutshell|eli5|what['’]?s\s+the\s+deal\s+with)\b"
+    r"|^\s*what\s+(?:does|do|did)\s+(?:it|that|this)\s+(?:\w+\s+)?mean\b"
+    r"|^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+(?:about|what|how|why)|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|explanation)|"
     r"what\s+(?:'s|is|are)\s+(?:the\s+)?(?:idea|point|purpose|goal|main\s+\w+|contribution|approach|method)\b)"
     r"|^\s*why\b"
     r"|^\s*how\s+(?!many\b|much\b|long\b|large\b|big\b|fast\b|quickly\b|often\b|old\b|far\b|high\b|low\b|small\b)\w+"
@@ -120,10 +181,10 @@ _LIBRARY_OF = [
 ]
 # Words that frame a list question rather than name its topic ("which papers in my library discuss ...").
 _FRAME_WORDS = (
-    rf"which|what|list|show|find|give|name|enumerate|any|all|the|a|an|my|our|me|of|in|from|among|library|collection|{_PAPERS}|"
+    rf"what['’]s|i['’]m|looking\s+for|which|what|list|show|find|give|name|enumerate|any|all|the|a|an|my|our|me|of|in|from|among|library|collection|{_PAPERS}|"
     r"paper|are|is|was|were|do|does|did|i|we|have|has|anything|something|there|that|who|about|on|regarding|concerning|"
     r"related\s+to|relating\s+to|dealing\s+with|deals?\s+with|involving|involves?|discuss(?:es)?|study|cover(?:s)?|"
-    r"address(?:es)?|mentions?|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
+    r"address(?:es)?|mention(?:s|ing)?|covering|discussing|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
     rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}"
 )
 _LIST_FRAME = re.compile(
@@ -162,7 +223,7 @@ def is_yes_no(question: str) -> bool:
     return q.rstrip().endswith("?") and not _WH.search(q)
 
 
-_ATTRIBUTION = re.compile(r"^\s*(?:according\s+to|in|per)\s+[^,?]{3,80},\s*(?=(?:how|why|what|which|who|when|where)\b)", re.I)
+_ATTRIBUTION = re.compile(r"^\s*(?:according\s+to|in(?!\s+(?:a\s+nutshell|short|brief)\b)|per)\s+[^,?]{3,80},\s*(?=(?:how|why|what|which|who|when|where)\b)", re.I)
 
 
 def _strip_polite(question: str) -> str:
@@ -209,7 +270,35 @@ def compare_subjects(question: str) -> tuple[str, ...]:
         x = _clean_subject(m["x"])
         if x:
             return x, x
-    return ()
+    return _named_pair(question)
+
+
+# 'How are SimpleQA and the Flan 2022 collection made available?': a question whose subject is two
+# named things (a plural verb before 'A and B') asks about both, side by side
+_PAIR = re.compile(
+    r"^\s*(?:how|why|where|when|what|in\s+what\s+ways?)\s+(?:do|did|are|were|have|can|could|would|should)\s+"
+    r"(?P<a>[^,;:?.]+?)\s+and\s+(?P<rest>[^?]+)",
+    re.I,
+)
+_NAME = re.compile(r"^(?:[A-Z][\w.-]*[A-Z0-9][\w.-]*|[A-Z][a-z]+[\w.-]*|[\w.-]*\d[\w.-]*)$")
+_THING = re.compile(r"^(?:papers?|collection|models?|reports?|cards?|system|benchmarks?|agents?|framework|corpus|dataset|method|paper's)$", re.I)
+
+
+def _named_pair(question: str) -> tuple[str, ...]:
+    """The two named things of 'How do A and B ...?' (each side holds a name: a capitalised word not
+    opening the question, or a word with a digit), else ()."""
+    m = _PAIR.match(question)
+    if not m:
+        return ()
+    a = _clean_subject(m["a"])
+    words = m["rest"].split()
+    last = max((i for i, w in enumerate(words[:6]) if _NAME.match(w.strip("'’\"“”"))), default=-1)
+    if last < 0 or not any(_NAME.match(w.strip("'’\"“”")) for w in a.split()):
+        return ()
+    while last + 1 < len(words) and last < 7 and _THING.match(words[last + 1]):
+        last += 1
+    b = _clean_subject(" ".join(words[: last + 1]))
+    return (a, b) if a and b and a.casefold() != b.casefold() else ()
 
 
 # Framing verbs that are also nouns: after a word of the topic they are the topic's ('safety reports')
@@ -244,14 +333,23 @@ def named_library(question: str, libraries: Iterable[str]) -> str | None:
     return None
 
 
+# 'Quick question: what does ...?', 'Several papers say X. What does that mean?': the question proper
+_PREAMBLE = re.compile(r"^.*?(?:[.!:;]\s+|\?\s+)(?=\S[^.!:;?]*\??\s*$)", re.S)
+
+
+def _asked(question: str) -> str:
+    """The last sentence of a question that opens with a remark ('Quick question: ...')."""
+    return _PREAMBLE.sub("", question.strip(), count=1)
+
+
 def kind_of(question: str) -> Kind:
     """The kind of answer a question asks for, from its form."""
     q = _strip_polite(question)
     if _LIST.search(q):
         return "list"
-    if _COMPARE_CUE.search(q) and compare_subjects(q):
+    if (_COMPARE_CUE.search(q) and compare_subjects(q)) or _named_pair(q):
         return "compare"
-    if _EXPLAIN.search(q):
+    if _EXPLAIN.search(q) or _EXPLAIN.search(_asked(q)):
         return "explain"
     if m := _WHAT_IS.match(q):
         return "fact" if _FACT_NOUN.search(m["x"]) else "explain"

@@ -73,6 +73,33 @@ from .conftest import SEEDS
         ("Who built BLOOM and why?", "explain"),
         ("What is the accuracy of Flan-PaLM on MedQA?", "fact"),
         ("What does the Gemini report expect, and does it say how the models will be rolled out?", "explain"),
+        # the many ways people type them (benchmarks/data/seeds_phrasing_questions.jsonl, dev half)
+        ("Got anything on BIG-Bench?", "list"),
+        ("Any abstracts mentioning PaLM?", "list"),
+        ("Is there a paper that supports running quantized models?", "list"),
+        ("Do I have a paper that counts compute in FLOPs?", "list"),
+        ("What's in Alex's library from OpenAI?", "list"),
+        ("I'm looking for papers that test on SuperGLUE.", "list"),
+        ("BLOOM or U-PaLM — which one has more parameters?", "compare"),
+        ("Put Gemini next to the N-Grammer: what was each evaluated on?", "compare"),
+        ("Is Flan-MoE's largest model bigger than the smallest U-PaLM?", "compare"),
+        ("Gemini v. Deliberative Alignment: how does each talk about safety?", "compare"),
+        ("What can Gemini do that BLOOM can't?", "compare"),
+        ("What separates Flan-MoE from UniMax?", "compare"),
+        ("On state-of-the-art claims, how do Gemini Ultra and ACM stack up?", "compare"),
+        ("How differently do Smart Compose and U-PaLM put a large language model to use?", "compare"),
+        ("BLOOM and Flan-T5 both get finetuned on lots of prompted tasks. Where do they part ways?", "compare"),
+        ("How do SimpleQA and the GPT-4o system card each use GPT-4 as a reference point?", "compare"),
+        ("In Tony's library, how are SimpleQA and the Flan 2022 collection made available to others?", "compare"),
+        ("Does Flan-T5 really converge faster than plain T5?", "yesno"),  # a claim to check, not two things described
+        ("Does BLOOM have more than 100 billion parameters?", "yesno"),  # a number, not a second thing
+        ("Walk me through where filterbanks come into the second ACM paper.", "explain"),
+        ("I don't get how making attention monotonic helps with hour-long recordings", "explain"),
+        ("Remind me what instruction tuning actually is.", "explain"),
+        ("Several of my papers say a model is trained 'end-to-end'. What does that actually mean?", "explain"),
+        ("What does it mean for a language model to pick up a new task from just a few examples?", "explain"),
+        ("In a nutshell, what safeguards were put on GPT-4o's voice output?", "explain"),
+        ("How do graph neural networks and heterophily interact?", "explain"),  # no two named things
     ],
 )
 def test_kind_is_read_from_the_question_form(question: str, kind: str) -> None:
@@ -121,6 +148,27 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert compare_subjects("Which is larger, BLOOM or U-PaLM?") == ("BLOOM", "U-PaLM")
     # two papers on one thing: each side is one of them
     assert compare_subjects("The library has two ACM papers. How do they differ?") == ("ACM", "ACM")
+    # ... and in the many other ways people put a comparison
+    assert compare_subjects("BLOOM or U-PaLM — which one has more parameters?") == ("BLOOM", "U-PaLM")
+    assert compare_subjects("What can Gemini do that BLOOM can't?") == ("Gemini", "BLOOM")
+    assert compare_subjects("What separates Flan-MoE from UniMax?") == ("Flan-MoE", "UniMax")
+    assert compare_subjects("Would you say the Flan 2022 paper is more about data than the Flan-MoE paper is?") == (
+        "Flan 2022",
+        "Flan-MoE",
+    )
+    assert compare_subjects("BLOOM and Flan-T5 both get finetuned on lots of prompted tasks. Where do they part ways?") == (
+        "BLOOM",
+        "Flan-T5",
+    )
+    assert read_question("In Tony's library, how are SimpleQA and the Flan 2022 collection made available?").subjects == (
+        "SimpleQA",
+        "Flan 2022 collection",
+    )
+    assert compare_subjects("N-Grammer compared to GPT-4o on cost?") == ("N-Grammer", "GPT-4o")
+    # list topics without the new framing words
+    assert list_topic("What's in my library about speech recognition?") == "speech recognition"
+    assert list_topic("Any abstracts mentioning PaLM?") == "PaLM"
+    assert list_topic("Got anything on BIG-Bench?") == "BIG-Bench"
 
 
 def test_a_two_part_question_is_read_as_its_two_questions() -> None:
