@@ -184,7 +184,7 @@ _FRAME_WORDS = (
     rf"what['’]s|i['’]m|looking\s+for|which|what|list|show|find|give|name|enumerate|any|all|the|a|an|my|our|me|of|in|from|among|library|collection|{_PAPERS}|"
     r"paper|are|is|was|were|do|does|did|i|we|have|has|anything|something|there|that|who|about|on|regarding|concerning|"
     r"related\s+to|relating\s+to|dealing\s+with|deals?\s+with|involving|involves?|discuss(?:es)?|study|cover(?:s)?|"
-    r"address(?:es)?|mention(?:s|ing)?|covering|discussing|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
+    r"address(?:es)?|mention(?:s|ing)?|covering|discussing|claims?|compares?\s+(?:against|with|to)|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
     rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}"
 )
 _LIST_FRAME = re.compile(

@@ -169,6 +169,9 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert list_topic("What's in my library about speech recognition?") == "speech recognition"
     assert list_topic("Any abstracts mentioning PaLM?") == "PaLM"
     assert list_topic("Got anything on BIG-Bench?") == "BIG-Bench"
+    # what a paper does with its topic frames it: claims it, compares against it
+    assert list_topic("Which of Alex's papers claim state-of-the-art results?") == "state-of-the-art results"
+    assert list_topic("Which ones compare against the Primer architecture?") == "Primer architecture"
 
 
 def test_a_two_part_question_is_read_as_its_two_questions() -> None:
