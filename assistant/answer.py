@@ -183,11 +183,18 @@ class Answerer:
                 plan, gen, prompt, sources, draft, timings, t0, prefill=opening, limit=tuning.SUBJECT_SENTENCES
             )
             on_side = [x for x in draft.statements if shown.number in x.citations]
-            if on_side and len(on_side) < tuning.SUBJECT_SENTENCES:
+            point = _point_compared(plan)
+            extra = None
+            if on_side and point and not point & {t for x in on_side for t in terms(x.text)}:
+                # the comparison is on a point ('how does each talk about safety?') the model said
+                # nothing of for this side: the side's best sentence for the question that does
+                on_point = [x for x in _ranked(plan, shown.number) if point & set(terms(x.text))]
+                extra = self._next_quote(plan, draft, shown.number, on_point[:1]) if on_point else None
+            if extra is None and on_side and len(on_side) < tuning.SUBJECT_SENTENCES:
                 # a side the model said one thing of gets the abstract's best new sentence for the question
                 extra = self._next_quote(plan, draft, shown.number)
-                if extra is not None:
-                    yield from self._show(plan, draft, extra, timings, t0)
+            if extra is not None:
+                yield from self._show(plan, draft, extra, timings, t0)
         if len(pairs) == 2:
             unique = {s.number: s for _, s in pairs}.values()
             block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for s in unique)
@@ -493,6 +500,24 @@ def drawn_on(said: list[str], question: str, sentences: list[Sentence]) -> Sente
         if source is not None and most >= 2 and most * 2 >= len(added):
             return source
     return None
+
+
+# the words of a comparison question that say it is one, not what it is about
+_COMPARING = set(
+    terms(
+        "compare compared comparison contrast versus differ difference differences different differently distinguish "
+        "similar similarity alike common each both separate separates apart unlike stack measure line part ways next "
+        "better worse paper papers abstract model models approach approaches method methods work idea side vs "
+        "can't cannot doesn't don't can do does did get gets got talk talks say says use uses make makes have has go"
+    )
+)
+
+
+def _point_compared(plan: Plan) -> set[str]:
+    """The words of a comparison beyond the things compared and the comparing itself: the point it is
+    on ('how does each talk about *safety*'); empty for 'Compare Flan-MoE and U-PaLM.'"""
+    names = set(terms(" ".join(plan.query.subjects)))
+    return {t for t in plan.evidence.question_terms if len(t) > 2 and t not in names and t not in _COMPARING}
 
 
 def _ranked(plan: Plan, number: int) -> list[Sentence]:

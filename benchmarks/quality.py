@@ -3,6 +3,7 @@
     python -m benchmarks.quality --split dev            # the half to tune on
     python -m benchmarks.quality --split heldout        # the half to report, not to tune on
     python -m benchmarks.quality --model qwen2.5-coder-1.5b-q4 --sets seeds_synthesis
+    python -m benchmarks.quality --split dev --kinds compare   # one kind of question only
 
 Each set is scored as `assistant eval` scores it (assistant.evaluate.run_eval); the corpora are
 ingested once into throwaway data dirs. Prints one row per set and kind, and writes every row to
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["all", "dev", "heldout"], default="dev")
     parser.add_argument("--model", default=None, help="catalog model (default: the settings' default)")
     parser.add_argument("--sets", nargs="*", default=list(SETS), choices=list(SETS))
+    parser.add_argument("--kinds", nargs="*", default=None, help="only questions of these kinds (fact, explain, list, compare, yesno)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     parser.add_argument("--out", default=None, help="JSON output (default: benchmarks/results/quality-<model>-<split>.json)")
     args = parser.parse_args(argv)
@@ -120,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
                 assistants[corpus] = a
             a = assistants[corpus]
             questions = split(load_questions(questions_file), args.split)
+            if args.kinds:
+                questions = [q for q in questions if q.get("kind", "fact") in args.kinds]
+            if not questions:
+                continue
             t0 = time.perf_counter()
             result = run_eval(a, questions, seed_gold_map([SEEDS]))
             result["seconds"] = time.perf_counter() - t0

@@ -445,6 +445,19 @@ def test_compare_cites_both_and_quotes_the_one_the_model_left_out(seeded_copy: A
     assert ans.statements[0].citations == ans.statements[1].citations != ans.statements[2].citations
 
 
+def test_a_comparison_on_a_point_quotes_what_each_side_says_on_it(seeded_copy: Assistant) -> None:
+    # the model says what Gemini is, nothing of how it measures up against experts: the side gets its
+    # abstract's best sentence that does, not only its next-best one
+    reply = " is a family of multimodal models with Ultra, Pro, and Nano sizes [1]."
+    ans, _, _ = ask_with(seeded_copy, reply, "Gemini Ultra vs Med-PaLM: how does each measure up against expert humans?")
+    assert ans.kind == "compare" and len(ans.citations) == 2
+    gemini = [s for s in ans.statements if s.citations == ans.statements[0].citations]
+    assert gemini[0].origin == "model" and any("human-expert" in s.text for s in gemini[1:])
+    # no point beyond the things compared: the next-best sentence, as before
+    ans, _, _ = ask_with(seeded_copy, reply, "Compare Gemini and Med-PaLM.")
+    assert not any("human-expert" in s.text for s in ans.statements)
+
+
 def test_a_comparison_of_studies_asks_each_for_its_findings(seeded_copy: Assistant) -> None:
     reply = " finds that instruction-finetuned sparse Mixture-of-Expert models benefit from instruction tuning [1]."
     _, _, gen = ask_with(seeded_copy, reply, "How do the Flan-MoE and U-PaLM papers differ in what they find?")
