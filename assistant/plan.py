@@ -31,7 +31,7 @@ from .evidence import (
 )
 from .guard import guard_passages
 from .kinds import Query, asks_what_it_is, list_topic, question_parts, read_question
-from .text import STOPWORDS, WordSet, spells_out, split_sentences, terms, unique
+from .text import QUOTED, STOPWORDS, WordSet, quoted_terms, spells_out, split_sentences, terms, unique
 from .types import Citation, Passage
 
 # A list's topic words that say nothing about what a paper is on ("models", "results").
@@ -246,13 +246,19 @@ def _proper(subject: str) -> list[str]:
 def _names_in_text(question: str, text: str) -> bool:
     """Whether a text uses an exact name the question asks about ('Gemini', 'Med-PaLM')."""
     low = text.lower()
-    return any(n.lower() in low for n in subject_names(question) if name_like(n) or n[0].isupper())
+    quoted = set(quoted_terms(question))
+    return any(n.lower() in low for n in subject_names(question) if name_like(n) or n[0].isupper() or n in quoted)
 
 
 def subject_names(question: str) -> list[str]:
-    """Exact names in a question ('UniMax', 'GPT-4o', 'Med-PaLM'): what an explanation is about."""
-    tokens = re.findall(r"[^\W_][\w\-.]*[^\W_]|[^\W_]", question)
-    return [t for i, t in enumerate(tokens) if name_like(t) or (i > 0 and t[0].isupper() and len(t) > 2)]
+    """Exact names in a question ('UniMax', 'GPT-4o', 'Med-PaLM', a quoted 'end-to-end'): what an
+    explanation is about."""
+    quoted = quoted_terms(question)
+    named = []
+    for sentence in re.split(r"(?<=\w\w[.!?])\s+", QUOTED.sub("quoted", question)):  # a sentence's first word is no name
+        tokens = re.findall(r"[^\W_][\w\-.]*[^\W_]|[^\W_]", sentence)
+        named += [t for i, t in enumerate(tokens) if name_like(t) or (i > 0 and t[0].isupper() and len(t) > 2)]
+    return [*quoted, *named]
 
 
 def defines(sentence: str, names: list[str]) -> bool:

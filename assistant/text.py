@@ -155,3 +155,12 @@ def spells_out(acronym: str, text: str) -> bool:
     if not (2 <= len(letters) <= 6 and letters.isalpha()):
         return False
     return letters in "".join(w[0] for w in re.findall(r"[^\W\d_]+", text.lower()))
+
+
+# a term the user puts in quotes ("What does 'end-to-end' mean?"); an apostrophe ("Tony's") is none
+QUOTED = re.compile(r"(?:^|(?<=[\s(]))['‘\"“]([^'’\"”]{2,40}?)['’\"”](?=[\s.,;:?!)]|$)")
+
+
+def quoted_terms(question: str) -> list[str]:
+    """The terms a question puts in quotes, as written."""
+    return [m.strip() for m in QUOTED.findall(question) if m.strip()]

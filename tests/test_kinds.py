@@ -11,7 +11,7 @@ from assistant.evidence import question_terms
 from assistant.kinds import asks_what_it_is, compare_subjects, kind_of, list_topic, question_parts, read_question
 from assistant.labels import Labeler, named_system, tidy_title
 from assistant.parsers import parse_path
-from assistant.plan import about, is_follow_up
+from assistant.plan import about, is_follow_up, subject_names
 from assistant.types import Passage
 
 from .conftest import SEEDS
@@ -182,6 +182,23 @@ def test_a_two_part_question_is_read_as_its_two_questions() -> None:
     ]
     assert question_parts("What is GPT-4o?") == ["What is GPT-4o?"]
     assert question_parts("How do Smart Compose and Lingvo differ?") == ["How do Smart Compose and Lingvo differ?"]
+
+
+def test_names_a_question_gives_include_quoted_terms_and_not_a_sentence_opening() -> None:
+    assert subject_names("What's the deal with 'task-agnostic learning' in the Flan-MoE paper?") == [
+        "task-agnostic learning",
+        "Flan-MoE",
+    ]
+    assert subject_names("Several of my papers say a model is trained 'end-to-end'. What does that actually mean?") == [
+        "end-to-end"
+    ]
+    assert subject_names("The library has two Adaptive Channel Mixing papers. How do they differ?") == [
+        "Adaptive",
+        "Channel",
+        "Mixing",
+    ]
+    assert subject_names("Gemini v. Deliberative Alignment: how does each talk about safety?") == ["Deliberative", "Alignment"]
+    assert subject_names("What is in Tony's library?") == ["Tony"]  # an apostrophe is no quote
 
 
 def test_follow_ups_lean_on_the_conversation() -> None:
