@@ -97,13 +97,13 @@ _SUBJECTS = [
     # 'Who makes the bigger claim: A or B?': a choice between two, on a comparative
     re.compile(rf"^\s*(?:who|which|what)\b[^:?]*\b(?:{_COMPARATIVE}|\w+est|most|least|best)\b[^:?]*:\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
     # 'Is A bigger than B?', 'Would you say A is more about data than B is?'
-    re.compile(
+    _THAN := re.compile(
         rf"^\s*(?:would\s+you\s+say\s+|do\s+you\s+think\s+)?(?:(?:is|are|was|were)\s+)?(?!(?:does|do|did)\b)(?P<a>.+?)\s+(?:(?:is|are|was|were)\s+)?"
         rf"{_COMPARATIVE}\b(?:\s+[\w'’-]+){{0,3}}?\s+than\s+(?!\d|\w+\s+\d)(?P<b>.+?)(?:\s+(?:is|are|was|were|does|do|did))?\s*(?:[:;?.!]|$)",
         re.I,
     ),
     # 'Is A the same size as B?'
-    re.compile(
+    _SAME := re.compile(
         r"^\s*(?:is|are|was|were)\s+(?P<a>.+?)\s+the\s+same\s+(?:[\w-]+\s+){0,2}?as\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I
     ),
     # 'How is A unlike B?', 'Put A next to B', 'What separates A from B?', 'What sets A apart from B?'
@@ -264,6 +264,11 @@ def compare_subjects(question: str) -> tuple[str, ...]:
                 # 'How does UniMax treat high-resource versus low-resource languages?': the two are
                 # sides of what one thing does, which is explained, not two things compared
                 continue
+            if pattern in (_THAN, _SAME) and _YES_NO_Q.match(question) and not (_has_name(a) and _has_name(b)):
+                # 'Are sugar-free medicines more erosive than sugar-containing ones?': a claim about two
+                # kinds of thing to be answered yes or no; two named things ('Is BLOOM bigger than
+                # U-PaLM?') are described side by side
+                continue
             if a and b and a.casefold() != b.casefold():
                 return a, b
     if m := _TWO_PAPERS.search(question):
@@ -284,6 +289,10 @@ _NAME = re.compile(r"^(?:[A-Z][\w.-]*[A-Z0-9][\w.-]*|[A-Z][a-z]+[\w.-]*|[\w.-]*\
 _THING = re.compile(r"^(?:papers?|collection|models?|reports?|cards?|system|benchmarks?|agents?|framework|corpus|dataset|method|paper's)$", re.I)
 
 
+def _has_name(text: str) -> bool:
+    return any(_NAME.match(w) for w in re.findall(r"[\w.-]+", text))
+
+
 def _named_pair(question: str) -> tuple[str, ...]:
     """The two named things of 'How do A and B ...?' (each side holds a name: a capitalised word not
     opening the question, or a word with a digit), else ()."""
@@ -293,7 +302,7 @@ def _named_pair(question: str) -> tuple[str, ...]:
     a = _clean_subject(m["a"])
     words = m["rest"].split()
     last = max((i for i, w in enumerate(words[:6]) if _NAME.match(w.strip("'’\"“”"))), default=-1)
-    if last < 0 or not any(_NAME.match(w.strip("'’\"“”")) for w in a.split()):
+    if last < 0 or not _has_name(a):
         return ()
     while last + 1 < len(words) and last < 7 and _THING.match(words[last + 1]):
         last += 1

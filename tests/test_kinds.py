@@ -93,6 +93,8 @@ from .conftest import SEEDS
         ("In Tony's library, how are SimpleQA and the Flan 2022 collection made available to others?", "compare"),
         ("Does Flan-T5 really converge faster than plain T5?", "yesno"),  # a claim to check, not two things described
         ("Does BLOOM have more than 100 billion parameters?", "yesno"),  # a number, not a second thing
+        ("Are sugar-free medicines more erosive than sugar-containing medicines?", "yesno"),  # two kinds, no names
+        ("Is BLOOM bigger than U-PaLM?", "compare"),  # two named things, side by side
         ("Walk me through where filterbanks come into the second ACM paper.", "explain"),
         ("I don't get how making attention monotonic helps with hour-long recordings", "explain"),
         ("Remind me what instruction tuning actually is.", "explain"),
