@@ -38,7 +38,8 @@ _LIST = re.compile(
     rf"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about)\b"
     rf"|\bany\s+{_BODY}\s+(?:on|about|that|which|in|mentioning|covering|discussing|using|involving|with)\b"
     # 'Got anything on X?', 'Is there a paper that ...', 'What's in Alex's library from OpenAI?', 'I'm looking for papers ...'
-    rf"|^\s*got\s+(?:anything|something|any\s+{_BODY})\b"
+    rf"|^\s*(?:(?:have|has)\s+(?:i|we|[A-Z][\w.-]*)\s+)?got\s+(?:anything|something|any\s+{_BODY})\b"
+    rf"|^\s*(?:anything|something|any\s+{_BODY})\s+\w+ing\b"
     rf"|\b(?:is|are)\s+there\s+(?:a|an|any)\s+(?:\w+\s+)?{_PAPERS}\b"
     rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:a|an)\s+(?:\w+\s+)?{_PAPERS}\b"
     r"|^\s*what(?:['’]s|\s+is)\s+(?:there\s+)?in\s+(?:my|the|our|[\w.-]+['’]s?)\s+(?:library|collection)\b"
@@ -57,7 +58,7 @@ _COMPARE_CUE = re.compile(
     r"which\s+(?:one\s+)?(?:is|was|are)\s+(?:better|worse|larger|smaller|bigger|faster|slower|stronger|more\s+\w+|less\s+\w+)|"
     # 'Is A bigger than B?', 'the same size as', 'How is A unlike B?', 'Put A next to B', 'How do A and B stack up?',
     # 'Where do they part ways?', 'What separates A from B?', 'What can A do that B can't?', 'A and B each / both'
-    rf"{_COMPARATIVE}\s+(?:[\w'’-]+\s+){{0,3}}?than|the\s+same\s+(?:[\w-]+\s+){{0,2}}?as|unlike|next\s+to|(?:stack|measure|line)s?\s+up|"
+    rf"{_COMPARATIVE}\s+(?:[\w'’-]+\s+){{0,3}}?than|the\s+same|unlike|next\s+to|(?:stack|measure|line)s?\s+up|"
     r"part\s+ways|separates?|sets?\s+(?:[\w'’-]+\s+){1,4}?apart|that\s+.+?\s+(?:can['’]?t|cannot|doesn['’]?t|does\s+not|don['’]?t)|"
     r"each|both|v\.)(?!\w)"
     r"|\bor\s+[^?]+?\s*[,:—–-]\s*which\b",
@@ -124,7 +125,7 @@ _SUBJECTS = [
         r"^\s*(?:do|does|did|are|were|is|was|have|has)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:[\w-]+\s+)?the\s+same\b", re.I
     ),
     re.compile(
-        r"(?:^|[.:;]\s+|\b(?:how|what|why|where|when|which)\s+(?:[\w-]+\s+)?(?:do|does|did|are|were|is|was|have|has|can)\s+)"
+        r"(?:\b(?:how|what|why|where|when|which)\s+(?:[\w-]+\s+)?(?:do|does|did|are|were|is|was|have|has|can)\s+|^|[.:;]\s+)"
         r"(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:both|each)\b",
         re.I,
     ),
@@ -132,6 +133,17 @@ _SUBJECTS = [
         r"^\s*(?:do|does|did|are|were|is|was|have|has)\s+(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:both|each)\b", re.I
     ),
     re.compile(r"\b(?:compare[sd]?|comparing)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    # 'A and B: how does each ...?', 'Both A and B are ...', 'A stacks up against B'
+    re.compile(r"^\s*(?P<a>[^:?]+?)\s+and\s+(?P<b>[^:?]+?)\s*:\s*[^?]*\b(?:each|both)\b", re.I),
+    re.compile(
+        r"^\s*both\s+(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:is|are|was|were|have|has|had|do|does|did|use|used|get|got)\b",
+        re.I,
+    ),
+    _STACK := re.compile(
+        r"(?:^|\bhow\s+(?:does|do|did|is|are)\s+)(?P<a>[^?:;,]+?)\s+(?:stack|measure|line)s?\s+up\s+(?:against|to|with)\s+"
+        r"(?P<b>[^?:;,]+?)\s*(?:[:;?.!]|$)",
+        re.I,
+    ),
     # 'A compared to B on cost?'
     re.compile(r"^\s*(?P<a>[^,;:?]+?),?\s+compared\s+(?:with|to)\s+(?P<b>[^?:;,]+?)(?:\s+(?:on|in|for)\b[^?]*)?\s*(?:[:;?.!]|$)", re.I),
 ]
@@ -146,7 +158,8 @@ _EXPLAIN = re.compile(
     # 'What does it mean for a model to ...', 'What does that actually mean?'
     r"^\s*(?:walk\s+me\s+through|help\s+me\s+understand|i\s+(?:don['’]?t|do\s+not|can['’]?t|cannot)\s+(?:get|understand|see|follow)|"
     r"remind\s+me\s+(?:what|how|why)|in\s+a\s+nutshell|eli5|what['’]?s\s+the\s+deal\s+with)\b"
-    r"|^\s*what\s+(?:does|do|did)\s+(?:it|that|this)\s+(?:\w+\s+)?mean\b"
+    r"|^\s*what\s+(?:does|do|did)\s+(?:it|that|this)\s+(?:\w+\s+)?mean\b|^\s*what\s+is\s+the\s+meaning\s+of\b"
+    r"|^\s*what\s+(?:does|do|did)\s+.+?\s+mean\s+by\b"
     r"|^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+(?:about|what|how|why)|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|explanation)|"
     r"what\s+(?:'s|is|are)\s+(?:the\s+)?(?:idea|point|purpose|goal|main\s+\w+|contribution|approach|method)\b)"
     r"|^\s*why\b"
@@ -245,7 +258,7 @@ def _clean_subject(text: str) -> str:
     text = _ASPECT.sub("", text.strip())
     text = re.sub(r"^\s*(?:how|what|whether)\s+", "", text, flags=re.I)
     text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
-    text = re.sub(r"\s+(?:papers?|abstracts?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I)
+    text = re.sub(r"\s+(?:papers?|abstracts?|documents?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I)
     return text.strip(" '\"“”‘’")
 
 
@@ -264,15 +277,21 @@ def compare_subjects(question: str) -> tuple[str, ...]:
                 # 'How does UniMax treat high-resource versus low-resource languages?': the two are
                 # sides of what one thing does, which is explained, not two things compared
                 continue
-            if pattern in (_THAN, _SAME) and _YES_NO_Q.match(question) and not (_has_name(a) and _has_name(b)):
+            named = _has_name(a) and _has_name(b)
+            if not named and (pattern is _STACK or (pattern in (_THAN, _SAME) and _YES_NO_Q.match(question))):
                 # 'Are sugar-free medicines more erosive than sugar-containing ones?': a claim about two
-                # kinds of thing to be answered yes or no; two named things ('Is BLOOM bigger than
-                # U-PaLM?') are described side by side
+                # kinds of thing to be answered yes or no, and 'how does Med-PaLM measure up against
+                # doctors?' asks about one thing; two named things ('Is BLOOM bigger than U-PaLM?',
+                # 'How does the N-Grammer stack up against RETRO?') are described side by side
                 continue
             if a and b and a.casefold() != b.casefold():
                 return a, b
     if m := _TWO_PAPERS.search(question):
         x = _clean_subject(m["x"])
+        if " and " in x:  # 'both the o1 and GPT-4o documents'
+            a, b = (_clean_subject(t) for t in x.split(" and ", 1))
+            if a and b:
+                return a, b
         if x:
             return x, x
     return _named_pair(question)
@@ -343,7 +362,7 @@ def named_library(question: str, libraries: Iterable[str]) -> str | None:
 
 
 # 'Quick question: what does ...?', 'Several papers say X. What does that mean?': the question proper
-_PREAMBLE = re.compile(r"^.*?(?:[.!:;]\s+|\?\s+)(?=\S[^.!:;?]*\??\s*$)", re.S)
+_PREAMBLE = re.compile(r"^.*?(?:[.!:;]\s+|\?\s+|\s[—–-]\s+)(?=\S[^.!:;?—–]*\??\s*$)", re.S)
 
 
 def _asked(question: str) -> str:
@@ -351,11 +370,21 @@ def _asked(question: str) -> str:
     return _PREAMBLE.sub("", question.strip(), count=1)
 
 
+# 'U-PaLM is better than PaLM only on English tasks, is it?', '..., right?': a statement put to the test
+_TAG = re.compile(
+    r",\s*(?:(?:is|isn['’]t|are|aren['’]t|was|wasn['’]t|were|weren['’]t|does|doesn['’]t|do|don['’]t|did|didn['’]t|"
+    r"can|can['’]t|has|hasn['’]t|have|haven['’]t)\s+(?:it|they|he|she|that|there|we|i)|right|correct|true)\s*\??\s*$",
+    re.I,
+)
+
+
 def kind_of(question: str) -> Kind:
     """The kind of answer a question asks for, from its form."""
     q = _strip_polite(question)
     if _LIST.search(q):
         return "list"
+    if _TAG.search(q) and not _WH.match(q):
+        return "yesno"
     if (_COMPARE_CUE.search(q) and compare_subjects(q)) or _named_pair(q):
         return "compare"
     if _EXPLAIN.search(q) or _EXPLAIN.search(_asked(q)):

@@ -95,6 +95,17 @@ from .conftest import SEEDS
         ("Does BLOOM have more than 100 billion parameters?", "yesno"),  # a number, not a second thing
         ("Are sugar-free medicines more erosive than sugar-containing medicines?", "yesno"),  # two kinds, no names
         ("Is BLOOM bigger than U-PaLM?", "compare"),  # two named things, side by side
+        # a second set of such forms (benchmarks/data/seeds_phrasing2_questions.jsonl, dev half)
+        ("How does the N-Grammer stack up against DeepMind's RETRO?", "compare"),
+        ("How does Med-PaLM measure up against doctors?", "explain"),  # one thing, against no named other
+        ("planning agent and flan-t5: how does each try to make a model cope with stuff it wasn't trained on?", "compare"),
+        ("Both the MiniGrid agent and GPT-4o is trained 'end-to-end'. What exactly is trained end-to-end in each one?", "compare"),
+        ("The two ACM papers: did they evaluate the same way, or does one add an extra kind of test?", "compare"),
+        ("Have I got anything on AI for spreadsheets or tabular data?", "list"),
+        ("anything questioning the relational inductive bias of GNNs?", "list"),
+        ("U-PaLM is better than PaLM only on English tasks, is it?", "yesno"),
+        ("SimpleQA is 'adversarially collected' — what is the meaning of this?", "explain"),
+        ("my advisor keeps saying 'emergent abilities' — what does the U-PaLM abstract mean by that?", "explain"),
         ("Walk me through where filterbanks come into the second ACM paper.", "explain"),
         ("I don't get how making attention monotonic helps with hour-long recordings", "explain"),
         ("Remind me what instruction tuning actually is.", "explain"),
@@ -167,6 +178,9 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
         "Flan 2022 collection",
     )
     assert compare_subjects("N-Grammer compared to GPT-4o on cost?") == ("N-Grammer", "GPT-4o")
+    assert compare_subjects("How do GPT-4o and BLOOM each handle languages beyond English?") == ("GPT-4o", "BLOOM")
+    q = "Both the o1 and GPT-4o documents had outsiders test the models. How does each describe that outside testing?"
+    assert compare_subjects(q) == ("o1", "GPT-4o")
     # list topics without the new framing words
     assert list_topic("What's in my library about speech recognition?") == "speech recognition"
     assert list_topic("Any abstracts mentioning PaLM?") == "PaLM"
