@@ -426,7 +426,8 @@ class Answerer:
                 continue
             if any(copied_from(s.text, sentence.text) for s in draft.statements):
                 continue
-            return Statement(text=_with_antecedent(plan, number, sentence), citations=(number,), origin="quote")
+            text = _with_antecedent(plan, number, sentence, tuple(s.text for s in draft.statements))
+            return Statement(text=text, citations=(number,), origin="quote")
         return None
 
     def _missing(self, plan: Plan, draft: _Draft) -> list[Shown]:
@@ -450,7 +451,8 @@ class Answerer:
         # source's words) when the question's kind does not call for another.
         hint = drawn_on(draft.rejected, plan.question, _ranked(plan, shown.number)) if plan.kind in ("fact", "explain") else None
         best = quote_for(plan.query, shown, plan.evidence, hint)
-        return _with_antecedent(plan, shown.number, best) if best is not None else None
+        said = tuple(s.text for s in draft.statements)
+        return _with_antecedent(plan, shown.number, best, said) if best is not None else None
 
     def abstention(self, plan: Plan, reason: str, timings: dict[str, float]) -> Answer:
         shown = plan.shown
@@ -549,13 +551,16 @@ def _pointed_back(plan: Plan, draft: _Draft, number: int) -> list[Sentence]:
     return pointed + ranked if pointed else []
 
 
-def _with_antecedent(plan: Plan, number: int, sentence: Sentence) -> str:
+def _with_antecedent(plan: Plan, number: int, sentence: Sentence, said: tuple[str, ...] = ()) -> str:
     """A quoted sentence that opens by pointing back ("The resulting model, Med-PaLM, ...", "This
-    approach ...") is quoted with the sentence before it, which says what it points to."""
+    approach ...") is quoted with the sentence before it, which says what it points to, unless the
+    answer (`said`) already holds that sentence."""
     if not _ANAPHOR.match(sentence.text) or sentence.position == 0:
         return sentence.text
     before = next((s for s in _ranked(plan, number) if s.position == sentence.position - 1), None)
-    return f"{before.text} {sentence.text}" if before is not None else sentence.text
+    if before is None or any(t == before.text or copied_from(t, before.text) for t in said):
+        return sentence.text
+    return f"{before.text} {sentence.text}"
 
 
 def _on_subject(plan: Plan) -> list[Shown]:

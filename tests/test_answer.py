@@ -458,6 +458,17 @@ def test_a_comparison_on_a_point_quotes_what_each_side_says_on_it(seeded_copy: A
     assert not any("human-expert" in s.text for s in ans.statements)
 
 
+def test_a_quote_pointing_back_brings_its_antecedent_only_when_the_answer_lacks_it(seeded_copy: Assistant) -> None:
+    from assistant.answer import _with_antecedent
+
+    plan = seeded_copy.plan("How do GPT-4o and BLOOM each handle languages beyond English?")
+    number = next(s.number for s in plan.shown if "GPT-4o" in s.passage.text)
+    it = next(x for x in plan.evidence.sentences[number - 1] if x.text.startswith("It matches GPT-4 Turbo"))
+    before = next(x for x in plan.evidence.sentences[number - 1] if x.position == it.position - 1)
+    assert _with_antecedent(plan, number, it) == f"{before.text} {it.text}"
+    assert _with_antecedent(plan, number, it, (before.text,)) == it.text  # already said: not quoted twice
+
+
 def test_a_comparison_of_studies_asks_each_for_its_findings(seeded_copy: Assistant) -> None:
     reply = " finds that instruction-finetuned sparse Mixture-of-Expert models benefit from instruction tuning [1]."
     _, _, gen = ask_with(seeded_copy, reply, "How do the Flan-MoE and U-PaLM papers differ in what they find?")
