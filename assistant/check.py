@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import tuning
 from .evidence import WORD_NUMBERS, focus_phrase, focus_term, numbers, wants_number
-from .text import WordSet, spells_out, split_sentences, terms
+from .text import WordSet, name_like, spells_out, split_sentences, terms
 
 CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 _LEADING_CITES = re.compile(r"^\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
@@ -99,11 +99,6 @@ def repetitive(text: str, source: str = "", n: int = 4, question: str = "") -> b
 def _gram_list(text: str, n: int) -> list[tuple[str, ...]]:
     toks = re.findall(r"\w+", text.lower())
     return [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
-
-
-def name_like(token: str) -> bool:
-    """A token that names something exactly: it has a digit or an inner capital ('GPT-4o', 'UniMax', 'ACM')."""
-    return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])
 
 
 def digits(number: str) -> str:

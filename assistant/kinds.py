@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .text import STOPWORDS
+from .text import STOPWORDS, name_like
 from .types import Kind
 
 # "Can you explain ...", "Please list ...": the request inside the courtesy decides the kind.
@@ -304,12 +304,16 @@ _PAIR = re.compile(
     r"(?P<a>[^,;:?.]+?)\s+and\s+(?P<rest>[^?]+)",
     re.I,
 )
-_NAME = re.compile(r"^(?:[A-Z][\w.-]*[A-Z0-9][\w.-]*|[A-Z][a-z]+[\w.-]*|[\w.-]*\d[\w.-]*)$")
 _THING = re.compile(r"^(?:papers?|collection|models?|reports?|cards?|system|benchmarks?|agents?|framework|corpus|dataset|method|paper's)$", re.I)
 
 
+def _is_name(word: str) -> bool:
+    """A name ('GPT-4o', 'Gemini'), or a word with a digit: an exact name or a capitalised word."""
+    return name_like(word) or word[:1].isupper()
+
+
 def _has_name(text: str) -> bool:
-    return any(_NAME.match(w) for w in re.findall(r"[\w.-]+", text))
+    return any(_is_name(w) for w in re.findall(r"[\w.-]+", text))
 
 
 def _named_pair(question: str) -> tuple[str, ...]:
@@ -320,7 +324,7 @@ def _named_pair(question: str) -> tuple[str, ...]:
         return ()
     a = _clean_subject(m["a"])
     words = m["rest"].split()
-    last = max((i for i, w in enumerate(words[:6]) if _NAME.match(w.strip("'’\"“”"))), default=-1)
+    last = max((i for i, w in enumerate(words[:6]) if _is_name(w.strip("'’\"“”"))), default=-1)
     if last < 0 or not _has_name(a):
         return ()
     while last + 1 < len(words) and last < 7 and _THING.match(words[last + 1]):

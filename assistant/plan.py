@@ -246,8 +246,7 @@ def _proper(subject: str) -> list[str]:
 def _names_in_text(question: str, text: str) -> bool:
     """Whether a text uses an exact name the question asks about ('Gemini', 'Med-PaLM')."""
     low = text.lower()
-    quoted = set(quoted_terms(question))
-    return any(n.lower() in low for n in subject_names(question) if name_like(n) or n[0].isupper() or n in quoted)
+    return any(n.lower() in low for n in subject_names(question))  # every one is a name or a quoted term
 
 
 def subject_names(question: str) -> list[str]:

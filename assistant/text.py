@@ -164,3 +164,8 @@ QUOTED = re.compile(r"(?:^|(?<=[\s(]))['‘\"“]([^'’\"”]{2,40}?)['’\"”
 def quoted_terms(question: str) -> list[str]:
     """The terms a question puts in quotes, as written."""
     return [m.strip() for m in QUOTED.findall(question) if m.strip()]
+
+
+def name_like(token: str) -> bool:
+    """A token that names something exactly: it has a digit or an inner capital ('GPT-4o', 'UniMax', 'ACM')."""
+    return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])
