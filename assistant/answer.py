@@ -378,7 +378,11 @@ class Answerer:
             # it cites that says something the answer has not said yet, quoted (so does a factual
             # question whose answer is no number or name: 'under which training setups ...').
             first = draft.statements[0].citations
-            extra = self._next_quote(plan, draft, first[0], _pointed_back(plan, draft, first[0])) if first else None
+            extra = (
+                self._next_quote(plan, draft, first[0], _pointed_back(plan, draft, first[0]) or _unsaid(plan, draft, first[0]))
+                if first
+                else None
+            )
             if extra is not None:
                 yield from self._show(plan, draft, extra, timings, t0)
         if not draft.statements:
@@ -520,6 +524,13 @@ def _point_compared(plan: Plan) -> set[str]:
     on ('how does each talk about *safety*'); empty for 'Compare Flan-MoE and U-PaLM.'"""
     names = set(terms(" ".join(plan.query.subjects)))
     return {t for t in plan.evidence.question_terms if len(t) > 2 and t not in names and t not in _COMPARING}
+
+
+def _unsaid(plan: Plan, draft: _Draft, number: int) -> list[Sentence]:
+    """Every sentence of shown abstract `number`, best first for what the question asks that the
+    answer so far has not said."""
+    said = {t for s in draft.statements for t in terms(s.text)}
+    return plan.evidence.unsaid(number - 1, said)
 
 
 def _ranked(plan: Plan, number: int) -> list[Sentence]:

@@ -186,6 +186,26 @@ class Evidence:
     # same passages (the second part of a two-part one) is scored without embedding them again
     vectors: list[np.ndarray] = field(default_factory=list, repr=False, compare=False)
     features: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)  # the question's terms, by rarity in the library
+
+    def unsaid(self, passage: int, said: set[str]) -> list[Sentence]:
+        """The sentences of passage `passage` ranked as `sentences` ranks them, with the question's
+        words that `said` (the stemmed words of an answer so far) does not hold yet counted once more:
+        the score (cosine, plus the TF-ISF share of the question's words in the sentence) plus the same
+        share over the unsaid words. 'What did the Flan 2022 ablations reveal about mixing prompt
+        types?' answered from the ablation sentence: what is left to answer is the mixing of
+        prompts, so the sentence on mixed prompt settings comes first, not the next one on ablations."""
+        group = self.sentences[passage] if 0 <= passage < len(self.sentences) else []
+        left = [t for t in self.question_terms if t not in said]
+        if not group or len(left) in (0, len(self.question_terms)):  # all or none said: the question's own ranking
+            return group
+        sentence_terms = [set(terms(s.text)) for s in group]
+        within = _within(left, sentence_terms, self.weights)
+        scored = [
+            (s.score + tuning.SENTENCE_COVERAGE * _coverage(left, st, within), s)
+            for s, st in zip(group, sentence_terms, strict=True)
+        ]
+        return [s for _, s in sorted(scored, key=lambda x: -x[0])]
 
     def best(self, among: list[int] | None = None) -> Sentence | None:
         """The best sentence of all passages (of the passages `among`, when given)."""
@@ -297,6 +317,7 @@ def measure(question: str, passages: list[Passage], embed: Embed, doc_freq: DocF
         focus=focus,
         focus_found=focus_found,
         passage_coverage=p_cov,
+        weights=weights,
         vectors=[sv[sum(map(len, per_passage[:i])) :][: len(g)] for i, g in enumerate(per_passage)] if len(flat) else [],
     )
     ev.features = {

@@ -27,7 +27,7 @@ from assistant.check import (
 from assistant.evidence import focus_phrase
 from assistant.plan import answer_wanted, offers, quote_for
 from assistant.prompts import load_prompts
-from assistant.text import WordSet
+from assistant.text import WordSet, terms
 
 from .conftest import ROOT
 
@@ -394,6 +394,17 @@ def test_the_sentence_that_answers_ranks_above_those_naming_the_subject(seeded: 
     plan = seeded.plan(question)
     top = plan.evidence.sentences[0][0].text
     assert expected in top, top
+
+
+def test_an_answer_goes_on_with_the_sentence_on_what_it_has_not_said_yet(seeded: Assistant) -> None:
+    # answered from the ablation sentence, what is left of the question is the mixing of prompt
+    # types: the sentence on mixed prompt settings comes before the next one on ablations
+    plan = seeded.plan("What did the Flan 2022 ablations reveal about mixing prompt types during training?")
+    said = set(terms("Through careful ablation studies on the Flan Collection, Flan 2022 reveals that Flan-T5 outperforms prior work."))
+    first = plan.evidence.unsaid(0, said)[0].text
+    assert "mixed prompt settings" in first, first
+    # with none of the question's words said, the ranking is the question's own
+    assert plan.evidence.unsaid(0, set()) == plan.evidence.sentences[0]
 
 
 def test_a_list_of_two_kinds_of_report_finds_one_of_each(seeded: Assistant) -> None:
