@@ -42,6 +42,8 @@ from .conftest import SEEDS
         ("What practical problems had to be solved to deploy Smart Compose at scale?", "explain"),
         ("What trade-off does Deliberative Alignment improve on?", "explain"),
         ("What motivated the design of the N-Grammer?", "explain"),
+        # the purpose of something, though a 'how many' sits inside ('What's' written without a space)
+        ("What's the point of limiting how many entities the MiniGrid planning agent attends to?", "explain"),
         ("What does the GPT-4o system card assess?", "explain"),
         ("According to the o1 safety report, how does chain-of-thought reasoning help?", "explain"),
         ("What pooled relative risk of congenital anomalies was found?", "fact"),
