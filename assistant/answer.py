@@ -522,7 +522,8 @@ _COMPARING = set(
 def _point_compared(plan: Plan) -> set[str]:
     """The words of a comparison beyond the things compared and the comparing itself: the point it is
     on ('how does each talk about *safety*'); empty for 'Compare Flan-MoE and U-PaLM.'"""
-    names = set(terms(" ".join(plan.query.subjects)))
+    # the things compared and the library asked within ('In Tony's library, how are ...') are no point
+    names = set(terms(" ".join([*plan.query.subjects, plan.library or plan.query.library or "", "library libraries"])))
     return {t for t in plan.evidence.question_terms if len(t) > 2 and t not in names and t not in _COMPARING}
 
 

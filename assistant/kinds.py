@@ -256,7 +256,7 @@ _ASPECT = re.compile(
 
 def _clean_subject(text: str) -> str:
     text = _ASPECT.sub("", text.strip())
-    text = re.sub(r"^\s*(?:how|what|whether)\s+", "", text, flags=re.I)
+    text = re.sub(r"^\s*(?:how(?:\s+(?:well|much|far|often|closely))?|what|whether)\s+", "", text, flags=re.I)
     text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
     text = re.sub(r"\s+(?:papers?|abstracts?|documents?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I)
     return text.strip(" '\"“”‘’")
@@ -277,6 +277,10 @@ def compare_subjects(question: str) -> tuple[str, ...]:
                 # 'How does UniMax treat high-resource versus low-resource languages?': the two are
                 # sides of what one thing does, which is explained, not two things compared
                 continue
+            if _CLAUSE.match(question):
+                # 'Compare what Lingvo and the N-Grammer paper make available to other researchers':
+                # a clause follows the second thing, which ends with its name
+                b = _up_to_name(m["b"].split()) or b
             named = _has_name(a) and _has_name(b)
             if not named and (pattern is _STACK or (pattern in (_THAN, _SAME) and _YES_NO_Q.match(question))):
                 # 'Are sugar-free medicines more erosive than sugar-containing ones?': a claim about two
@@ -323,14 +327,26 @@ def _named_pair(question: str) -> tuple[str, ...]:
     if not m:
         return ()
     a = _clean_subject(m["a"])
-    words = m["rest"].split()
-    last = max((i for i, w in enumerate(words[:6]) if _is_name(w.strip("'’\"“”"))), default=-1)
-    if last < 0 or not _has_name(a):
+    b = _up_to_name(m["rest"].split())
+    if not b or not _has_name(a):
         return ()
+    return (a, b) if a and b and a.casefold() != b.casefold() else ()
+
+
+# 'Compare what / how A and B ...': what follows the second thing is a clause about both
+_CLAUSE = re.compile(r"^\s*(?:compare[sd]?|comparing)\s+(?:what|how|whether|why|where|when)\b", re.I)
+
+
+def _up_to_name(words: list[str]) -> str:
+    """The named thing that opens `words` ('the N-Grammer paper make available ...' -> 'N-Grammer
+    paper'): up to its last name among the first six words, with a noun for a paper or a thing
+    after it; '' when none of them is a name."""
+    last = max((i for i, w in enumerate(words[:6]) if _is_name(w.strip("'’\"“”"))), default=-1)
+    if last < 0:
+        return ""
     while last + 1 < len(words) and last < 7 and _THING.match(words[last + 1]):
         last += 1
-    b = _clean_subject(" ".join(words[: last + 1]))
-    return (a, b) if a and b and a.casefold() != b.casefold() else ()
+    return _clean_subject(" ".join(words[: last + 1]))
 
 
 # Framing verbs that are also nouns: after a word of the topic they are the topic's ('safety reports')
@@ -406,7 +422,7 @@ def read_question(question: str, libraries: Iterable[str] = ()) -> Query:
     """The question with its kind and the parts its kind needs."""
     q = _strip_polite(question)
     kind = kind_of(question)
-    library = named_library(q, libraries)
+    library = named_library(question, libraries)
     if kind == "list":
         return Query(text=question, kind=kind, topic=list_topic(q) or q, introduces=bool(_INTRODUCE.search(q)), library=library)
     if kind == "compare":

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Answer, Assistant, ConfigError
-from assistant.answer import _on_subject
+from assistant.answer import _on_subject, _point_compared
 from assistant.chat import Retrieved
 from assistant.check import (
     SentenceBuffer,
@@ -405,6 +405,13 @@ def test_an_answer_goes_on_with_the_sentence_on_what_it_has_not_said_yet(seeded:
     assert "mixed prompt settings" in first, first
     # with none of the question's words said, the ranking is the question's own
     assert plan.evidence.unsaid(0, set()) == plan.evidence.sentences[0]
+
+
+def test_the_library_asked_within_is_no_point_of_a_comparison(seeded: Assistant) -> None:
+    plan = seeded.plan("In Tony's library, how are SimpleQA and the Flan 2022 collection made available to others?")
+    assert plan.query.kind == "compare"
+    point = _point_compared(plan)
+    assert "avail" in point and not point & {"toni", "librari"}, point
 
 
 def test_a_list_of_two_kinds_of_report_finds_one_of_each(seeded: Assistant) -> None:

@@ -155,6 +155,12 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     q = "How does Deliberative Alignment differ from instruction prompt tuning as a way of aligning a model?"
     assert compare_subjects(q) == ("Deliberative Alignment", "instruction prompt tuning")
     assert compare_subjects("Compare how Med-PaLM and U-PaLM were derived from PaLM.") == ("Med-PaLM", "U-PaLM")
+    # 'Compare what A and B <clause>': the second thing ends with its name, not with the clause
+    q = "Compare what Lingvo and the N-Grammer paper make available to other researchers."
+    assert compare_subjects(q) == ("Lingvo", "N-Grammer")
+    assert compare_subjects("compare how well gemini and gpt-4o handle audio") == ("gemini", "gpt-4o")
+    # a library named in an opening the reading sets aside ('In Tony's library, how ...') still scopes it
+    assert read_question("In Tony's library, how are SimpleQA and Flan 2022 made available?", ["Alex", "Tony"]).library == "Tony"
     assert compare_subjects("OPA1 in tissue damage vs OPA1 in metabolic adaptation: how do they differ?") == (
         "OPA1 in tissue damage",
         "OPA1 in metabolic adaptation",
