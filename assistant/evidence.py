@@ -119,10 +119,25 @@ _NEGATED_FINDING = re.compile(
 )
 
 
-def decide(sentences: list[Sentence]) -> str:
-    """'Yes' or 'No' for a yes/no question from the closing sentences of the best abstract, where
-    findings are stated: two or more of the last three state a negative finding -> 'No'.
-    (Measured on PubMedQA: the 135M model's own Yes/No is no better than chance; this reads 0.59.)"""
+# A claim made of every case ('on every single task', 'always bad news'), and a sentence that makes
+# it of some cases only ('on most of the tasks', 'not all cases of heterophily are harmful').
+_UNIVERSAL = re.compile(r"\b(?:every|all|always|each)\b", re.I)
+_HEDGED = re.compile(r"\b(?:most|many|some|several|not\s+all|not\s+always|majority|mostly|partly|partially|certain|few)\b", re.I)
+
+
+def decide(sentences: list[Sentence], question: str = "") -> str:
+    """'Yes' or 'No' for a yes/no question from the best abstract. A question claiming something of
+    every case, answered by a sentence that says it of some only, is 'No' ('Does ACM beat the
+    state of the art on every single task?' - 'on most of the tasks'). Otherwise from the closing
+    sentences, where findings are stated: two or more of the last three state a negative finding ->
+    'No'. (Measured on PubMedQA: the 135M model's own Yes/No is no better than chance; this reads 0.59.)"""
+    if (
+        sentences
+        and _UNIVERSAL.search(question)
+        and _HEDGED.search(sentences[0].text)
+        and not _UNIVERSAL.search(sentences[0].text)
+    ):
+        return "No"
     closing = sorted(sentences, key=lambda s: s.position)[-3:]
     negated = sum(bool(_NEGATED_FINDING.search(s.text)) for s in closing)
     return "No" if negated >= min(2, len(closing)) and negated else "Yes"

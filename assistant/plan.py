@@ -356,7 +356,7 @@ class Planner:
         parts = question_parts(question) if query.kind == "explain" and not abstain else [question]
         second = second_part(parts[1], ev, self._embed) if len(parts) == 2 else ()
         shown = select(query, ev, passages, second)
-        decision = decide(ev.sentences[0]) if query.kind == "yesno" and ev.sentences and not abstain else None
+        decision = decide(ev.sentences[0], question) if query.kind == "yesno" and ev.sentences and not abstain else None
         timings = {"retrieval": t1 - t0, "evidence": time.perf_counter() - t1}
         return Plan(
             question=question,

@@ -414,6 +414,13 @@ def test_the_library_asked_within_is_no_point_of_a_comparison(seeded: Assistant)
     assert "avail" in point and not point & {"toni", "librari"}, point
 
 
+def test_a_claim_about_every_case_is_no_when_the_abstract_says_it_of_most(seeded: Assistant) -> None:
+    # 'exceed the state-of-the-art GNNs on most of the tasks' does not make 'on every single task' true
+    plan = seeded.plan("Does ACM beat state-of-the-art GNNs on every single task?")
+    assert plan.query.kind == "yesno" and plan.decision == "No"
+    assert seeded.plan("Does ACM beat state-of-the-art GNNs on most tasks?").decision == "Yes"
+
+
 def test_a_list_of_two_kinds_of_report_finds_one_of_each(seeded: Assistant) -> None:
     # 'safety reports' (o1's "This report outlines the safety work") or 'system cards' (GPT-4o's)
     plan = seeded.plan("Do I have any safety reports or system cards for specific released models?")
