@@ -346,7 +346,7 @@ class Planner:
             abstain, reason = abstain_decision(ev, threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
-        if not abstain and query.kind == "fact" and not previous and (unsaid := _unsaid_of_subject(question, passages)):
+        if not abstain and query.kind == "fact" and not previous and (unsaid := _unsaid_of_subject(question, passages, self._known)):
             abstain, reason = True, unsaid
         if not abstain and query.kind == "yesno" and passages and (asked := silent_on(question, _full(passages[0]))):
             said = [w for w in re.findall(r"[\w'-]+", question) if set(terms(w)) & set(asked)]
@@ -374,6 +374,11 @@ class Planner:
             timings=timings,
             second=second,
         )
+
+    def _known(self, term: str) -> bool:
+        """Whether some document of the library uses the stemmed term."""
+        df, _ = self._doc_freq([term])
+        return df.get(term, 0) > 0
 
     def _unknown(self, question: str, passages: list[Passage]) -> tuple[list[str], list[str]]:
         """What the question names that no document in the library uses: (exact names, rare words).
@@ -491,17 +496,24 @@ def _naming(question: str, passages: list[Passage]) -> list[Passage]:
     return [p for p in passages if all(n in _full(p).lower() for n in names)]
 
 
-def _unsaid_of_subject(question: str, passages: list[Passage]) -> str:
+def _unsaid_of_subject(question: str, passages: list[Passage], known: Callable[[str], bool] = lambda _: False) -> str:
     """Why a factual question about a named thing cannot be answered, or '': the abstracts naming
     it never use the word for what is asked ('What license is Lingvo released under?': Lingvo's
     abstract has no licence, BLOOM's has). As a count must come from an abstract about what the
-    question names, so must the thing asked about."""
+    question names, so must the thing asked about. A compound made of the word and another word
+    the library uses (`known`) counts: 'dataset' uses 'data'."""
     focus, names = focus_term(question), subject_names(question)
     naming = [t for t in map(_full, passages) if any(names_or_spells(t, n) for n in names)]
-    if not focus or not naming or any(focus in WordSet(terms(t)) for t in naming):
+    if not focus or not naming or any(focus in WordSet(terms(t)) or compounds(focus, terms(t), known) for t in naming):
         return ""
     word = next((w for w in re.findall(r"[\w-]+", question) if focus in terms(w)), focus)
     return f"no abstract about {' or '.join(names)} mentions '{word}'"
+
+
+def compounds(word: str, words: list[str], known: Callable[[str], bool]) -> bool:
+    """Whether `words` hold a compound that opens with `word` and ends with another word of three
+    letters or more that `known` knows ('dataset': 'data' + 'set'; not 'model': 'mode' + 'l')."""
+    return any(w.startswith(word) and len(w) - len(word) >= 3 and known(w[len(word) :]) for w in words)
 
 
 def _full(p: Passage) -> str:

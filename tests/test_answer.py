@@ -25,7 +25,7 @@ from assistant.check import (
     without_citations,
 )
 from assistant.evidence import focus_phrase
-from assistant.plan import answer_wanted, offers, quote_for
+from assistant.plan import answer_wanted, compounds, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
 
@@ -419,6 +419,17 @@ def test_a_claim_about_every_case_is_no_when_the_abstract_says_it_of_most(seeded
     plan = seeded.plan("Does ACM beat state-of-the-art GNNs on every single task?")
     assert plan.query.kind == "yesno" and plan.decision == "No"
     assert seeded.plan("Does ACM beat state-of-the-art GNNs on most tasks?").decision == "Yes"
+
+
+def test_a_compound_of_the_word_asked_for_counts_as_the_word(seeded: Assistant) -> None:
+    # BLOOM's abstract says 'a dataset comprising hundreds of sources': it speaks of its data
+    assert not seeded.plan("What data was BLOOM trained on?").abstain
+    # Gemini's abstract says nothing of its data, in any word
+    plan = seeded.plan("What data was Gemini trained on?")
+    assert plan.abstain and "'data'" in plan.reason
+    known = {"set", "line"}.__contains__
+    assert compounds("data", ["dataset"], known) and not compounds("mode", ["model"], known)
+    assert not compounds("part", ["particular"], known)
 
 
 def test_a_list_of_two_kinds_of_report_finds_one_of_each(seeded: Assistant) -> None:
