@@ -496,15 +496,15 @@ def _naming(question: str, passages: list[Passage]) -> list[Passage]:
     return [p for p in passages if all(n in _full(p).lower() for n in names)]
 
 
-def _unsaid_of_subject(question: str, passages: list[Passage], known: Callable[[str], bool] = lambda _: False) -> str:
+def _unsaid_of_subject(question: str, passages: list[Passage], known: Callable[[str], bool]) -> str:
     """Why a factual question about a named thing cannot be answered, or '': the abstracts naming
     it never use the word for what is asked ('What license is Lingvo released under?': Lingvo's
     abstract has no licence, BLOOM's has). As a count must come from an abstract about what the
     question names, so must the thing asked about. A compound made of the word and another word
     the library uses (`known`) counts: 'dataset' uses 'data'."""
     focus, names = focus_term(question), subject_names(question)
-    naming = [t for t in map(_full, passages) if any(names_or_spells(t, n) for n in names)]
-    if not focus or not naming or any(focus in WordSet(terms(t)) or compounds(focus, terms(t), known) for t in naming):
+    naming = [terms(t) for t in map(_full, passages) if any(names_or_spells(t, n) for n in names)]
+    if not focus or not naming or any(focus in WordSet(words) or compounds(focus, words, known) for words in naming):
         return ""
     word = next((w for w in re.findall(r"[\w-]+", question) if focus in terms(w)), focus)
     return f"no abstract about {' or '.join(names)} mentions '{word}'"
