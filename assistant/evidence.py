@@ -125,18 +125,60 @@ _UNIVERSAL = re.compile(r"\b(?:every|all|always|each)\b", re.I)
 _HEDGED = re.compile(r"\b(?:most|many|some|several|not\s+all|not\s+always|majority|mostly|partly|partially|certain|few)\b", re.I)
 
 
-def decide(sentences: list[Sentence], question: str = "") -> str:
-    """'Yes' or 'No' for a yes/no question from the best abstract. A question claiming something of
-    every case, answered by a sentence that says it of some only, is 'No' ('Does ACM beat the
-    state of the art on every single task?' - 'on most of the tasks'). Otherwise from the closing
-    sentences, where findings are stated: two or more of the last three state a negative finding ->
-    'No'. (Measured on PubMedQA: the 135M model's own Yes/No is no better than chance; this reads 0.59.)"""
-    if (
-        sentences
-        and _UNIVERSAL.search(question)
-        and _HEDGED.search(sentences[0].text)
-        and not _UNIVERSAL.search(sentences[0].text)
-    ):
+# A negation and the words it denies: up to the end of its clause ('without requiring
+# human-written chain-of-thoughts or answers', 'but not neurogenesis or neuronal death'). 'not only'
+# and 'no longer' deny nothing; 'It is not known whether ...' states a gap, not a finding.
+_NEGATION = re.compile(
+    r"\b(?:without|not(?!\s+only\b)|no(?!\s+longer\b)|neither|nor|rather\s+than|instead\s+of|lack(?:s|ed|ing)?(?:\s+of)?"
+    r"|absence\s+of|fail(?:s|ed)?\s+to|cannot|can't|never|unlikely\s+to)\b",
+    re.I,
+)
+_CLAUSE_END = re.compile(r"[,;:.()]|\b(?:but|whereas|while|although|however)\b", re.I)
+_GAP = re.compile(
+    r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:known|clear|understood|established|studied|investigated|determined"
+    r"|evaluated|explored|reported)\b|\bno\s+(?:data|studies|study|evidence\s+exists)",
+    re.I,
+)
+
+
+def denied(text: str) -> set[str]:
+    """The stemmed words `text` denies: those after a negation, up to the end of its clause."""
+    out: set[str] = set()
+    for m in _NEGATION.finditer(text):
+        rest = text[m.end() :]
+        end = _CLAUSE_END.search(rest)
+        out |= set(terms(rest[: end.start()] if end else rest))
+    return out
+
+
+def denies(sentence: str, question: str, names: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether `sentence` denies something a yes/no question asks about (a word of it beyond the
+    names `names`, which the question does not itself deny): 'Does Deliberative Alignment need
+    human-written chains of thought?' - '... without requiring human-written chain-of-thoughts'."""
+    if _GAP.search(sentence):
+        return False
+    asked = {t for t in question_terms(question) if t not in names} - denied(question)
+    return bool(denied(sentence) & asked)
+
+
+def deciding(sentences: list[Sentence], question: str, names: frozenset[str] | set[str] = frozenset()) -> Sentence | None:
+    """The best sentence of an abstract when it alone says No to a yes/no question: it says of some
+    cases only what the question claims of every case ('Does ACM beat the state of the art on
+    every single task?' - 'on most of the tasks'), or it denies what the question asks about
+    (`denies`; `names`: the stemmed words of the things the question names, which are no claim)."""
+    if not sentences:
+        return None
+    best = sentences[0]
+    universal = bool(_UNIVERSAL.search(question)) and bool(_HEDGED.search(best.text)) and not _UNIVERSAL.search(best.text)
+    return best if universal or denies(best.text, question, names) else None
+
+
+def decide(sentences: list[Sentence], question: str = "", names: frozenset[str] | set[str] = frozenset()) -> str:
+    """'Yes' or 'No' for a yes/no question from the best abstract: 'No' when its best sentence says
+    so (`deciding`); otherwise from the closing sentences, where findings are stated: two or more
+    of the last three state a negative finding -> 'No'. (Measured on PubMedQA: the 135M model's
+    own Yes/No is no better than chance; this reads 0.59.)"""
+    if deciding(sentences, question, names) is not None:
         return "No"
     closing = sorted(sentences, key=lambda s: s.position)[-3:]
     negated = sum(bool(_NEGATED_FINDING.search(s.text)) for s in closing)

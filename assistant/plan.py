@@ -22,6 +22,7 @@ from .evidence import (
     Evidence,
     Sentence,
     decide,
+    deciding,
     focus_phrase,
     focus_term,
     measure,
@@ -249,6 +250,11 @@ def _names_in_text(question: str, text: str) -> bool:
     return any(n.lower() in low for n in subject_names(question))  # every one is a name or a quoted term
 
 
+def name_terms(question: str) -> set[str]:
+    """The stemmed words of the things a question names."""
+    return {t for n in subject_names(question) for t in terms(n)}
+
+
 def subject_names(question: str) -> list[str]:
     """Exact names in a question ('UniMax', 'GPT-4o', 'Med-PaLM', a quoted 'end-to-end'): what an
     explanation is about."""
@@ -356,7 +362,7 @@ class Planner:
         parts = question_parts(question) if query.kind == "explain" and not abstain else [question]
         second = second_part(parts[1], ev, self._embed) if len(parts) == 2 else ()
         shown = select(query, ev, passages, second)
-        decision = decide(ev.sentences[0], question) if query.kind == "yesno" and ev.sentences and not abstain else None
+        decision = decide(ev.sentences[0], question, name_terms(question)) if query.kind == "yesno" and ev.sentences and not abstain else None
         timings = {"retrieval": t1 - t0, "evidence": time.perf_counter() - t1}
         return Plan(
             question=question,
@@ -694,7 +700,7 @@ def silent_on(question: str, text: str) -> list[str]:
     """What a yes/no question asks of its subject ('Is Gemini Nano *open-sourced*?') when the abstract
     uses none of those words: it cannot say yes or no to it. Empty when it uses one (or the question
     asks nothing beside its names)."""
-    names = {t for n in subject_names(question) for t in terms(n)}
+    names = name_terms(question)
     asked = [t for t in question_terms(question) if t not in names]
     held = WordSet(terms(text))
     return [] if any(t in held for t in asked) else asked
@@ -708,8 +714,10 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     if not ranked:
         return None
     if query.kind == "yesno":
+        # the sentence the decision was read from: the best one when it alone says No, else the
+        # closing finding
         closing = sorted(ranked, key=lambda s: s.position)[-3:]
-        return max(closing, key=lambda s: s.score)
+        return deciding(ranked, query.text, name_terms(query.text)) or max(closing, key=lambda s: s.score)
     if query.kind == "list":
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]

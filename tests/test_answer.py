@@ -24,7 +24,7 @@ from assistant.check import (
     unsupported,
     without_citations,
 )
-from assistant.evidence import focus_phrase
+from assistant.evidence import denies, focus_phrase
 from assistant.plan import answer_wanted, compounds, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
@@ -419,6 +419,22 @@ def test_a_claim_about_every_case_is_no_when_the_abstract_says_it_of_most(seeded
     plan = seeded.plan("Does ACM beat state-of-the-art GNNs on every single task?")
     assert plan.query.kind == "yesno" and plan.decision == "No"
     assert seeded.plan("Does ACM beat state-of-the-art GNNs on most tasks?").decision == "Yes"
+
+
+def test_a_sentence_denying_what_is_asked_makes_it_no(seeded: Assistant) -> None:
+    # '... without requiring human-written chain-of-thoughts or answers'
+    plan = seeded.plan("Does Deliberative Alignment need human-written chains of thought?")
+    assert plan.query.kind == "yesno" and plan.decision == "No"
+    quote = quote_for(plan.query, plan.shown[0], plan.evidence)  # the sentence the No rests on
+    assert quote is not None and "without requiring human-written" in quote.text, quote
+    assert seeded.plan("Does Deliberative Alignment teach the model safety specifications?").decision == "Yes"
+    late = "Late rapamycin reduced mossy fiber sprouting and epilepsy but not neurogenesis or neuronal death."
+    assert denies(late, "Does late rapamycin prevent neuronal death?")
+    assert not denies(late, "Does late rapamycin reduce epilepsy?")
+    # a gap is no finding; a negation the question makes itself is no denial of it
+    assert not denies("It is not known whether CIMT can serve as a marker of risk.", "Can CIMT serve as a marker of risk?")
+    edws = "We compared devascularization without splenectomy (EDWS) with the modified procedure."
+    assert not denies(edws, "Devascularization without splenectomy: safe and effective?")
 
 
 def test_a_compound_of_the_word_asked_for_counts_as_the_word(seeded: Assistant) -> None:
