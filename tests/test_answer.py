@@ -24,7 +24,7 @@ from assistant.check import (
     unsupported,
     without_citations,
 )
-from assistant.evidence import denies, focus_phrase
+from assistant.evidence import Sentence, decide, deciding, denies, focus_phrase
 from assistant.plan import answer_wanted, compounds, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
@@ -435,6 +435,21 @@ def test_a_sentence_denying_what_is_asked_makes_it_no(seeded: Assistant) -> None
     assert not denies("It is not known whether CIMT can serve as a marker of risk.", "Can CIMT serve as a marker of risk?")
     edws = "We compared devascularization without splenectomy (EDWS) with the modified procedure."
     assert not denies(edws, "Devascularization without splenectomy: safe and effective?")
+
+
+def test_a_closing_finding_denying_what_is_asked_makes_it_no() -> None:
+    # the best sentence is background; the closing finding denies what the question asks
+    texts = [
+        "Delays in time to primary treatment (TPT) after diagnosis of breast cancer are common.",  # best
+        "We reviewed 1,200 patients treated between 2000 and 2010.",
+        "Delayed TPT did not affect overall survival on univariate and multivariate analyses.",
+    ]
+    sentences = [Sentence(0, i, t, 1.0 - i / 10, 0.0, 0.0) for i, t in enumerate(texts)]
+    question = "Delays in time to primary treatment after a diagnosis of breast cancer: does it impact survival?"
+    found = deciding(sentences, question)
+    assert found is not None and found.position == 2 and decide(sentences, question) == "No"
+    affirmed = [*sentences[:2], Sentence(0, 2, "Delayed TPT shortened overall survival.", 0.8, 0.0, 0.0)]
+    assert deciding(affirmed, question) is None and decide(affirmed, question) == "Yes"
 
 
 def test_a_compound_of_the_word_asked_for_counts_as_the_word(seeded: Assistant) -> None:
