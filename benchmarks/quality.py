@@ -48,6 +48,8 @@ SETS: dict[str, tuple[Path, Path]] = {
     "seeds_lists": (DATA / "seeds_lists_questions.jsonl", SEEDS),
     "scifact_library": (DATA / "scifact_library_questions.jsonl", SCIFACT_LIBRARY),
     "scifact_lists": (DATA / "scifact_lists_questions.jsonl", SCIFACT_LIBRARY),
+    "seeds_yesno": (DATA / "seeds_yesno_questions.jsonl", SEEDS),
+    "scifact_yesno": (DATA / "scifact_yesno_questions.jsonl", SCIFACT_LIBRARY),
 }
 
 
@@ -69,6 +71,7 @@ GROUPS = [
     ("SciFact-library facts", ("scifact_library",), ("fact",)),
     ("SciFact-library explain/list/compare", ("scifact_library",), ("explain", "list", "compare")),
     ("yes/no (seeds, SciFact library)", ("seeds_more", "scifact_library"), ("yesno",)),
+    ("yes/no, eleventh round fresh sets (syn on the seeds, sfyn on the SciFact library)", ("seeds_yesno", "scifact_yesno"), ("yesno",)),
 ]
 
 

@@ -17,7 +17,7 @@ seeds_elc_questions.jsonl and seeds_elc2_questions.jsonl:
   also none in seeds_more_questions.jsonl; for seeds_elc2_questions.jsonl none in
   seeds_more_questions.jsonl or seeds_elc_questions.jsonl; each later seed set, up to
   seeds_elc6_questions.jsonl, seeds_facts3_questions.jsonl, seeds_phrasing_questions.jsonl,
-  seeds_phrasing2_questions.jsonl and seeds_elc7_questions.jsonl, none in any seed set written before it, see SEED_SETS), nor another
+  seeds_phrasing2_questions.jsonl, seeds_elc7_questions.jsonl and seeds_yesno_questions.jsonl, none in any seed set written before it, see SEED_SETS), nor another
   question of the same file.
 Exits non-zero and lists the problems when anything fails.
 """
@@ -208,6 +208,7 @@ SEED_SETS = (
     "seeds_phrasing_questions.jsonl",
     "seeds_phrasing2_questions.jsonl",
     "seeds_elc7_questions.jsonl",
+    "seeds_yesno_questions.jsonl",
 )
 
 
@@ -223,6 +224,8 @@ def main() -> int:
     summary("scifact_library_questions.jsonl", check(HERE / "scifact_library_questions.jsonl", sf, existing))
     existing_sfls = existing | {norm(q["question"]) for q in load_jsonl(HERE / "scifact_library_questions.jsonl")}
     summary("scifact_lists_questions.jsonl", check(HERE / "scifact_lists_questions.jsonl", sf, existing_sfls))
+    existing_sfyn = existing_sfls | {norm(q["question"]) for q in load_jsonl(HERE / "scifact_lists_questions.jsonl")}
+    summary("scifact_yesno_questions.jsonl", check(HERE / "scifact_yesno_questions.jsonl", sf, existing_sfyn))
     # each seed set is checked against the shared sets and every seed set written before it
     seen = set(existing)
     for name in SEED_SETS:
