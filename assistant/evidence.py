@@ -161,18 +161,47 @@ def denies(sentence: str, question: str, names: frozenset[str] | set[str] = froz
     return bool(denied(sentence) & asked)
 
 
+def _measures(text: str) -> list[tuple[str, str]]:
+    """Each number of a text with its unit: the suffix written with it ('175B' -> B, '40%' -> %) or
+    the stem of the word after it ('59 languages' -> languag). A number inside a name ('GPT-4o') is none."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        if m.end() < len(text) and text[m.end()].isalnum():
+            continue
+        value = re.match(r"[-+]?[\d,.]*\d", m.group(0))
+        if not value:
+            continue
+        suffix = m.group(0)[value.end() :].strip().lower()
+        after = re.match(r"\s+([A-Za-z][\w-]*)", text[m.end() :])
+        unit = suffix or ((terms(after.group(1)) or [""])[0] if after else "")
+        out.append((value.group(0).replace(",", ""), unit))
+    return out
+
+
+def contradicts(sentence: str, question: str) -> bool:
+    """Whether `sentence` gives another number of something a yes/no question puts a number on,
+    and never the question's: 'Were the U-PaLM models introduced at 8B, 62B and 175B scales?' -
+    'at 8B, 62B, and 540B scale'; 'Does the refreshed mC4 span 59 languages?' - 'across 107 languages'."""
+    given = _measures(sentence)
+    for value, unit in _measures(question):
+        same = {v for v, u in given if u and u == unit}
+        if same and value not in same:
+            return True
+    return False
+
+
 def deciding(sentences: list[Sentence], question: str, names: frozenset[str] | set[str] = frozenset()) -> Sentence | None:
     """The sentence of an abstract (ranked best first) that says No to a yes/no question, if one
     does: its best sentence says of some cases only what the question claims of every case ('Does
-    ACM beat the state of the art on every single task?' - 'on most of the tasks'), or denies what
-    the question asks about (`denies`; `names`: the stemmed words of the things the question names,
-    which are no claim); else the last of its closing three sentences, where findings are stated,
+    ACM beat the state of the art on every single task?' - 'on most of the tasks'), denies what the
+    question asks about (`denies`; `names`: the stemmed words of the things the question names,
+    which are no claim) or gives another number of what it counts (`contradicts`); else the last of its closing three sentences, where findings are stated,
     that denies it ('Delayed TPT did not affect overall survival')."""
     if not sentences:
         return None
     best = sentences[0]
     universal = bool(_UNIVERSAL.search(question)) and bool(_HEDGED.search(best.text)) and not _UNIVERSAL.search(best.text)
-    if universal or denies(best.text, question, names):
+    if universal or denies(best.text, question, names) or contradicts(best.text, question):
         return best
     closing = sorted(sentences, key=lambda s: s.position)[-3:]
     return next((s for s in reversed(closing) if denies(s.text, question, names)), None)

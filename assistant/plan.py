@@ -21,6 +21,7 @@ from .evidence import (
     Embed,
     Evidence,
     Sentence,
+    contradicts,
     decide,
     deciding,
     focus_phrase,
@@ -342,6 +343,10 @@ class Planner:
         count = focus_term(question) if _HOW_MANY.match(question) else None
         if not abstain and query.kind not in ("list", "compare"):
             names, rare = self._unknown(question, passages)
+            if query.kind == "yesno" and ev.sentences and contradicts(ev.sentences[0][0].text, question):
+                # a number no abstract gives ('... at 8B, 62B and 175B scales?') that the best
+                # sentence gives another of ('8B, 62B, and 540B'): the library says No to it
+                names = [n for n in names if not re.match(r"\d", n)]
             ev.features["rare_unknown"] = len({t for w in rare for t in terms(w)}) / max(1, len(ev.question_terms))
             # a count has its own, stricter test: some abstract must give a number of it
             # a follow-up's topic is the conversation's; an explanation of a thing the top abstract

@@ -24,7 +24,7 @@ from assistant.check import (
     unsupported,
     without_citations,
 )
-from assistant.evidence import Sentence, decide, deciding, denies, focus_phrase
+from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase
 from assistant.plan import answer_wanted, compounds, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
@@ -450,6 +450,17 @@ def test_a_closing_finding_denying_what_is_asked_makes_it_no() -> None:
     assert found is not None and found.position == 2 and decide(sentences, question) == "No"
     affirmed = [*sentences[:2], Sentence(0, 2, "Delayed TPT shortened overall survival.", 0.8, 0.0, 0.0)]
     assert deciding(affirmed, question) is None and decide(affirmed, question) == "Yes"
+
+
+def test_a_number_the_abstract_gives_otherwise_makes_it_no(seeded: Assistant) -> None:
+    # '175B' is in no abstract: not a reason to abstain when U-PaLM's says '8B, 62B, and 540B scale'
+    plan = seeded.plan("Were the U-PaLM models introduced at 8B, 62B and 175B scales?")
+    assert not plan.abstain and plan.decision == "No"
+    assert seeded.plan("Were the U-PaLM models introduced at 8B, 62B and 540B scales?").decision == "Yes"
+    assert contradicts("a corpus of 29 trillion characters across 107 languages", "Does it span 59 languages?")
+    # 59 of something else ('59 in total'), or a number in a name, is no other number of languages
+    assert not contradicts("46 natural and 13 programming languages (59 in total)", "Does BLOOM cover 59 languages?")
+    assert not contradicts("GPT-4o is faster than GPT-4 Turbo", "Is GPT-4o 2 times faster?")
 
 
 def test_a_compound_of_the_word_asked_for_counts_as_the_word(seeded: Assistant) -> None:
