@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -151,7 +152,7 @@ def denied(text: str) -> set[str]:
     return out
 
 
-def denies(sentence: str, question: str, names: frozenset[str] | set[str] = frozenset()) -> bool:
+def denies(sentence: str, question: str, names: AbstractSet[str] = frozenset()) -> bool:
     """Whether `sentence` denies something a yes/no question asks about (a word of it beyond the
     names `names`, which the question does not itself deny): 'Does Deliberative Alignment need
     human-written chains of thought?' - '... without requiring human-written chain-of-thoughts'."""
@@ -190,13 +191,14 @@ def contradicts(sentence: str, question: str) -> bool:
     return False
 
 
-def deciding(sentences: list[Sentence], question: str, names: frozenset[str] | set[str] = frozenset()) -> Sentence | None:
+def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] = frozenset()) -> Sentence | None:
     """The sentence of an abstract (ranked best first) that says No to a yes/no question, if one
     does: its best sentence says of some cases only what the question claims of every case ('Does
     ACM beat the state of the art on every single task?' - 'on most of the tasks'), denies what the
     question asks about (`denies`; `names`: the stemmed words of the things the question names,
-    which are no claim) or gives another number of what it counts (`contradicts`); else the last of its closing three sentences, where findings are stated,
-    that denies it ('Delayed TPT did not affect overall survival')."""
+    which are no claim) or gives another number of what it counts (`contradicts`); else the last
+    of its closing three sentences, where findings are stated, that denies it ('Delayed TPT did not
+    affect overall survival')."""
     if not sentences:
         return None
     best = sentences[0]
@@ -207,7 +209,7 @@ def deciding(sentences: list[Sentence], question: str, names: frozenset[str] | s
     return next((s for s in reversed(closing) if denies(s.text, question, names)), None)
 
 
-def decide(sentences: list[Sentence], question: str = "", names: frozenset[str] | set[str] = frozenset()) -> str:
+def decide(sentences: list[Sentence], question: str = "", names: AbstractSet[str] = frozenset()) -> str:
     """'Yes' or 'No' for a yes/no question from the best abstract: 'No' when a sentence of it says
     so (`deciding`); otherwise from the closing sentences: two or more of the last three state a
     negative finding -> 'No'. (On PubMedQA's dev half this reads 0.58, 'always yes' 0.54; the

@@ -719,8 +719,7 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     if not ranked:
         return None
     if query.kind == "yesno":
-        # the sentence the decision was read from: the best one when it alone says No, else the
-        # closing finding
+        # the sentence the decision was read from: the one that says No, else the closing finding
         closing = sorted(ranked, key=lambda s: s.position)[-3:]
         return deciding(ranked, query.text, name_terms(query.text)) or max(closing, key=lambda s: s.score)
     if query.kind == "list":
