@@ -191,6 +191,11 @@ def contradicts(sentence: str, question: str) -> bool:
     return False
 
 
+def closing(sentences: list[Sentence]) -> list[Sentence]:
+    """The last three sentences of an abstract, in order: where studies state their findings."""
+    return sorted(sentences, key=lambda s: s.position)[-3:]
+
+
 def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] = frozenset()) -> Sentence | None:
     """The sentence of an abstract (ranked best first) that says No to a yes/no question, if one
     does: its best sentence says of some cases only what the question claims of every case ('Does
@@ -205,8 +210,7 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
     universal = bool(_UNIVERSAL.search(question)) and bool(_HEDGED.search(best.text)) and not _UNIVERSAL.search(best.text)
     if universal or denies(best.text, question, names) or contradicts(best.text, question):
         return best
-    closing = sorted(sentences, key=lambda s: s.position)[-3:]
-    return next((s for s in reversed(closing) if denies(s.text, question, names)), None)
+    return next((s for s in reversed(closing(sentences)) if denies(s.text, question, names)), None)
 
 
 def decide(sentences: list[Sentence], question: str = "", names: AbstractSet[str] = frozenset()) -> str:
@@ -216,9 +220,9 @@ def decide(sentences: list[Sentence], question: str = "", names: AbstractSet[str
     models' own yes/no was no better than chance, README.)"""
     if deciding(sentences, question, names) is not None:
         return "No"
-    closing = sorted(sentences, key=lambda s: s.position)[-3:]
-    negated = sum(bool(_NEGATED_FINDING.search(s.text)) for s in closing)
-    return "No" if negated >= min(2, len(closing)) and negated else "Yes"
+    last = closing(sentences)
+    negated = sum(bool(_NEGATED_FINDING.search(s.text)) for s in last)
+    return "No" if negated >= min(2, len(last)) and negated else "Yes"
 
 
 def question_terms(question: str) -> list[str]:

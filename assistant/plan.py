@@ -21,6 +21,7 @@ from .evidence import (
     Embed,
     Evidence,
     Sentence,
+    closing,
     contradicts,
     decide,
     deciding,
@@ -720,8 +721,7 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         return None
     if query.kind == "yesno":
         # the sentence the decision was read from: the one that says No, else the closing finding
-        closing = sorted(ranked, key=lambda s: s.position)[-3:]
-        return deciding(ranked, query.text, name_terms(query.text)) or max(closing, key=lambda s: s.score)
+        return deciding(ranked, query.text, name_terms(query.text)) or max(closing(ranked), key=lambda s: s.score)
     if query.kind == "list":
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
