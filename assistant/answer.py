@@ -16,7 +16,7 @@ from .config import Settings
 from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
-from .plan import Plan, Shown, answer_wanted, names_or_spells, offers, quote_for, subject_names
+from .plan import Plan, Shown, answer_wanted, names_or_spells, offers, quote_for, subject_names, wants_a_name
 from .prompts import Prompts
 from .text import terms
 from .types import Answer, Mode, ModelError, Passage, Statement
@@ -282,6 +282,11 @@ class Answerer:
         if said and said <= draft.said:
             return  # says nothing new
         if plan.kind in ("fact", "yesno") and not responsive(verdict.text, plan.question):
+            return
+        if plan.kind == "fact" and wants_a_name(plan.question) and not offers(verdict.text, plan.question, "name"):
+            # 'Which benchmarks ...?' answered without naming one: the model found none to name
+            draft.dropped.append(f"names nothing the question asks for: {verdict.text[:80]}")
+            draft.rejected.append(verdict.text)
             return
         if plan.kind == "list" and set(verdict.citations) <= draft.cited():
             return  # one line per paper

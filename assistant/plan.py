@@ -672,6 +672,24 @@ _WHO = re.compile(r"^\W*who\b", re.I)
 _CAPITALISED_WORD = re.compile(r"(?<=[\w,;:)\]]\s)[A-Z][\w-]+")
 
 
+# Kinds of thing that are answered by naming one: 'Which multilingual benchmarks was UniMax evaluated
+# on?' wants 'TyDiQA' or 'XNLI'; 'What two improvements ...?' may be answered in plain words.
+_NAMED_KINDS = frozenset(
+    terms(
+        "benchmark dataset corpus company country city library framework toolkit product organisation organization"
+        " institution university journal conference hardware chip GPU TPU"
+    )
+)
+
+
+def wants_a_name(question: str) -> bool:
+    """Whether only a name answers a factual question: 'who ...' (not 'who ..., A or B?', which
+    names its candidates), or 'which X' for a kind of thing that has names (`_NAMED_KINDS`)."""
+    if _WHO.match(question):
+        return not re.search(r"\bor\b", question, re.I)
+    return answer_wanted(question) == "name" and focus_term(question) in _NAMED_KINDS
+
+
 def answer_wanted(question: str) -> str | None:
     """What a factual question's answer must hold: 'number' ('how many', 'what percentage'), 'name'
     ('which dataset', 'in what country', 'who'; a number will also do: 'what median time'), else None."""
@@ -699,7 +717,17 @@ def offers(sentence: str, question: str, wanted: str) -> bool:
         return True
     if wanted == "number":
         return False
-    return any(t.lower() not in asked for t in [*question_names(sentence), *_CAPITALISED_WORD.findall(sentence)])
+    return any(_new_name(t, asked) for t in [*question_names(sentence), *_CAPITALISED_WORD.findall(sentence)])
+
+
+def _new_name(token: str, asked: str) -> bool:
+    """Whether a name of a sentence is one the question (lower-cased, `asked`) does not already say: a
+    name built on the question's own ('ACM-augmented' for a question on ACM) is not new."""
+    if token.lower() in asked:
+        return False
+    parts = [p for p in re.split(r"[-/]", token) if p]
+    named = [p for p in parts if name_like(p) or p[:1].isupper()]
+    return len(parts) < 2 or any(p.lower() not in asked for p in named)
 
 
 def silent_on(question: str, text: str) -> list[str]:

@@ -140,6 +140,16 @@ def test_a_count_nobody_gives_is_abstained(seeded_copy: Assistant) -> None:
     assert ans.abstained and not answer_prompts(gen)
 
 
+def test_which_benchmarks_or_who_is_answered_by_a_name_or_not_at_all(seeded_copy: Assistant) -> None:
+    q = "Which datasets make up the 10 node classification tasks used to test ACM?"
+    ans, _, _ = ask_with(seeded_copy, "ACM was tested on the 10 node classification tasks of ACM-augmented baselines [1].", q)
+    assert ans.abstained  # the sentence holds, but names no dataset: the abstract names none
+    ans, _, _ = ask_with(seeded_copy, "The agent was built with a bottleneck mechanism [1].", "Who built the MiniGrid planning agent?")
+    assert ans.abstained
+    ans, _, _ = ask_with(seeded_copy, "BLOOM was trained on the ROOTS corpus [1].", "What corpus was BLOOM trained on?")
+    assert ans.mode == "generated" and "ROOTS" in ans.text
+
+
 def test_explanation_keeps_supported_sentences_and_drops_the_rest(seeded_copy: Assistant) -> None:
     reply = (  # the reply opens with the thing's name (prefilled), the model goes on from it
         " is a sampling method for multilingual pretraining [1]. It gives head languages more uniform coverage "
