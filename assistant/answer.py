@@ -24,7 +24,7 @@ from .types import Answer, Mode, ModelError, Passage, Statement
 log = logging.getLogger(__name__)
 _MARGIN = 32  # tokens kept free for the chat template's own markers
 _END = re.compile(r"[.!?…]+$")
-Labelling = Callable[[list[Passage], int], list[Passage]]  # (passages, the one to name) -> labelled
+Labelling = Callable[[list[Passage], int | None], list[Passage]]  # (passages, the one to name or all) -> labelled
 _OF_STUDIES = re.compile(
     r"\b(stud(?:y|ies)|trials?|reviews?|papers?|reports?|finds?|found|shows?|showed|conclude[sd]?|says?|agrees?)\b", re.I
 )
@@ -45,6 +45,7 @@ class _Draft:
     dropped: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # the model's sentences the check did not keep, whole
     names: dict[int, Passage] = field(default_factory=dict)  # a listed paper, labelled as its line is written
+    label: Labelling | None = None  # names the papers shown by name (list lines, an abstention's closest abstracts)
 
     def cited(self) -> set[int]:
         return {n for s in self.statements for n in s.citations}
@@ -117,7 +118,8 @@ class Answerer:
     # -- the whole path ------------------------------------------------------------------------
     def stream(self, plan: Plan, gen: Generator | None, label: Labelling | None = None) -> Iterator[str | Answer]:
         """Checked text as it is written, then the final Answer. `label` names the papers of a list
-        as their lines are written (a list line opens with what tells its paper apart)."""
+        as their lines are written (a list line opens with what tells its paper apart), and the
+        closest abstracts of an abstention the model's answer led to."""
         t0 = time.perf_counter()
         timings = dict(plan.timings)
         if plan.abstain or gen is None:
@@ -125,7 +127,7 @@ class Answerer:
             yield answer.text
             yield answer
             return
-        draft = _Draft()
+        draft = _Draft(label=label)
         if plan.kind == "list":  # one short call per paper: one line each, in the order found
             written = self.written(plan)
             for i, shown in enumerate(written):
@@ -336,7 +338,7 @@ class Answerer:
         unheard = plan.evidence.features.get("rare_unknown", 0.0) > 0 and plan.kind == "explain"
         if not draft.statements and unheard:  # nothing held up, and the question names what no abstract does
             answer = self.abstention(
-                plan, "the model's answer did not check out and the question names words no abstract uses", timings
+                plan, "the model's answer did not check out and the question names words no abstract uses", timings, draft.label
             )
             yield answer.text
             yield answer
@@ -350,7 +352,7 @@ class Answerer:
             and self.settings.answer.model_refusal == "abstain"
             and not (plan.kind == "yesno" and plan.decision)
         ):
-            answer = self.abstention(plan, "the model found no answer in the abstracts", timings)
+            answer = self.abstention(plan, "the model found no answer in the abstracts", timings, draft.label)
             yield answer.text
             yield answer
             return
@@ -391,7 +393,7 @@ class Answerer:
             if extra is not None:
                 yield from self._show(plan, draft, extra, timings, t0)
         if not draft.statements:
-            answer = self.abstention(plan, "nothing in the abstracts could be quoted", timings)
+            answer = self.abstention(plan, "nothing in the abstracts could be quoted", timings, draft.label)
             yield answer.text
             yield answer
             return
@@ -463,10 +465,18 @@ class Answerer:
         said = tuple(s.text for s in draft.statements)
         return _with_antecedent(plan, shown.number, best, said) if best is not None else None
 
-    def abstention(self, plan: Plan, reason: str, timings: dict[str, float]) -> Answer:
+    def abstention(self, plan: Plan, reason: str, timings: dict[str, float], label: Labelling | None = None) -> Answer:
+        """The answer that says the library does not hold one, naming the closest abstracts; `label`
+        gives them distinct names when the model has already run (two ACM papers are not both 'ACM')."""
         shown = plan.shown
+        closest_passages = [s.passage for s in shown[:3]]
+        if label is not None and closest_passages:
+            try:
+                closest_passages = label(closest_passages, None)
+            except Exception as e:  # the abstention stands with the labels it has
+                log.info("labels not written: %s", e)
         closest = (
-            "\n".join(f"- {s.passage.name} ({', '.join(s.passage.libraries)})" for s in shown[:3]) or "- (the library is empty)"
+            "\n".join(f"- {p.name} ({', '.join(p.libraries)})" for p in closest_passages) or "- (the library is empty)"
         )
         text = self.prompts.render("abstain", closest=closest)
         return Answer(

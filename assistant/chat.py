@@ -169,8 +169,8 @@ class Assistant:
         if plan.abstain:  # the closest abstracts are listed by name: give them one
             plan = _relabelled(plan, self.label([s.passage for s in plan.shown[:3]]))
         final: Answer | None = None
-        labelling = self.label if plan.kind == "list" else None  # a list's papers are named as their lines are written
-        for item in self.answerer.stream(plan, None if plan.abstain else self.generator(), label=labelling):
+        # a list's papers are named as their lines are written; an abstention after the model ran names its closest abstracts
+        for item in self.answerer.stream(plan, None if plan.abstain else self.generator(), label=self.label):
             if isinstance(item, Answer):
                 final = item
             else:

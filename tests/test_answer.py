@@ -150,6 +150,19 @@ def test_which_benchmarks_or_who_is_answered_by_a_name_or_not_at_all(seeded_copy
     assert ans.mode == "generated" and "ROOTS" in ans.text
 
 
+def test_an_abstention_after_the_model_ran_names_its_closest_abstracts_apart(seeded_copy: Assistant) -> None:
+    def write(text: str) -> str:  # the model's titles, as it wrote them for the two ACM abstracts
+        return "Revisiting heterophily metrics" if "post-aggregation" in text else "Similarity metrics for heterophily"
+
+    seeded_copy._write_title = write  # type: ignore[method-assign]
+    q = "Which operation do the ACM papers use to deal with harmful heterophily?"
+    assert not seeded_copy.plan(q).abstain  # the model runs, and nothing it says holds up
+    ans, pieces, _ = ask_with(seeded_copy, "ACM deals with it by quantum annealing [1].", q)
+    assert ans.abstained and "".join(pieces) == ans.text
+    assert "Revisiting heterophily metrics" in ans.text and "Similarity metrics for heterophily" in ans.text
+    assert "Adaptive Channel Mixing (ACM) (Alex)" not in ans.text  # not two papers under one name
+
+
 def test_explanation_keeps_supported_sentences_and_drops_the_rest(seeded_copy: Assistant) -> None:
     reply = (  # the reply opens with the thing's name (prefilled), the model goes on from it
         " is a sampling method for multilingual pretraining [1]. It gives head languages more uniform coverage "
