@@ -730,6 +730,12 @@ def _new_name(token: str, asked: str) -> bool:
     return len(parts) < 2 or any(p.lower() not in asked for p in named)
 
 
+def _speaks_of(word: str, text: str) -> bool:
+    """Whether a text uses a stemmed word, in another derivation or opening a compound ('data-set')."""
+    held = WordSet(terms(text))
+    return word in held or any(t.startswith(word) for t in held.items)
+
+
 def silent_on(question: str, text: str) -> list[str]:
     """What a yes/no question asks of its subject ('Is Gemini Nano *open-sourced*?') when the abstract
     uses none of those words: it cannot say yes or no to it. Empty when it uses one (or the question
@@ -760,8 +766,21 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     if query.kind == "fact" and (wanted := answer_wanted(query.text)) is not None:
         # a quote stands for the answer only when it gives one: of what the model was shown, the
         # best sentence holding a number (or name) the question does not already say
+        # ('Which benchmarks ...?': where the abstract speaks of benchmarks, a name said of them, not
+        # of the corpus the paper releases)
         seen = {s.position for s in shown.sentences}
-        return next((s for s in hinted if s.position in seen and offers(s.text, query.text, wanted)), None)
+        kind = focus_term(query.text) if wants_a_name(query.text) else None
+        kind = kind if kind and _speaks_of(kind, shown.passage.text) else None
+        return next(
+            (
+                s
+                for s in hinted
+                if s.position in seen
+                and offers(s.text, query.text, wanted)
+                and (kind is None or _speaks_of(kind, s.text))
+            ),
+            None,
+        )
     names = subject_names(query.text) if query.kind in ("explain", "compare") else []
     if query.kind == "compare":
         names = [n for n in names if n.lower() in shown.passage.text.lower()]

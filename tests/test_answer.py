@@ -148,6 +148,10 @@ def test_which_benchmarks_or_who_is_answered_by_a_name_or_not_at_all(seeded_copy
     assert ans.abstained
     ans, _, _ = ask_with(seeded_copy, "BLOOM was trained on the ROOTS corpus [1].", "What corpus was BLOOM trained on?")
     assert ans.mode == "generated" and "ROOTS" in ans.text
+    # nor does a quote that names something else: the mC4 corpus UniMax releases is no benchmark
+    q = "Which multilingual benchmarks was UniMax evaluated on?"
+    ans, _, _ = ask_with(seeded_copy, "UniMax was evaluated on the UniMax sampling checkpoints [1].", q)
+    assert ans.abstained, ans.text
 
 
 def test_an_abstention_after_the_model_ran_names_its_closest_abstracts_apart(seeded_copy: Assistant) -> None:
