@@ -768,19 +768,14 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         # best sentence holding a number (or name) the question does not already say
         # ('Which benchmarks ...?': where the abstract speaks of benchmarks, a name said of them, not
         # of the corpus the paper releases)
-        seen = {s.position for s in shown.sentences}
-        kind = focus_term(query.text) if wants_a_name(query.text) else None
-        kind = kind if kind and _speaks_of(kind, shown.passage.text) else None
-        return next(
-            (
-                s
-                for s in hinted
-                if s.position in seen
-                and offers(s.text, query.text, wanted)
-                and (kind is None or _speaks_of(kind, s.text))
-            ),
-            None,
-        )
+        # A thing of a kind that is not named ('Which operation ...?') may be answered in words: the
+        # best sentence that speaks of it ('... can be addressed by diversification operation').
+        seen = [s for s in hinted if s.position in {x.position for x in shown.sentences}]
+        focus = focus_term(query.text)
+        kind = focus if wants_a_name(query.text) and focus and _speaks_of(focus, shown.passage.text) else None
+        named = (s for s in seen if offers(s.text, query.text, wanted) and (kind is None or _speaks_of(kind, s.text)))
+        worded = (s for s in seen if wanted == "name" and focus and not wants_a_name(query.text) and _speaks_of(focus, s.text))
+        return next(named, None) or next(worded, None)
     names = subject_names(query.text) if query.kind in ("explain", "compare") else []
     if query.kind == "compare":
         names = [n for n in names if n.lower() in shown.passage.text.lower()]

@@ -148,6 +148,10 @@ def test_which_benchmarks_or_who_is_answered_by_a_name_or_not_at_all(seeded_copy
     assert ans.abstained
     ans, _, _ = ask_with(seeded_copy, "BLOOM was trained on the ROOTS corpus [1].", "What corpus was BLOOM trained on?")
     assert ans.mode == "generated" and "ROOTS" in ans.text
+    # a kind of thing that has no name may be answered in words, by the sentence that speaks of it
+    q = "Which operation do the ACM papers use to deal with harmful heterophily?"
+    ans, _, _ = ask_with(seeded_copy, "ACM deals with it by quantum annealing [1].", q)
+    assert not ans.abstained and "diversification operation" in ans.text, ans.text
     # nor does a quote that names something else: the mC4 corpus UniMax releases is no benchmark
     q = "Which multilingual benchmarks was UniMax evaluated on?"
     ans, _, _ = ask_with(seeded_copy, "UniMax was evaluated on the UniMax sampling checkpoints [1].", q)
@@ -159,9 +163,9 @@ def test_an_abstention_after_the_model_ran_names_its_closest_abstracts_apart(see
         return "Revisiting heterophily metrics" if "post-aggregation" in text else "Similarity metrics for heterophily"
 
     seeded_copy._write_title = write  # type: ignore[method-assign]
-    q = "Which operation do the ACM papers use to deal with harmful heterophily?"
-    assert not seeded_copy.plan(q).abstain  # the model runs, and nothing it says holds up
-    ans, pieces, _ = ask_with(seeded_copy, "ACM deals with it by quantum annealing [1].", q)
+    q = "Which datasets make up the 10 node classification tasks used to test ACM?"
+    assert not seeded_copy.plan(q).abstain  # the model runs, and what it says names no dataset
+    ans, pieces, _ = ask_with(seeded_copy, "ACM was tested on the 10 node classification tasks of ACM-augmented baselines [1].", q)
     assert ans.abstained and "".join(pieces) == ans.text
     assert "Revisiting heterophily metrics" in ans.text and "Similarity metrics for heterophily" in ans.text
     assert "Adaptive Channel Mixing (ACM) (Alex)" not in ans.text  # not two papers under one name
