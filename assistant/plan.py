@@ -770,7 +770,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         # of the corpus the paper releases)
         # A thing of a kind that is not named ('Which operation ...?') may be answered in words: the
         # best sentence that speaks of it ('... can be addressed by diversification operation').
-        seen = [s for s in hinted if s.position in {x.position for x in shown.sentences}]
+        positions = {x.position for x in shown.sentences}
+        seen = [s for s in hinted if s.position in positions]
         focus = focus_term(query.text)
         kind = focus if wants_a_name(query.text) and focus and _speaks_of(focus, shown.passage.text) else None
         named = (s for s in seen if offers(s.text, query.text, wanted) and (kind is None or _speaks_of(kind, s.text)))
