@@ -772,10 +772,11 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         # best sentence that speaks of it ('... can be addressed by diversification operation').
         positions = {x.position for x in shown.sentences}
         seen = [s for s in hinted if s.position in positions]
-        focus = focus_term(query.text)
-        kind = focus if wants_a_name(query.text) and focus and _speaks_of(focus, shown.passage.text) else None
+        focus, has_names = focus_term(query.text), wants_a_name(query.text)
+        kind = focus if has_names and focus and _speaks_of(focus, shown.passage.text) else None
         named = (s for s in seen if offers(s.text, query.text, wanted) and (kind is None or _speaks_of(kind, s.text)))
-        worded = (s for s in seen if wanted == "name" and focus and not wants_a_name(query.text) and _speaks_of(focus, s.text))
+        in_words = focus if wanted == "name" and not has_names else None
+        worded = (s for s in seen if in_words and _speaks_of(in_words, s.text))
         return next(named, None) or next(worded, None)
     names = subject_names(query.text) if query.kind in ("explain", "compare") else []
     if query.kind == "compare":
