@@ -103,7 +103,14 @@ def tidy_title(raw: str, abstract: str) -> str:
     number the abstract does not contain (else '')."""
     line = clean(raw.strip().splitlines()[0] if raw.strip() else "")
     line = re.sub(r"^(?:title\s*:\s*|#+\s*)", "", line, flags=re.I).strip("\"'“”‘’*. ")
-    if not line or len(line) > MAX_LABEL:
+    if len(line) > MAX_LABEL:
+        # a title and its subtitle too long together: the part that names something ('Flan 2022
+        # Evaluation Results' of 'Design Decisions in ... Methods: Flan 2022 Evaluation Results'), else the title
+        parts = [p.strip("\"'“”‘’*. ") for p in re.split(r":\s+|\s+[-–—]\s+", line)]
+        fits = [p for p in parts if p and len(p) <= MAX_LABEL]
+        named = [p for p in fits if any(name_like(t) for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", p))]
+        line = (named or fits or [""])[0] if len(parts) > 1 else ""
+    if not line:
         return ""
     low = abstract.lower()
     if any(name_like(t) and t.lower() not in low for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", line)):

@@ -286,6 +286,9 @@ def test_model_titles_are_checked_cached_and_used_for_colliding_names(tmp_path: 
     texts = _seed_texts()
     assert tidy_title('Title: "Heterophily in GNNs."', texts["Alex#3"]) == "Heterophily in GNNs"
     assert tidy_title("GPT-5 beats everyone", texts["Alex#3"]) == ""  # a name the abstract does not contain
+    # a title and subtitle too long for a label: the part that names something
+    long = '"Design Decisions in Publicly Available Instruction Tuning Methods: Flan 2022 Evaluation Results"'
+    assert tidy_title(long, texts["Tony#7"]) == "Flan 2022 Evaluation Results"
     calls: list[str] = []
 
     def write(text: str) -> str:
