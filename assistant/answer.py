@@ -192,11 +192,10 @@ class Answerer:
                 # nothing of for this side: the side's best sentence for the question that does
                 on_point = [x for x in _ranked(plan, shown.number) if point & set(terms(x.text))]
                 extra = self._next_quote(plan, draft, shown.number, on_point[:1]) if on_point else None
-            if extra is None and on_side and len(on_side) < tuning.SUBJECT_SENTENCES:
-                # a side the model said one thing of gets the abstract's best new sentence for the question
-                extra = self._next_quote(plan, draft, shown.number)
             if extra is not None:
                 yield from self._show(plan, draft, extra, timings, t0)
+            if on_side:
+                yield from self._fill_side(plan, draft, shown.number, timings, t0)
         if len(pairs) == 2:
             unique = {s.number: s for _, s in pairs}.values()
             block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for s in unique)
@@ -205,6 +204,15 @@ class Answerer:
             sources = {s.number: s.passage.text for _, s in pairs}
             # a contrast holds only if it rests on both abstracts
             yield from self._generate(plan, gen, self._single(user, "", gen), sources, draft, timings, t0, limit=1, both=True)
+
+    def _fill_side(self, plan: Plan, draft: _Draft, number: int, timings: dict[str, float], t0: float) -> Iterator[str]:
+        """A compared thing the answer said little of goes on with its abstract's best new sentences
+        for the question, quoted, up to SIDE_SENTENCES in all."""
+        while sum(number in x.citations for x in draft.statements) < tuning.SIDE_SENTENCES:
+            extra = self._next_quote(plan, draft, number)
+            if extra is None:
+                return
+            yield from self._show(plan, draft, extra, timings, t0)
 
     def _single(self, user: str, prefill: str, gen: Generator) -> list[Message] | str:
         """A one-question prompt (a line of a list, one side of a comparison)."""
@@ -368,6 +376,8 @@ class Answerer:
                 if len(draft.statements) > before:
                     continue
             yield from self._show(plan, draft, Statement(text=best, citations=(shown.number,), origin="quote"), timings, t0)
+            if plan.kind == "compare":  # a compared thing the model left out is said as much of as the other
+                yield from self._fill_side(plan, draft, shown.number, timings, t0)
         first = draft.statements[0].citations if draft.statements else ()
         second = plan.second[first[0] - 1] if first and first[0] <= len(plan.second) else None
         if plan.kind == "explain" and second is not None:
@@ -376,22 +386,23 @@ class Answerer:
             extra = self._next_quote(plan, draft, first[0], [second])
             if extra is not None:
                 yield from self._show(plan, draft, extra, timings, t0)
-        if (
-            (plan.kind == "explain" or _descriptive(plan, draft))
-            and draft.statements
-            and len(draft.statements) < tuning.EXPLAIN_SENTENCES
-        ):
-            # An explanation the model ended early goes on with the best sentence of the abstract
-            # it cites that says something the answer has not said yet, quoted (so does a factual
-            # question whose answer is no number or name: 'under which training setups ...').
+        # An explanation the model ended early goes on, up to the issue's four sentences, with the
+        # best sentences of the abstract it cites that say something the answer has not said yet,
+        # quoted; a factual question whose answer is no number or name ('under which training
+        # setups ...') gets one such sentence.
+        goal = tuning.EXPLAIN_SENTENCES if plan.kind == "explain" else tuning.DESCRIPTIVE_SENTENCES
+        while (plan.kind == "explain" or _descriptive(plan, draft)) and draft.statements and len(draft.statements) < goal:
             first = draft.statements[0].citations
             extra = (
                 self._next_quote(plan, draft, first[0], _pointed_back(plan, draft, first[0]) or _unsaid(plan, draft, first[0]))
                 if first
                 else None
             )
-            if extra is not None:
-                yield from self._show(plan, draft, extra, timings, t0)
+            if extra is None:
+                break
+            yield from self._show(plan, draft, extra, timings, t0)
+            if plan.kind != "explain":
+                break
         if not draft.statements:
             answer = self.abstention(plan, "nothing in the abstracts could be quoted", timings, draft.label)
             yield answer.text

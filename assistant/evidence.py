@@ -73,6 +73,8 @@ def focus_phrase(question: str) -> list[str]:
         )
         if not of or re.search(r"\w{3,}ed\b", of.group(1), re.I):
             return []  # 'what is Med-PaLM compared against in ...': a past participle is no thing asked about
+        if len(of.group(1).split()) > 1 and re.search(r"\w{3,}ing$", of.group(1), re.I):
+            return []  # 'what is that claim resting on': nor is a present participle after its subject
         return [t for w in of.group(1).split() for t in terms(w)]
     if not words_ or words_[0].lower() in _AUX:
         return []

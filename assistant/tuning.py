@@ -62,9 +62,15 @@ LIST_PARAPHRASE = 0.55
 # a comparison: two per thing compared, then one contrast).
 KEEP = {"fact": 2, "yesno": 2, "explain": 4}
 # SET (the shape of an explanation: two to four sentences): an explanation the model ends
-# with fewer sentences than this is completed with a quote of its abstract's next-best new sentence.
-EXPLAIN_SENTENCES = 3
+# with fewer sentences than this is completed with quotes of its abstract's next-best new sentences
+# (thirteenth round: 4, the upper bound, was 3); a factual answer that is an account, not a
+# number or name, with one such quote while it has fewer than DESCRIPTIVE_SENTENCES.
+EXPLAIN_SENTENCES = 4
+DESCRIPTIVE_SENTENCES = 3
+# SET: the model's sentences for each thing compared, and the sentences each side gets in all, the
+# rest quoted from its abstract, best new sentence for the question first (thirteenth round: 3, was 2).
 SUBJECT_SENTENCES = 2
+SIDE_SENTENCES = 3
 # SET (a definition): the abstract standing for a compared thing holds at least half of the thing's
 # words, weighted by rarity.
 SUBJECT_SHARE = 0.5
