@@ -390,7 +390,9 @@ class Answerer:
         # best sentences of the abstract it cites that say something the answer has not said yet,
         # quoted; a factual question whose answer is no number or name ('under which training
         # setups ...') gets one such sentence.
-        goal = tuning.EXPLAIN_SENTENCES if plan.kind == "explain" else tuning.DESCRIPTIVE_SENTENCES
+        goal = (
+            tuning.EXPLAIN_SENTENCES if plan.kind == "explain" else min(len(draft.statements) + 1, tuning.DESCRIPTIVE_SENTENCES)
+        )
         while (plan.kind == "explain" or _descriptive(plan, draft)) and draft.statements and len(draft.statements) < goal:
             first = draft.statements[0].citations
             extra = (
@@ -401,8 +403,6 @@ class Answerer:
             if extra is None:
                 break
             yield from self._show(plan, draft, extra, timings, t0)
-            if plan.kind != "explain":
-                break
         if not draft.statements:
             answer = self.abstention(plan, "nothing in the abstracts could be quoted", timings, draft.label)
             yield answer.text

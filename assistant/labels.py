@@ -26,6 +26,7 @@ from .types import LabelSource, Passage
 log = logging.getLogger(__name__)
 
 MAX_LABEL = 80  # characters
+_TITLE_WORD = re.compile(r"[^\W_][\w\-.]*[^\W_]")  # a word of a title, with its inner dashes and dots
 _INTRO = re.compile(
     r"\b(?:we|this\s+(?:paper|work|report|article)|here(?:,)?\s+we|in\s+this\s+(?:paper|work|report),?\s+we)\s+"
     r"(?:first\s+)?(?:present|presents|introduce|introduces|propose|proposes|describe|describes|develop|develops|release|releases|"
@@ -108,12 +109,12 @@ def tidy_title(raw: str, abstract: str) -> str:
         # Evaluation Results' of 'Design Decisions in ... Methods: Flan 2022 Evaluation Results'), else the title
         parts = [p.strip("\"'“”‘’*. ") for p in re.split(r":\s+|\s+[-–—]\s+", line)]
         fits = [p for p in parts if p and len(p) <= MAX_LABEL]
-        named = [p for p in fits if any(name_like(t) for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", p))]
+        named = [p for p in fits if any(name_like(t) for t in _TITLE_WORD.findall(p))]
         line = (named or fits or [""])[0] if len(parts) > 1 else ""
     if not line:
         return ""
     low = abstract.lower()
-    if any(name_like(t) and t.lower() not in low for t in re.findall(r"[^\W_][\w\-.]*[^\W_]", line)):
+    if any(name_like(t) and t.lower() not in low for t in _TITLE_WORD.findall(line)):
         return ""
     said = terms(line)
     if said and sum(t in set(terms(abstract)) for t in said) / len(said) < 0.5:
