@@ -119,11 +119,11 @@ class Answerer:
     def stream(self, plan: Plan, gen: Generator | None, label: Labelling | None = None) -> Iterator[str | Answer]:
         """Checked text as it is written, then the final Answer. `label` names the papers of a list
         as their lines are written (a list line opens with what tells its paper apart), and the
-        closest abstracts of an abstention the model's answer led to."""
+        closest abstracts of an abstention."""
         t0 = time.perf_counter()
         timings = dict(plan.timings)
         if plan.abstain or gen is None:
-            answer = self.abstention(plan, plan.reason or "no model", timings)
+            answer = self.abstention(plan, plan.reason or "no model", timings, label)
             yield answer.text
             yield answer
             return

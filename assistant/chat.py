@@ -166,10 +166,8 @@ class Assistant:
         answer's checked sentences as they are written, then the final Answer."""
         plan = self.plan(question, history=history, k=k, library=library, sources=sources)
         yield Retrieved(plan)
-        if plan.abstain:  # the closest abstracts are listed by name: give them one
-            plan = _relabelled(plan, self.label([s.passage for s in plan.shown[:3]]))
         final: Answer | None = None
-        # a list's papers are named as their lines are written; an abstention after the model ran names its closest abstracts
+        # a list's papers are named as their lines are written; an abstention names its closest abstracts
         for item in self.answerer.stream(plan, None if plan.abstain else self.generator(), label=self.label):
             if isinstance(item, Answer):
                 final = item
@@ -261,13 +259,6 @@ def library_scope(library: str | None) -> str | None:
     if library is None or library.strip().casefold() in ("", "all"):
         return None
     return library.strip()
-
-
-def _relabelled(plan: Plan, passages: list[Passage]) -> Plan:
-    """The plan with the first shown passages replaced by their relabelled selves."""
-    by_id = {p.doc_id: p for p in passages}
-    shown = tuple(replace(s, passage=by_id.get(s.passage.doc_id, s.passage)) for s in plan.shown)
-    return replace(plan, shown=shown)
 
 
 __all__ = ["Assistant", "Chat", "Retrieved", "Shown"]
