@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import tuning
 from .evidence import WORD_NUMBERS, focus_phrase, focus_term, numbers, wants_number
-from .text import WordSet, name_like, spells_out, split_sentences, terms
+from .text import WordSet, greek_folded, name_like, spells_out, split_sentences, terms
 
 CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 _LEADING_CITES = re.compile(r"^\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
@@ -240,6 +240,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     `joined`: the source is several abstracts run together (a sentence citing two), where words
     said of one thing can be credited to another."""
     low = source.lower()
+    folded = greek_folded(source)
     src_numbers = numbers(source)
     src_digits = {digits(n) for n in src_numbers}
     missing = [n for n in numbers(sentence) if n not in src_numbers and digits(n) not in src_digits]
@@ -250,6 +251,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
         t
         for t in _NAME_TOKEN.findall(sentence)
         if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low and t not in spelled
+        if greek_folded(t) not in folded  # 'NF-κB' for the source's 'NF-kB'
     ]
     missing += proper_names(sentence, question, low)
     missing += counts_elsewhere(sentence, question, [source])
@@ -257,14 +259,15 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += said_of_another(sentence, source)
     missing += named_otherwise(sentence, source)
     missing += copied_of_another(sentence, source) if joined else []
-    s_terms = WordSet([*terms(source), *terms(" ".join(spelled))])
-    said = [t for t in content_terms(sentence) if not t[0].isdigit()]  # numbers were checked above
+    # words compared with Greek letters as their Latin initials ('NF-κB' said, 'NF-kB' written)
+    s_terms = WordSet([*terms(source), *terms(folded), *terms(" ".join(spelled))])
+    said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
     focus = focus_term(question)
     if focus and focus in said and focus not in s_terms:
         missing.append(focus)  # the thing asked about must be in the source, not echoed from the question
     if said and sum(t in s_terms for t in said) / len(said) < tuning.CONTENT_SHARE:
         missing += [t for t in said if t not in s_terms]
-    missing += [t for t in subject_terms(sentence) if t not in s_terms]
+    missing += [t for t in subject_terms(greek_folded(sentence)) if t not in s_terms]
     if _NEGATION.search(sentence) and not _negated_in(sentence, source):
         missing.append("(a negation the abstract does not make)")
     return list(dict.fromkeys(missing))

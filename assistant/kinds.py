@@ -201,6 +201,7 @@ _FRAME_WORDS = (
     rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}"
 )
 _LIST_FRAME = re.compile(
+    r"(?<![\w-])(?:i\.\s?e|e\.\s?g)\.?(?![\w-])|"  # 'models that can hear, i.e. take sound as input'
     rf"\b(?:does|do)\s+[A-Z][\w.-]*\s+have\b|\b[A-Z][\w.-]*['’]s\s+(?=library|collection|{_PAPERS})|"
     rf"\b(?:has|have|did)\s+[A-Z][\w.-]*(?=\s+{_SAVED}\b)|"
     rf"(?<![\w-])(?:{_FRAME_WORDS})(?![\w-])|[?,.!:;]",

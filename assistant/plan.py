@@ -34,7 +34,7 @@ from .evidence import (
 )
 from .guard import guard_passages
 from .kinds import Query, asks_what_it_is, list_topic, question_parts, read_question
-from .text import QUOTED, STOPWORDS, WordSet, quoted_terms, spells_out, split_sentences, terms, unique
+from .text import QUOTED, STOPWORDS, WordSet, greek_folded, quoted_terms, spells_out, split_sentences, terms, unique
 from .types import Citation, Passage
 
 # A list's topic words that say nothing about what a paper is on ("models", "results").
@@ -211,8 +211,12 @@ def _topic_groups(topic: str) -> list[set[str]]:
 
 
 def _parts(text: str) -> list[str]:
-    """Stemmed words without the joined forms of hyphenated ones ('cadherin-based' -> cadherin, base)."""
-    return terms(text.replace("-", " "))
+    """Stemmed words without the joined forms of hyphenated ones ('cadherin-based' -> cadherin, base)
+    and without negative contractions ('doesn't' is no topic word, nor are its 'doesn' and 't')."""
+    return terms(_CONTRACTION.sub(" ", text).replace("-", " "))
+
+
+_CONTRACTION = re.compile(r"\b\w+n['’]t\b", re.I)
 
 
 def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
@@ -589,7 +593,7 @@ def mentions(text: str, name: str) -> bool:
     """Whether a text mentions a name: as written (any case, any dash), or by the same stem
     ('microRNAs' in a text about 'microRNA')."""
     low = text.lower().replace("–", "-").replace("—", "-")
-    if name.lower() in low:
+    if name.lower() in low or greek_folded(name) in greek_folded(low):  # 'NF-κB' in a text of 'NF-kB'
         return True
     have = set(terms(text))
     stem = (terms(name) or [""])[0]

@@ -112,6 +112,28 @@ _BRITISH = [(re.compile(r"(?<=\w{3})our(s?)$"), r"or\1"), (re.compile(r"(?<=\w{2
             (re.compile(r"(?<=\w)ys(e|es|ed|ing|er|ers)$"), r"yz\1")]  # fmt: skip
 
 
+# Greek letters in names are written three ways: the letter, its name, its Latin initial
+# ('NF-κB', 'NF-kappaB', 'NF-kB'; 'TNF-α', 'TNF-alpha'; 'IL-1β', 'IL-1beta'). Names are compared in
+# the initial's form. A spelled name counts only where it does not run on into a longer word
+# ('alphabet', 'betaine' stay as they are).
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
+    "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
+_GREEK_LETTER = re.compile(f"[{''.join(_GREEK)}]")
+_GREEK_NAME = re.compile(
+    rf"(?<![a-z])({'|'.join(sorted((n for n in _GREEK.values() if len(n) > 3), key=len, reverse=True))})(?![a-z]{{2}})"
+)
+
+
+def greek_folded(text: str) -> str:
+    """Lower-cased text with every Greek letter, and every Greek letter's name of four letters or
+    more, as its Latin initial: 'NF-κB', 'NF-kappaB' and 'NF-kB' all read 'nf-kb'."""
+    low = _GREEK_LETTER.sub(lambda m: _GREEK[m.group(0)][0], text.lower())
+    return _GREEK_NAME.sub(lambda m: m.group(1)[0], low)
+
+
 def american(word: str) -> str:
     for pattern, repl in _BRITISH:
         word = pattern.sub(repl, word)

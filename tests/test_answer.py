@@ -25,7 +25,7 @@ from assistant.check import (
     without_citations,
 )
 from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase
-from assistant.plan import answer_wanted, compounds, offers, quote_for
+from assistant.plan import about, answer_wanted, compounds, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
 
@@ -729,6 +729,13 @@ def test_a_sentence_that_restates_the_question_then_the_answer_does_not_repeat_i
     assert not repetitive(said, src, question=q)
     looped = "Med-PaLM is a 540-billion parameter LLM, built using Flan-PaLM, a 540-billion parameter LLM."
     assert repetitive(looped, "We evaluate PaLM (a 540-billion parameter LLM).", question="What is Med-PaLM?")
+
+
+def test_a_greek_letter_written_another_way_is_the_same_name() -> None:
+    source = "Peptidoglycan sensing by NOD2 activates NF-kB signaling in epithelial cells."
+    assert unsupported("NOD2 activates NF-κB signaling.", "What does NOD2 activate?", source) == []
+    assert unsupported("NOD2 activates TNF-α.", "What does NOD2 activate?", source)  # another name still fails
+    assert about("NF-κB signalling", source) and not about("TNF-α", source)
 
 
 def test_a_place_or_organisation_the_source_does_not_name_is_unsupported() -> None:

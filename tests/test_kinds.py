@@ -11,7 +11,7 @@ from assistant.evidence import question_terms
 from assistant.kinds import asks_what_it_is, compare_subjects, kind_of, list_topic, question_parts, read_question
 from assistant.labels import Labeler, named_system, tidy_title
 from assistant.parsers import parse_path
-from assistant.plan import about, is_follow_up, subject_names
+from assistant.plan import _topic_groups, about, is_follow_up, subject_names
 from assistant.types import Passage
 
 from .conftest import SEEDS
@@ -126,6 +126,11 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert list_topic("Do I have anything on Crohn's disease? Which papers?") == "Crohn's disease"
     assert list_topic("Do I have any work on speech recognition?") == "speech recognition"
     assert list_topic("Any research about graph neural networks?") == "graph neural networks"
+    assert list_topic("What have I got on models that can hear, i.e. take sound as input?") == "models can hear take sound as input"
+    # a negative contraction is no word of the topic
+    assert _topic_groups(list_topic("Any work on a model so fast a person doesn't notice a wait?")) == [
+        {"fast"}, {"person"}, {"notic"}, {"wait"}
+    ]
     q = read_question("List the papers in Tony's library that introduce a benchmark.", ["Alex", "Tony"])
     assert q.kind == "list" and q.topic == "benchmark" and q.introduces and q.library == "Tony"
     assert read_question("Which of Ben's papers deal with E-cadherin?", ["Ana"]).library is None  # not a library here

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.parsers import check_library, expand, iter_path, parse_bytes, parse_path
-from assistant.text import content_id, short_label, split_sentences, words
+from assistant.text import content_id, greek_folded, short_label, split_sentences, words
 from assistant.types import Document, IngestError, Skipped
 
 from .conftest import SEEDS
@@ -218,6 +218,12 @@ def test_words_keep_hyphenated_names_whole_and_split() -> None:
         "gpt",
         "4o",
     ]
+
+
+def test_greek_letters_in_names_read_alike_however_written() -> None:
+    assert greek_folded("NF-κB") == greek_folded("NF-kappaB") == greek_folded("NF-kB") == "nf-kb"
+    assert greek_folded("TNF-α and IL-1beta") == "tnf-a and il-1b"
+    assert greek_folded("an alphabet of betaine") == "an alphabet of betaine"  # longer words stay
 
 
 def test_library_names() -> None:
