@@ -251,7 +251,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
         t
         for t in _NAME_TOKEN.findall(sentence)
         if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low and t not in spelled
-        if greek_folded(t) not in folded  # 'NF-κB' for the source's 'NF-kB'
+        and greek_folded(t) not in folded  # 'NF-κB' for the source's 'NF-kB'
     ]
     missing += proper_names(sentence, question, low)
     missing += counts_elsewhere(sentence, question, [source])
@@ -260,7 +260,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += named_otherwise(sentence, source)
     missing += copied_of_another(sentence, source) if joined else []
     # words compared with Greek letters as their Latin initials ('NF-κB' said, 'NF-kB' written)
-    s_terms = WordSet([*terms(source), *terms(folded), *terms(" ".join(spelled))])
+    s_terms = WordSet([*terms(source), *(terms(folded) if folded != low else []), *terms(" ".join(spelled))])
     said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
     focus = focus_term(question)
     if focus and focus in said and focus not in s_terms:

@@ -210,13 +210,13 @@ def _topic_groups(topic: str) -> list[set[str]]:
     return [g for g in groups if g]
 
 
+_CONTRACTION = re.compile(r"\b\w+n['’]t\b", re.I)
+
+
 def _parts(text: str) -> list[str]:
     """Stemmed words without the joined forms of hyphenated ones ('cadherin-based' -> cadherin, base)
     and without negative contractions ('doesn't' is no topic word, nor are its 'doesn' and 't')."""
     return terms(_CONTRACTION.sub(" ", text).replace("-", " "))
-
-
-_CONTRACTION = re.compile(r"\b\w+n['’]t\b", re.I)
 
 
 def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
