@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import tuning
-from .text import split_sentences, terms
+from .text import STOPWORDS, name_like, split_sentences, terms
 from .types import Passage
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -125,6 +125,7 @@ _NEGATED_FINDING = re.compile(
 # A claim made of every case ('on every single task', 'always bad news'), and a sentence that makes
 # it of some cases only ('on most of the tasks', 'not all cases of heterophily are harmful').
 _UNIVERSAL = re.compile(r"\b(?:every|all|always|each)\b", re.I)
+_NOT_ALL = re.compile(r"\bnot\s+(?:all|always|every)\b", re.I)
 _HEDGED = re.compile(r"\b(?:most|many|some|several|not\s+all|not\s+always|majority|mostly|partly|partially|certain|few)\b", re.I)
 
 
@@ -181,16 +182,97 @@ def _measures(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_ALL_OF = re.compile(r"\b(?:all|every|each)(?:\s+of)?(?:\s+the)?\s+(\d+)\b", re.I)
+_PARTIAL = re.compile(r"\b(\d+)\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?(\d+)\b", re.I)
+
+
 def contradicts(sentence: str, question: str) -> bool:
     """Whether `sentence` gives another number of something a yes/no question puts a number on,
     and never the question's: 'Were the U-PaLM models introduced at 8B, 62B and 175B scales?' -
-    'at 8B, 62B, and 540B scale'; 'Does the refreshed mC4 span 59 languages?' - 'across 107 languages'."""
+    'at 8B, 62B, and 540B scale'; 'Does the refreshed mC4 span 59 languages?' - 'across 107 languages';
+    or of what the question counts whole only a part ('all 32 benchmarks' - '30 of 32')."""
+    every = {m.group(1) for m in _ALL_OF.finditer(question)}
+    if any(int(part) < int(whole) and whole in every for part, whole in _PARTIAL.findall(sentence)):
+        return True  # 'on all 32 benchmarks' - 'in 30 of 32 of these benchmarks'
     given = _measures(sentence)
     for value, unit in _measures(question):
         same = {v for v, u in given if u and u == unit}
         if same and value not in same:
             return True
     return False
+
+
+_SPELLED = re.compile(r"\(?[^\W_]+(?:[-'.][^\W_]+)*\)?")
+
+
+def _specific(token: str, first: bool) -> bool:
+    """A word that names one thing of several it could be: a name ('Nano', 'ROOTS', 'GPT-4o') or a
+    hyphenated term ('X-ray', 'decoder-only'); a sentence's first word is capitalised anyway."""
+    return name_like(token) or "-" in token or (not first and token[0].isupper() and len(token) > 1)
+
+
+def _pieces(token: str) -> set[str]:
+    """A word's parts as written, lower-cased, without a possessive ('decoder-only' -> decoder, only)."""
+    return set(re.split(r"[-'.]", re.sub(r"'s$", "", token.lower())))
+
+
+def _headline(question: str) -> bool:
+    """A title put as a question ('Recovery Outcome Measures: Is There a Place for Culture?'): it
+    capitalises small words within a sentence, and its capitals name nothing."""
+    return any(
+        m.group(1).lower() in STOPWORDS and m.group(1) != "I" for m in re.finditer(r"(?<![:.?!]\s)(?<!^)\b([A-Z][a-zA-Z]*)\b", question.strip())
+    )
+
+
+def substitutes(sentences: list[Sentence], question: str) -> bool:
+    """Whether an abstract's best sentence puts another name where a yes/no question names a
+    thing the abstract never mentions: 'Is the Gemini family made up of Ultra, Pro and Mini
+    models?' - 'consists of Ultra, Pro, and Nano sizes'; 'BLOOM uses an encoder-decoder
+    Transformer, right?' - 'BLOOM is a decoder-only Transformer'. The slot is the first word of
+    the sentence after the nearest word before the unmentioned thing that both share; it must
+    itself be a name or a hyphenated term, not an abbreviation in brackets ('Medical Referees
+    (MRs)') and not the question's thing written another way ('cadherin-stimulated' for
+    'E-cadherin-stimulated'). A thing the abstract never mentions with nothing in its place is
+    something the abstract is silent on, not a No."""
+    if not sentences or _headline(question):
+        return False
+    held = {t for s in sentences for t in terms(s.text)}
+    asked = [(m.group(0).strip("()"), m.start() == 0) for m in _SPELLED.finditer(question)]
+    asked_words = {p for w, _ in asked for p in _pieces(w)}
+    said = [w for w in (m.group(0) for m in _SPELLED.finditer(sentences[0].text)) if w.lower() not in STOPWORDS]
+    stems = [set(terms(" ".join(_pieces(w)))) for w in said]
+    for i, (token, first) in enumerate(asked):
+        parts = set(terms(" ".join(_pieces(token))))
+        if token.lower() in STOPWORDS or token[0].isdigit() or not _specific(token, first) or not parts or parts <= held:
+            continue
+        before = [set(terms(" ".join(_pieces(w)))) for w, _ in asked[:i] if w.lower() not in STOPWORDS]
+        left = next((k for want in reversed(before) for k, got in enumerate(stems) if want and want <= got), None)
+        slot = next((w for w in said[left + 1 :] if not w.startswith("(")), None) if left is not None else None
+        if slot is None or slot[0].isdigit() or not _specific(slot, False) or _pieces(slot) <= asked_words:
+            continue
+        if not (_pieces(token) <= _pieces(slot) or _pieces(slot) <= _pieces(token)):
+            return True
+    return False
+
+
+_RATHER = re.compile(r"\b(?:rather\s+than|instead\s+of)\s+([^,;:.?!]+)", re.I)
+
+
+def prefers_other(sentence: str, question: str) -> bool:
+    """Whether `sentence` says the very thing a yes/no question sets aside, and not what it puts in
+    its place: 'Was o1 taught to reason mainly by supervised imitation rather than reinforcement
+    learning?' - 'trained with large-scale reinforcement learning'."""
+    m = _RATHER.search(question)
+    if not m:
+        return False
+    before = re.findall(r"[\w'-]+", question[: m.start()])
+    chosen: list[str] = []
+    for w in reversed(before):  # the words just before 'rather than', back to a small word
+        if w.lower() in STOPWORDS:
+            break
+        chosen.insert(0, w)
+    other, held = set(terms(m.group(1))), set(terms(sentence))
+    return bool(other) and other <= held and not set(terms(" ".join(chosen))) & held
 
 
 def closing(sentences: list[Sentence]) -> list[Sentence]:
@@ -203,14 +285,17 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
     does: its best sentence says of some cases only what the question claims of every case ('Does
     ACM beat the state of the art on every single task?' - 'on most of the tasks'), denies what the
     question asks about (`denies`; `names`: the stemmed words of the things the question names,
-    which are no claim) or gives another number of what it counts (`contradicts`); else the last
+    which are no claim), gives another number of what it counts (`contradicts`), puts another name
+    in the place of one the abstract never mentions (`substitutes`) or says what the question sets
+    aside ('rather than ...', `prefers_other`); else the last
     of its closing three sentences, where findings are stated, that denies it ('Delayed TPT did not
     affect overall survival')."""
     if not sentences:
         return None
     best = sentences[0]
-    universal = bool(_UNIVERSAL.search(question)) and bool(_HEDGED.search(best.text)) and not _UNIVERSAL.search(best.text)
-    if universal or denies(best.text, question, names) or contradicts(best.text, question):
+    universal = bool(_UNIVERSAL.search(question)) and bool(_HEDGED.search(best.text)) and not _UNIVERSAL.search(_NOT_ALL.sub("", best.text))
+    said_otherwise = contradicts(best.text, question) or substitutes(sentences, question) or prefers_other(best.text, question)
+    if universal or denies(best.text, question, names) or said_otherwise:
         return best
     return next((s for s in reversed(closing(sentences)) if denies(s.text, question, names)), None)
 

@@ -24,7 +24,7 @@ from assistant.check import (
     unsupported,
     without_citations,
 )
-from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase
+from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase, substitutes
 from assistant.plan import about, answer_wanted, compounds, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
@@ -496,6 +496,42 @@ def test_a_number_the_abstract_gives_otherwise_makes_it_no(seeded: Assistant) ->
     # 59 of something else ('59 in total'), or a number in a name, is no other number of languages
     assert not contradicts("46 natural and 13 programming languages (59 in total)", "Does BLOOM cover 59 languages?")
     assert not contradicts("GPT-4o is faster than GPT-4 Turbo", "Is GPT-4o 2 times faster?")
+
+
+def _ranked(*texts: str) -> list[Sentence]:
+    return [Sentence(0, i, t, 1.0 - i / 10, 0.0, 0.0) for i, t in enumerate(texts)]
+
+
+def test_another_name_in_the_place_of_the_one_asked_makes_it_no(seeded: Assistant) -> None:
+    # Gemini's abstract says 'Ultra, Pro, and Nano sizes' and never 'Mini'
+    plan = seeded.plan("Is the Gemini family made up of Ultra, Pro and Mini models?")
+    assert not plan.abstain and plan.decision == "No"
+    assert seeded.plan("Is the Gemini family made up of Ultra, Pro and Nano models?").decision == "Yes"
+    cryo = _ranked("Here we report the structure of the 26S proteasome determined by cryo-electron microscopy.")
+    assert substitutes(cryo, "Was the structure of the 26S proteasome determined by X-ray crystallography?")
+    bloom = _ranked("BLOOM is a decoder-only Transformer language model trained on the ROOTS corpus.")
+    assert substitutes(bloom, "BLOOM uses an encoder-decoder Transformer, right?")
+    # the question's thing written another way, an abbreviation in brackets, or nothing in its
+    # place (the abstract is silent, not saying No); a title's capitals name nothing
+    rac = _ranked("Rac1 activity was required for the cadherin-stimulated proliferation.")
+    assert not substitutes(rac, "Has Rac1 been shown to be required for E-cadherin-stimulated proliferation?")
+    refs = _ranked("We compared Approved Doctors (ADs) and Medical Referees (MRs) when they assess fitness.")
+    assert not substitutes(refs, "Do approved doctors and medical referees in the UK assess fitness alike?")
+    assert not substitutes(bloom, "Was BLOOM trained on the ROOTS corpus in France?")
+    recovery = _ranked("Use of the Recovery Knowledge Inventory in southeastern Australia raised questions.")
+    assert not substitutes(recovery, "Recovery Outcome Measures: Is There a Place for Culture?")
+
+
+def test_a_count_of_only_some_or_the_other_thing_chosen_makes_it_no() -> None:
+    gemini = _ranked("Gemini Ultra advances the state of the art in 30 of 32 of these benchmarks.")
+    assert decide(gemini, "Did Gemini Ultra beat the state of the art on all 32 benchmarks?") == "No"
+    assert decide(gemini, "Did Gemini Ultra beat the state of the art on 30 of the 32 benchmarks?") == "Yes"
+    # 'not all' says of some cases only, and is no 'all'
+    ubi = _ranked("In most, but not all, of these examples, ubiquitination of a protein leads to its degradation.")
+    assert decide(ubi, "Does ubiquitination of a protein always lead to its degradation?") == "No"
+    o1 = _ranked("The o1 model series is trained with large-scale reinforcement learning to reason.")
+    assert decide(o1, "Was o1 taught to reason by supervised imitation rather than reinforcement learning?") == "No"
+    assert decide(o1, "Was o1 taught to reason by reinforcement learning rather than supervised imitation?") == "Yes"
 
 
 def test_a_compound_of_the_word_asked_for_counts_as_the_word(seeded: Assistant) -> None:
