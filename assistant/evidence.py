@@ -255,6 +255,28 @@ def substitutes(sentences: list[Sentence], question: str) -> bool:
     return False
 
 
+# A comparison said one way or the other: 'better than clinicians' - 'inferior to clinicians'.
+_AHEAD = re.compile(
+    r"\b(?:better|superior|outperform\w*|surpass\w*|exceed\w*|beats?|on\s+par|as\s+good\s+as)\s+(?:\w+\s+){0,3}?(?:than|to|with|over)?\s*(?:the\s+)?([\w-]+)",
+    re.I,
+)
+_BEHIND = re.compile(
+    r"(?<!non-)(?<!not\s)\b(?:worse|inferior|underperform\w*|lags?\s+behind|lagged\s+behind|falls?\s+short\s+of|fell\s+short\s+of|trails?)\s+(?:than\s+|to\s+)?(?:the\s+)?([\w-]+)",
+    re.I,
+)
+
+
+def reverses(sentence: str, question: str) -> bool:
+    """Whether `sentence` ranks something the other way round from a yes/no question, against the
+    same thing: 'Does Med-PaLM perform on par with or better than clinicians?' - 'remains inferior
+    to clinicians'; 'Is X worse than Y?' - 'X outperformed Y'."""
+    for asked, said in ((_AHEAD, _BEHIND), (_BEHIND, _AHEAD)):
+        against = {t for m in asked.finditer(question) for t in terms(m.group(1))}
+        if against and not asked.search(sentence) and any(set(terms(m.group(1))) & against for m in said.finditer(sentence)):
+            return True
+    return False
+
+
 _RATHER = re.compile(r"\b(?:rather\s+than|instead\s+of)\s+([^,;:.?!]+)", re.I)
 
 
@@ -273,6 +295,20 @@ def prefers_other(sentence: str, question: str) -> bool:
         chosen.insert(0, w)
     other, held = set(terms(m.group(1))), set(terms(sentence))
     return bool(other) and other <= held and not set(terms(" ".join(chosen))) & held
+
+
+def counted_otherwise(sentences: list[Sentence], question: str) -> Sentence | None:
+    """The best-ranked sentence of an abstract that gives another number of what a yes/no question
+    puts a number on, when no sentence of it gives the question's: 'Did about 40% of potentially
+    curable patients become incurable ...?' - '21% of potentially curable patients became
+    incurable' (the abstract's best sentence, on the audit, gives no percentage)."""
+    for value, unit in _measures(question):
+        if not unit or any((value, unit) in _measures(s.text) for s in sentences):
+            continue
+        found = next((s for s in sentences if any(u == unit for _, u in _measures(s.text))), None)
+        if found is not None:
+            return found
+    return None
 
 
 def closing(sentences: list[Sentence]) -> list[Sentence]:
@@ -294,10 +330,17 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
         return None
     best = sentences[0]
     universal = bool(_UNIVERSAL.search(question)) and bool(_HEDGED.search(best.text)) and not _UNIVERSAL.search(_NOT_ALL.sub("", best.text))
-    said_otherwise = contradicts(best.text, question) or substitutes(sentences, question) or prefers_other(best.text, question)
+    said_otherwise = (
+        contradicts(best.text, question)
+        or substitutes(sentences, question)
+        or prefers_other(best.text, question)
+        or reverses(best.text, question)
+    )
     if universal or denies(best.text, question, names) or said_otherwise:
         return best
-    return next((s for s in reversed(closing(sentences)) if denies(s.text, question, names)), None)
+    return next((s for s in reversed(closing(sentences)) if denies(s.text, question, names)), None) or counted_otherwise(
+        sentences, question
+    )
 
 
 def decide(sentences: list[Sentence], question: str = "", names: AbstractSet[str] = frozenset()) -> str:

@@ -151,7 +151,7 @@ _AUX = "is are was were be been do does did has have had can could will would sh
 _YES_NO_Q = re.compile(rf"^\W*(?:{'|'.join(_AUX)})\b[^?]*\?*\s*$", re.I)
 _WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how|name|list|describe|explain)\b", re.I)
 _CHOICE = re.compile(
-    r"\bor\s+(?!not\b|older\b|more\b|less\b|greater\b|higher\b|lower\b|above\b|below\b)[\w\- ]{1,30}\?\s*$", re.I
+    r"\bor\s+(?!not\b|older\b|better\b|worse\b|more\b|less\b|greater\b|higher\b|lower\b|above\b|below\b)[\w\- ]{1,30}\?\s*$", re.I
 )
 _EXPLAIN = re.compile(
     # 'Walk me through ...', 'Help me understand ...', 'I don't get how ...', 'Remind me what X is', 'In a nutshell, ...',

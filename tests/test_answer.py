@@ -24,7 +24,7 @@ from assistant.check import (
     unsupported,
     without_citations,
 )
-from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase, substitutes
+from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase, reverses, substitutes
 from assistant.plan import about, answer_wanted, compounds, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
@@ -532,6 +532,21 @@ def test_a_count_of_only_some_or_the_other_thing_chosen_makes_it_no() -> None:
     o1 = _ranked("The o1 model series is trained with large-scale reinforcement learning to reason.")
     assert decide(o1, "Was o1 taught to reason by supervised imitation rather than reinforcement learning?") == "No"
     assert decide(o1, "Was o1 taught to reason by reinforcement learning rather than supervised imitation?") == "Yes"
+
+
+def test_a_ranking_the_other_way_round_or_a_number_given_elsewhere_makes_it_no(seeded: Assistant) -> None:
+    # 'on par with or better than' is one claim, not a choice between two things
+    plan = seeded.plan("Does Med-PaLM perform on par with or better than clinicians?")
+    assert plan.query.kind == "yesno" and plan.decision == "No"  # '... but remains inferior to clinicians'
+    assert seeded.plan("Does Med-PaLM perform worse than clinicians?").decision == "Yes"
+    assert reverses("X outperformed Y on every task.", "Is X worse than Y?")
+    assert not reverses("X was non-inferior to Y.", "Is X better than Y?")
+    audit = _ranked(
+        "We report a prospective audit of 29 lung cancer patients awaiting radical radiotherapy.",
+        "Therefore, 21% of potentially curable patients became incurable on the waiting list.",
+    )
+    asked = "Did about 40% of potentially curable patients become incurable while waiting?"
+    assert decide(audit, asked) == "No" and decide(audit, asked.replace("40%", "21%")) == "Yes"
 
 
 def test_a_compound_of_the_word_asked_for_counts_as_the_word(seeded: Assistant) -> None:
