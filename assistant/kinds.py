@@ -289,6 +289,10 @@ def compare_subjects(question: str) -> tuple[str, ...]:
                 # doctors?' asks about one thing; two named things ('Is BLOOM bigger than U-PaLM?',
                 # 'How does the N-Grammer stack up against RETRO?') are described side by side
                 continue
+            if any(re.search(r"[.?!]\s", x) or re.match(r"(?:what|why|how|which|who|when|where)\b", x, re.I) for x in (a, b)):
+                # "they compare with 'graph-agnostic NNs'. What is this, and why ...?": a thing
+                # compared is no sentence's end and no question of its own
+                continue
             if a and b and a.casefold() != b.casefold():
                 return a, b
     if m := _TWO_PAPERS.search(question):
