@@ -34,7 +34,7 @@ _NEGATION = re.compile(
 _PLAIN_NUMBER = re.compile(r"[\d.,%]+")
 _NAME_TOKEN = re.compile(r"[^\W_][\w\-.]*[^\W_]|[^\W_]")
 _COUNT_Q = re.compile(r"\bhow (many|much)\b", re.I)
-_NUM_TOKEN = re.compile(r"[^\W_][\w.%]*")
+_NUM_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,?\d)|[^\W_][\w.%]*")  # "248,000" is one number
 # Words an answer uses to talk about the abstracts rather than to state a fact.
 _FRAMING = set(
     terms(
@@ -183,7 +183,10 @@ def units_elsewhere(sentence: str, source: str) -> list[str]:
 
 def counted_numbers(question: str, sources: Sequence[str]) -> set[str]:
     """The numbers the sources give as a count of what a 'how many X' question asks about."""
-    phrase = set(focus_phrase(question))
+    # a hyphenated word's parts, not the parts run together: sources are read with hyphens as spaces
+    # ('microRNA-mediated interactions' - '248,000 microRNA (miR)-mediated interactions')
+    parts = set(terms(question.replace("-", " ")))
+    phrase = {t for t in focus_phrase(question) if t in parts}
     if not phrase:
         return set()
     return {

@@ -17,6 +17,7 @@ from assistant.check import (
     check_sentence,
     cited_numbers,
     copied_from,
+    counted_numbers,
     counts_elsewhere,
     echoed,
     repetitive,
@@ -801,6 +802,15 @@ def test_a_number_inside_a_name_is_no_count() -> None:
     q = "How much cheaper is GPT-4o in the API?"
     assert counts_elsewhere("GPT-4o is 50% cheaper in the API.", q, [src]) == []
     assert counts_elsewhere("GPT-4o is 4 times cheaper in the API.", q, [src]) == ["4"]
+
+
+def test_a_count_of_a_hyphenated_thing_with_thousands_is_found() -> None:
+    # the count's words come with a bracket between ('microRNA (miR)-mediated'), its digits with a comma
+    src = "We uncovered a regulation layer comprising more than 248,000 microRNA (miR)-mediated interactions."
+    q = "How many microRNA-mediated interactions did the glioblastoma expression analysis uncover?"
+    assert counted_numbers(q, [src]) == {"248000"}
+    assert counts_elsewhere("The analysis uncovered more than 248,000 microRNA-mediated interactions.", q, [src]) == []
+    assert counts_elsewhere("The analysis uncovered 248 microRNA-mediated interactions.", q, [src]) == ["248"]
 
 
 def test_citations_keep_order_of_first_mention() -> None:
