@@ -238,10 +238,30 @@ def misplaced(sentence: str, question: str, source: str, others: Sequence[str]) 
     return [f"{t} (another abstract's)" for t in content_terms(sentence) if t in asked and t not in held and t in elsewhere]
 
 
+# Units written short and glued to their number, as abstracts do ('138d', '68yrs'), and the word
+# an answer says them in.
+_UNIT_ABBREVIATIONS = {
+    **dict.fromkeys(("d", "dy", "dys"), "days"),
+    **dict.fromkeys(("y", "yr", "yrs"), "years"),
+    **dict.fromkeys(("h", "hr", "hrs"), "hours"),
+    **dict.fromkeys(("wk", "wks"), "weeks"),
+    **dict.fromkeys(("mo", "mos"), "months"),
+    **dict.fromkeys(("min", "mins"), "minutes"),
+}
+_GLUED_UNIT = re.compile(rf"(?<![\w.,-])(\d[\d.,]*?)({'|'.join(_UNIT_ABBREVIATIONS)})\b")
+
+
+def units_spelled(text: str) -> str:
+    """A text with its glued short units written out: 'was 138d (iqr 79-175d)' -> 'was 138 days
+    (iqr 79-175 days)', so an answer saying '138 days' is checked against it."""
+    return _GLUED_UNIT.sub(lambda m: f"{m.group(1)} {_UNIT_ABBREVIATIONS[m.group(2)]}", text)
+
+
 def unsupported(sentence: str, question: str, source: str, joined: bool = False) -> list[str]:
     """What in `sentence` (citations removed) `source` does not hold; empty when it is supported.
     `joined`: the source is several abstracts run together (a sentence citing two), where words
     said of one thing can be credited to another."""
+    source = units_spelled(source)
     low = source.lower()
     folded = greek_folded(source)
     src_numbers = numbers(source)

@@ -22,6 +22,7 @@ from assistant.check import (
     echoed,
     repetitive,
     units_elsewhere,
+    units_spelled,
     unsupported,
     without_citations,
 )
@@ -795,6 +796,15 @@ def test_a_place_or_organisation_the_source_does_not_name_is_unsupported() -> No
     q = "In which country was the randomized trial of the supplement run?"
     assert "United States" in unsupported("The randomized trial of the supplement was run in the United States.", q, src)
     assert not unsupported("The randomized trial of the supplement was run in Ghana.", q, src)
+
+
+def test_a_short_unit_glued_to_its_number_is_the_unit() -> None:
+    src = "The overall time from first symptoms to starting treatment was 138d (iqr 79-175d). The mean age was 68yrs."
+    q = "What was the time from first symptoms to the start of treatment?"
+    assert not unsupported("The time from first symptoms to the start of treatment was 138 days.", q, src)
+    assert "138 week" in unsupported("The time from first symptoms to the start of treatment was 138 weeks.", q, src)
+    assert not unsupported("The mean age was 68 years.", q, src)
+    assert units_spelled("GPT-4d and mC4d") == "GPT-4d and mC4d"  # a number in a name has no unit
 
 
 def test_a_number_inside_a_name_is_no_count() -> None:
