@@ -277,6 +277,37 @@ def reverses(sentence: str, question: str) -> bool:
     return False
 
 
+_ONLY = re.compile(r"(?<!not\s)\bonly\s+(?:as\s+|on\s+|in\s+|for\s+|with\s+|by\s+|to\s+|from\s+)?([^,;:?.!]+)", re.I)
+_ITEM_SEP = re.compile(r"\s*(?:,|;|\bor\b|\band\b)\s*", re.I)
+
+
+def more_than_only(sentence: str, question: str) -> bool:
+    """Whether `sentence` lists, beside what a yes/no question says is the only one, others of the
+    same list: 'Are SimpleQA responses graded only as correct or incorrect?' - 'graded as either
+    correct, incorrect, or not attempted'; 'better than PaLM only on English tasks' - 'English NLP
+    tasks, reasoning tasks ..., multilingual tasks'. A list's items are told by its 'and'/'or', or
+    by a word they share ('tasks'); commas alone may only set off a clause."""
+    m = _ONLY.search(question)
+    if not m:
+        return False
+    asked = [terms(x)[0] for x in _ITEM_SEP.split(m.group(1)) if terms(x)]  # each item's first word tells it apart
+    pieces = _ITEM_SEP.split(re.sub(r"\([^)]*\)", " ", sentence))
+    joins = [j.strip().lower() for j in _ITEM_SEP.findall(re.sub(r"\([^)]*\)", " ", sentence))]
+    chunks = [set(terms(x)) for x in pieces]
+    hits = [i for i, c in enumerate(chunks) if any(a in c for a in asked)]
+    if not hits or len(hits) < len(asked):
+        return False
+    for h in hits:
+        for i in range(h + 1, len(chunks)):
+            if i in hits or not chunks[i] and joins[i - 1] == ",":
+                continue
+            joined = any(j in ("and", "or") for j in joins[h:i]) and len(chunks[i]) <= 4
+            if chunks[i] and (joined or (chunks[h] & chunks[i]) - set(asked)):
+                return True
+            break
+    return False
+
+
 _RATHER = re.compile(r"\b(?:rather\s+than|instead\s+of)\s+([^,;:.?!]+)", re.I)
 
 
@@ -335,6 +366,7 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
         or substitutes(sentences, question)
         or prefers_other(best.text, question)
         or reverses(best.text, question)
+        or more_than_only(best.text, question)
     )
     if universal or denies(best.text, question, names) or said_otherwise:
         return best

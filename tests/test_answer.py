@@ -531,6 +531,12 @@ def test_a_count_of_only_some_or_the_other_thing_chosen_makes_it_no() -> None:
     # 'not all' says of some cases only, and is no 'all'
     ubi = _ranked("In most, but not all, of these examples, ubiquitination of a protein leads to its degradation.")
     assert decide(ubi, "Does ubiquitination of a protein always lead to its degradation?") == "No"
+    # 'only' these, where the abstract's list has more
+    graded = _ranked("Each answer in SimpleQA is graded as either correct, incorrect, or not attempted.")
+    assert decide(graded, "Are SimpleQA answers graded only as correct or incorrect?") == "No"
+    english = "Was the model trained only on English text?"
+    assert decide(_ranked("The model was trained on English and French text."), english) == "No"
+    assert decide(_ranked("The model, trained on English text, beats GPT-3."), english) == "Yes"  # a clause, no list
     o1 = _ranked("The o1 model series is trained with large-scale reinforcement learning to reason.")
     assert decide(o1, "Was o1 taught to reason by supervised imitation rather than reinforcement learning?") == "No"
     assert decide(o1, "Was o1 taught to reason by reinforcement learning rather than supervised imitation?") == "Yes"
