@@ -299,10 +299,10 @@ def more_than_only(sentence: str, question: str) -> bool:
         return False
     for h in hits:
         for i in range(h + 1, len(chunks)):
-            if i in hits or not chunks[i] and joins[i - 1] == ",":
-                continue
+            if i in hits or not chunks[i]:
+                continue  # ', or' leaves an empty piece
             joined = any(j in ("and", "or") for j in joins[h:i]) and len(chunks[i]) <= 4
-            if chunks[i] and (joined or (chunks[h] & chunks[i]) - set(asked)):
+            if joined or (chunks[h] & chunks[i]) - set(asked):
                 return True
             break
     return False
