@@ -508,8 +508,8 @@ def closest_sentence(topic: str, passages: list[Passage], embed: Embed) -> list[
 def _naming(question: str, passages: list[Passage]) -> list[Passage]:
     """The passages that mention every name the question uses (all of them when it uses none):
     the count of GPT-4o's parameters must come from an abstract about GPT-4o."""
-    names = [n.lower() for n in question_names(question)]
-    return [p for p in passages if all(n in _full(p).lower() for n in names)]
+    names = question_names(question)
+    return [p for p in passages if all(names_or_spells(_full(p), n) for n in names)]  # 'microRNA (miR)-mediated' too
 
 
 def _unsaid_of_subject(question: str, passages: list[Passage], known: Callable[[str], bool]) -> str:

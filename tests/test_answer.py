@@ -27,9 +27,10 @@ from assistant.check import (
     without_citations,
 )
 from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase, reverses, substitutes
-from assistant.plan import about, answer_wanted, compounds, offers, quote_for
+from assistant.plan import _naming, about, answer_wanted, compounds, offers, quote_for
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
+from assistant.types import Passage
 
 from .conftest import ROOT
 
@@ -827,6 +828,9 @@ def test_a_count_of_a_hyphenated_thing_with_thousands_is_found() -> None:
     assert counted_numbers(q, [src]) == {"248000"}
     assert counts_elsewhere("The analysis uncovered more than 248,000 microRNA-mediated interactions.", q, [src]) == []
     assert counts_elsewhere("The analysis uncovered 248 microRNA-mediated interactions.", q, [src]) == ["248"]
+    # the abstract names 'microRNA-mediated' with a bracket inside: it still counts as naming it
+    passage = Passage(doc_id="d", title="", text=src, libraries=("Ana",), score=1.0)
+    assert _naming(q, [passage]) == [passage]
 
 
 def test_citations_keep_order_of_first_mention() -> None:
