@@ -229,8 +229,8 @@ def is_yes_no(question: str) -> bool:
     """A question answered by yes or no: it opens with an auxiliary verb ('Does X improve Y?') or
     asks without a question word, and offers no alternatives ('Is X or Y better?' is not one)."""
     q = re.split(r"[:.]\s", question.strip())[-1]  # 'Double balloon enteroscopy: is it safe?'
-    if _CHOICE.search(q):
-        return False
+    if _CHOICE.search(q) and not re.search(r"\bonly\s+(?:as\s+|on\s+|in\s+|by\s+|for\s+|with\s+)?[\w\- ]{1,30}\bor\b(?!\s+also\b)", q, re.I):
+        return False  # 'graded only as correct or incorrect?' asks whether those are all, not which
     if _YES_NO_Q.match(q):
         return True
     # an elliptic question without a question word: 'Smoking in the NICU: a risk for infants?'

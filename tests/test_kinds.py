@@ -106,6 +106,9 @@ from .conftest import SEEDS
         ("Have I got anything on AI for spreadsheets or tabular data?", "list"),
         ("anything questioning the relational inductive bias of GNNs?", "list"),
         ("U-PaLM is better than PaLM only on English tasks, is it?", "yesno"),
+        ("Are SimpleQA answers graded only as correct or incorrect?", "yesno"),  # whether those are all
+        ("Is the MiniGrid agent model-free or model-based?", "fact"),  # which of the two
+        ("Does Med-PaLM perform on par with or better than clinicians?", "yesno"),  # one claim, no choice
         ("SimpleQA is 'adversarially collected' — what is the meaning of this?", "explain"),
         ("my advisor keeps saying 'emergent abilities' — what does the U-PaLM abstract mean by that?", "explain"),
         ("Walk me through where filterbanks come into the second ACM paper.", "explain"),
