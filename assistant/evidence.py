@@ -216,6 +216,11 @@ def _pieces(token: str) -> set[str]:
     return set(re.split(r"[-'.]", re.sub(r"'s$", "", token.lower())))
 
 
+def _stems(token: str) -> set[str]:
+    """The stems of a word's parts ('X-ray' -> x, ray)."""
+    return set(terms(" ".join(_pieces(token))))
+
+
 def _headline(question: str) -> bool:
     """A title put as a question ('Recovery Outcome Measures: Is There a Place for Culture?'): it
     capitalises small words within a sentence, and its capitals name nothing."""
@@ -240,12 +245,12 @@ def substitutes(sentences: list[Sentence], question: str) -> bool:
     asked = [(m.group(0).strip("()"), m.start() == 0) for m in _SPELLED.finditer(question)]
     asked_words = {p for w, _ in asked for p in _pieces(w)}
     said = [w for w in (m.group(0) for m in _SPELLED.finditer(sentences[0].text)) if w.lower() not in STOPWORDS]
-    stems = [set(terms(" ".join(_pieces(w)))) for w in said]
+    stems = [_stems(w) for w in said]
     for i, (token, first) in enumerate(asked):
-        parts = set(terms(" ".join(_pieces(token))))
+        parts = _stems(token)
         if token.lower() in STOPWORDS or token[0].isdigit() or not _specific(token, first) or not parts or parts <= held:
             continue
-        before = [set(terms(" ".join(_pieces(w)))) for w, _ in asked[:i] if w.lower() not in STOPWORDS]
+        before = [_stems(w) for w, _ in asked[:i] if w.lower() not in STOPWORDS]
         left = next((k for want in reversed(before) for k, got in enumerate(stems) if want and want <= got), None)
         slot = next((w for w in said[left + 1 :] if not w.startswith("(")), None) if left is not None else None
         if slot is None or slot[0].isdigit() or not _specific(slot, False) or _pieces(slot) <= asked_words:
@@ -291,9 +296,9 @@ def more_than_only(sentence: str, question: str) -> bool:
     if not m:
         return False
     asked = [terms(x)[0] for x in _ITEM_SEP.split(m.group(1)) if terms(x)]  # each item's first word tells it apart
-    pieces = _ITEM_SEP.split(re.sub(r"\([^)]*\)", " ", sentence))
-    joins = [j.strip().lower() for j in _ITEM_SEP.findall(re.sub(r"\([^)]*\)", " ", sentence))]
-    chunks = [set(terms(x)) for x in pieces]
+    unbracketed = re.sub(r"\([^)]*\)", " ", sentence)
+    chunks = [set(terms(x)) for x in _ITEM_SEP.split(unbracketed)]
+    joins = [j.strip().lower() for j in _ITEM_SEP.findall(unbracketed)]
     hits = [i for i, c in enumerate(chunks) if any(a in c for a in asked)]
     if not hits or len(hits) < len(asked):
         return False
@@ -353,10 +358,12 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
     ACM beat the state of the art on every single task?' - 'on most of the tasks'), denies what the
     question asks about (`denies`; `names`: the stemmed words of the things the question names,
     which are no claim), gives another number of what it counts (`contradicts`), puts another name
-    in the place of one the abstract never mentions (`substitutes`) or says what the question sets
-    aside ('rather than ...', `prefers_other`); else the last
-    of its closing three sentences, where findings are stated, that denies it ('Delayed TPT did not
-    affect overall survival')."""
+    in the place of one the abstract never mentions (`substitutes`), says what the question sets
+    aside ('rather than ...', `prefers_other`), ranks the thing the other way round (`reverses`)
+    or lists more than the question's 'only' (`more_than_only`); else the last of its closing
+    three sentences, where findings are stated, that denies it ('Delayed TPT did not affect overall
+    survival'); else the best sentence giving another number of what the question counts, when
+    the abstract never gives the question's (`counted_otherwise`)."""
     if not sentences:
         return None
     best = sentences[0]
