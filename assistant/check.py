@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import tuning
 from .evidence import WORD_NUMBERS, focus_phrase, focus_term, numbers, wants_number
-from .text import WordSet, greek_folded, name_like, spells_out, split_sentences, terms
+from .text import WordSet, greek_folded, name_like, part_terms, spells_out, split_sentences, terms
 
 CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 _LEADING_CITES = re.compile(r"^\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
@@ -185,7 +185,7 @@ def counted_numbers(question: str, sources: Sequence[str]) -> set[str]:
     """The numbers the sources give as a count of what a 'how many X' question asks about."""
     # a hyphenated word's parts, not the parts run together: sources are read with hyphens as spaces
     # ('microRNA-mediated interactions' - '248,000 microRNA (miR)-mediated interactions')
-    parts = set(terms(question.replace("-", " ")))
+    parts = set(part_terms(question))
     phrase = {t for t in focus_phrase(question) if t in parts}
     if not phrase:
         return set()

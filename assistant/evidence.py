@@ -368,14 +368,15 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
         return None
     best = sentences[0]
     universal = bool(_UNIVERSAL.search(question)) and bool(_HEDGED.search(best.text)) and not _UNIVERSAL.search(_NOT_ALL.sub("", best.text))
-    said_otherwise = (
-        contradicts(best.text, question)
+    if (
+        universal
+        or denies(best.text, question, names)
+        or contradicts(best.text, question)
         or substitutes(sentences, question)
         or prefers_other(best.text, question)
         or reverses(best.text, question)
         or more_than_only(best.text, question)
-    )
-    if universal or denies(best.text, question, names) or said_otherwise:
+    ):
         return best
     return next((s for s in reversed(closing(sentences)) if denies(s.text, question, names)), None) or counted_otherwise(
         sentences, question

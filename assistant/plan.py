@@ -34,7 +34,7 @@ from .evidence import (
 )
 from .guard import guard_passages
 from .kinds import Query, asks_what_it_is, list_topic, question_parts, read_question
-from .text import QUOTED, STOPWORDS, WordSet, greek_folded, quoted_terms, spells_out, split_sentences, terms, unique
+from .text import QUOTED, STOPWORDS, WordSet, greek_folded, part_terms, quoted_terms, spells_out, split_sentences, terms, unique
 from .types import Citation, Passage
 
 # A list's topic words that say nothing about what a paper is on ("models", "results").
@@ -216,7 +216,7 @@ _CONTRACTION = re.compile(r"\b\w+n['’]t\b", re.I)
 def _parts(text: str) -> list[str]:
     """Stemmed words without the joined forms of hyphenated ones ('cadherin-based' -> cadherin, base)
     and without negative contractions ('doesn't' is no topic word, nor are its 'doesn' and 't')."""
-    return terms(_CONTRACTION.sub(" ", text).replace("-", " "))
+    return part_terms(_CONTRACTION.sub(" ", text))
 
 
 def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
@@ -228,7 +228,7 @@ def names_subject(subject: str, text: str, weights: dict[str, float]) -> float:
     words = [t for t in dict.fromkeys(_parts(subject)) if t not in _GENERIC] or _parts(subject)
     if not words:
         return 0.0
-    have = set(terms(text.replace("-", " "))) | set(terms(text))
+    have = set(part_terms(text)) | set(terms(text))
     total = sum(weights.get(t, 1.0) for t in words)
     share = sum(weights.get(t, 1.0) for t in words if t in have) / total
     return share if share >= tuning.SUBJECT_SHARE else 0.0

@@ -146,6 +146,12 @@ def terms(text: str) -> list[str]:
     return list(_stemmer().stemWords(toks))  # type: ignore[attr-defined]
 
 
+def part_terms(text: str) -> list[str]:
+    """Stemmed words with a hyphenated word as its parts only ('cadherin-based' -> cadherin, base),
+    not also run together as `terms` gives it."""
+    return terms(text.replace("-", " "))
+
+
 class WordSet:
     """A text's stemmed terms that also hold another derivation of one of them: Snowball stems
     'inflammation' to 'inflamm' but 'anti-inflammatory' to 'inflammatori', 'economic' to 'econom' but
