@@ -34,7 +34,19 @@ from .evidence import (
 )
 from .guard import guard_passages
 from .kinds import Query, asks_what_it_is, list_topic, question_parts, read_question
-from .text import QUOTED, STOPWORDS, WordSet, greek_folded, part_terms, quoted_terms, spells_out, split_sentences, terms, unique
+from .text import (
+    QUOTED,
+    STOPWORDS,
+    WordSet,
+    clauses,
+    greek_folded,
+    part_terms,
+    quoted_terms,
+    spells_out,
+    split_sentences,
+    terms,
+    unique,
+)
 from .types import Citation, Passage
 
 # A list's topic words that say nothing about what a paper is on ("models", "results").
@@ -430,9 +442,20 @@ class Planner:
         return qualifying, False, ""
 
     def _paraphrased(self, topic: str, candidates: list[Passage]) -> list[Passage]:
-        """The candidates with a sentence whose cosine with the topic is LIST_PARAPHRASE or more, best first."""
-        scored = zip(closest_sentence(topic, candidates, self._embed), candidates, strict=True)
-        return [p for c, p in sorted(scored, key=lambda cp: -cp[0]) if c >= tuning.LIST_PARAPHRASE]
+        """The candidates with a sentence whose cosine with the topic is LIST_PARAPHRASE or more, or
+        (among the first LIST_CLAUSE_CANDIDATES) a phrase of a sentence whose cosine is LIST_CLAUSE or
+        more, best first. A topic is a phrase: it is compared with a sentence's phrases as well as with
+        the whole sentence, whose other clauses dilute its meaning ('keeping experiment configs in one
+        place' and Lingvo's '... and experiment configurations are centralized')."""
+        sentence = closest_sentence(topic, candidates, self._embed)
+        head = candidates[: tuning.LIST_CLAUSE_CANDIDATES]
+        phrase = closest_sentence(topic, head, self._embed, clauses) + [0.0] * (len(candidates) - len(head))
+        scored = [
+            (max(s, c), p)
+            for s, c, p in zip(sentence, phrase, candidates, strict=True)
+            if s >= tuning.LIST_PARAPHRASE or c >= tuning.LIST_CLAUSE
+        ]
+        return [p for _, p in sorted(scored, key=lambda cp: -cp[0])]
 
     def _refer_back(self, query: Query, previous: str, sources: list[str]) -> Query:
         """A follow-up comparison that names one side by a pronoun ('How does it compare with U-PaLM?')
@@ -493,9 +516,14 @@ def _point_within(query: Query, question: str) -> Query:
     return replace(query, subjects=tuple(names[0] if _POINTER.fullmatch(s) else s for s in query.subjects))
 
 
-def closest_sentence(topic: str, passages: list[Passage], embed: Embed) -> list[float]:
-    """Each passage's highest sentence cosine with the topic (its title counts as a sentence)."""
+def closest_sentence(
+    topic: str, passages: list[Passage], embed: Embed, pieces: Callable[[str], list[str]] | None = None
+) -> list[float]:
+    """Each passage's highest sentence cosine with the topic (its title counts as a sentence), or
+    with the sentences' `pieces` (their clauses)."""
     groups = [split_sentences(_full(p)) or [_full(p)] for p in passages]
+    if pieces:
+        groups = [[c for s in g for c in pieces(s)] for g in groups]
     flat = [s for g in groups for s in g]
     if not flat:
         return []

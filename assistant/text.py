@@ -68,6 +68,19 @@ def split_sentences(text: str) -> list[str]:
 
 # Terms for lexical matching: words and numbers, plus the joined form of hyphenated names so
 # "GPT-4o", "Flan-MoE-32B" and "U-PaLM" match exactly as well as by their parts.
+# Where a sentence divides into the phrases it is made of: punctuation, a dash between spaces, and
+# the words that open a clause or a means ('..., which ...', '... by ...', '... and ...').
+_CLAUSE_CUT = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s|\b(?:and|which|that|while|whereas|where|by)\b)\s*", re.I)
+
+
+def clauses(sentence: str, shortest: int = 3) -> list[str]:
+    """The phrases of a sentence, of `shortest` words or more ('Lingvo models are composed of modular
+    building blocks that are flexible and easily extensible, and experiment configurations are
+    centralized' -> [..., 'experiment configurations are centralized']); the sentence when none is."""
+    pieces = [p.strip() for p in _CLAUSE_CUT.split(sentence) if p and p.strip()]
+    return [p for p in pieces if len(p.split()) >= shortest] or [sentence]
+
+
 _TOKEN = re.compile(r"[^\W_]+(?:[-'.][^\W_]+)*", re.UNICODE)
 
 STOPWORDS = frozenset(

@@ -410,6 +410,8 @@ def test_list_with_no_paper_on_the_topic_abstains(seeded_copy: Assistant) -> Non
     [
         ("What have I saved on systems that suggest text to people while they are typing?", "Smart Compose"),
         ("Which papers evaluate how factually accurate language models' answers are?", "SimpleQA"),
+        # one clause of a long sentence says it ('..., and experiment configurations are centralized')
+        ("Do I have anything on keeping the settings of experiments together in one place?", "Lingvo"),
     ],
 )
 def test_a_list_topic_in_other_words_finds_the_paper_that_says_it(seeded: Assistant, question: str, expected: str) -> None:

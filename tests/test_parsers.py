@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.parsers import check_library, expand, iter_path, parse_bytes, parse_path
-from assistant.text import content_id, greek_folded, short_label, split_sentences, words
+from assistant.text import clauses, content_id, greek_folded, short_label, split_sentences, words
 from assistant.types import Document, IngestError, Skipped
 
 from .conftest import SEEDS
@@ -201,6 +201,13 @@ def test_sentences_respect_abbreviations_and_decimals() -> None:
         "Et al. is fine.",
         "Done!",
     ]
+
+
+def test_a_sentence_divides_into_its_phrases() -> None:
+    sentence = "Models are built from modular blocks that are easily extensible, and experiment configurations are centralized."
+    assert clauses(sentence) == ["Models are built from modular blocks", "are easily extensible", "experiment configurations are centralized."]
+    assert clauses("GPT-4o (an omni model) is fast.") == ["an omni model"]
+    assert clauses("Fast, cheap and good.") == ["Fast, cheap and good."]  # no phrase of three words: the sentence
 
 
 def test_words_keep_hyphenated_names_whole_and_split() -> None:
