@@ -678,11 +678,35 @@ def select(query: Query, ev: Evidence, passages: list[Passage], second: tuple[Se
             ranked = [*ranked[:1], *contributions(ranked[1:])]
         chosen = ranked[:n]
         extra = second[i - 1] if i <= len(second) else None
+        extra = choosing(ranked, query) if i == 1 and extra is None else extra  # the option the thing is said to be
         if extra is not None and all(s.position != extra.position for s in chosen):
             chosen = [*chosen[: n - 1], next(s for s in ranked if s.position == extra.position)]
         best = sorted(chosen, key=lambda s: s.position)
         shown.append(Shown(number=i, passage=p, sentences=tuple(replace(s, text=_clip(s.text)) for s in best)))
     return shown
+
+
+# 'Are the Flan-MoE models sparse or dense?', 'Is the agent model-free or model-based?': the two
+# things a question offers to choose between, the first one word, the second up to three
+_OPTIONS = re.compile(r"\b([\w-]+),?\s+or\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*\?\s*$", re.I)
+
+
+def choosing(sentences: list[Sentence], query: Query) -> Sentence | None:
+    """For a factual question offering a choice, the first sentence that holds one of the options,
+    one that says what the thing is ('we introduce Flan-MoE, a set of ... Sparse Mixture-of-Expert
+    models') before one that only mentions an option ('Flan-MoE outperforms dense models')."""
+    m = _OPTIONS.search(query.text) if query.kind == "fact" else None
+    options = [o for o in (terms(m[1]), terms(m[2])) if o] if m else []
+    if len(options) < 2:
+        return None
+
+    def holds(sentence: Sentence) -> bool:
+        held = WordSet(terms(sentence.text))
+        return any(all(t in held for t in o) for o in options)
+
+    holding = [s for s in sentences if holds(s)]
+    saying = (s for s in holding if _DEFINES.search(s.text) or _INTRODUCING.search(s.text))
+    return next(saying, holding[0] if holding else None)
 
 
 def contributions(ranked: list[Sentence]) -> list[Sentence]:
@@ -795,6 +819,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     hinted = [hint, *(s for s in ranked if s != hint)] if hint is not None else ranked
     if (cue := reason_cue(query)) is not None:
         return next((s for s in hinted if cue.search(s.text)), ranked[0])
+    if (chosen := choosing(ranked, query)) is not None:
+        return chosen
     if query.kind == "fact" and (wanted := answer_wanted(query.text)) is not None:
         # a quote stands for the answer only when it gives one: of what the model was shown, the
         # best sentence holding a number (or name) the question does not already say

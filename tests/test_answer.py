@@ -667,6 +667,14 @@ def test_a_question_for_a_motivation_is_answered_by_the_problem_stated(seeded_co
     assert best is not None and "prohibitive" in best.text  # 'the training and inference costs ... are prohibitive'
 
 
+def test_a_choice_is_answered_by_the_sentence_saying_which_the_thing_is(seeded_copy: Assistant) -> None:
+    # both options are in the abstract: 'sparse' where it says what Flan-MoE is, 'dense' for what it beats
+    plan = seeded_copy.plan("Is Flan-MoE a dense or a sparse model?")
+    best = quote_for(plan.query, plan.shown[0], plan.evidence)
+    assert plan.kind == "fact" and best is not None and "Sparse Mixture-of-Expert" in best.text
+    assert any(best.text == s.text for s in plan.shown[0].sentences)  # and the model is shown it
+
+
 def test_compare_with_a_thing_the_library_lacks_abstains(seeded_copy: Assistant) -> None:
     ans, _, gen = ask_with(seeded_copy, "x", "How does Gemini compare with Claude 3?")
     assert ans.abstained and "Claude 3" in ans.reason and not answer_prompts(gen)
