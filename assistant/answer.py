@@ -16,7 +16,18 @@ from .config import Settings
 from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
-from .plan import Plan, Shown, answer_wanted, names_or_spells, offers, quote_for, subject_names, wants_a_name
+from .plan import (
+    Plan,
+    Shown,
+    answer_wanted,
+    listed_with,
+    names_or_spells,
+    offers,
+    quote_for,
+    set_aside,
+    subject_names,
+    wants_a_name,
+)
 from .prompts import Prompts
 from .text import terms
 from .types import Answer, Mode, ModelError, Passage, Statement
@@ -298,6 +309,11 @@ class Answerer:
             draft.dropped.append(f"names nothing the question asks for: {verdict.text[:80]}")
             draft.rejected.append(verdict.text)
             return
+        if plan.kind == "fact" and not _beyond_aside(plan, verdict.text):
+            # 'Besides the plain Transformer, which baseline ...?' answered with the Transformer
+            draft.dropped.append(f"names only what the question sets aside: {verdict.text[:80]}")
+            draft.rejected.append(verdict.text)
+            return
         if plan.kind == "list" and set(verdict.citations) <= draft.cited():
             return  # one line per paper
         if plan.kind == "list" and (echo := echoed(verdict.text, plan.query.topic, sources[verdict.citations[0]])):
@@ -359,6 +375,7 @@ class Answerer:
             and draft.refused
             and self.settings.answer.model_refusal == "abstain"
             and not (plan.kind == "yesno" and plan.decision)
+            and not (plan.kind == "fact" and _others_aside(plan))  # the other things listed answer 'Besides X, which ...?'
         ):
             answer = self.abstention(plan, "the model found no answer in the abstracts", timings, draft.label)
             yield answer.text
@@ -543,6 +560,22 @@ _COMPARING = set(
         "can't cannot doesn't don't can do does did get gets got talk talks say says use uses make makes have has go"
     )
 )
+
+
+def _others_aside(plan: Plan) -> list[str]:
+    """For a factual question that sets something aside ('Besides MedQA, which datasets ...?'), the
+    other things the shown sentences list next to it ('MedMCQA', 'PubMedQA', ...)."""
+    aside = set_aside(plan.question)
+    return [o for shown in plan.shown for s in shown.sentences for o in listed_with(s.text, aside)] if aside else []
+
+
+def _beyond_aside(plan: Plan, sentence: str) -> bool:
+    """Whether a sentence answers past what the question sets aside: it names one of the other
+    things listed next to it (true when the question sets nothing aside, or no list shows it)."""
+    others = _others_aside(plan)
+    asked = set(terms(plan.question))
+    held = set(terms(sentence))
+    return not others or any(t in held for o in others for t in terms(o) if t not in asked)
 
 
 def _point_compared(plan: Plan) -> set[str]:

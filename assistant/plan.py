@@ -678,7 +678,7 @@ def select(query: Query, ev: Evidence, passages: list[Passage], second: tuple[Se
             ranked = [*ranked[:1], *contributions(ranked[1:])]
         chosen = ranked[:n]
         extra = second[i - 1] if i <= len(second) else None
-        extra = choosing(ranked, query) if i == 1 and extra is None else extra  # the option the thing is said to be
+        extra = pointed(ranked, query) if i == 1 and extra is None else extra  # the option, the other things listed
         if extra is not None and all(s.position != extra.position for s in chosen):
             chosen = [*chosen[: n - 1], next(s for s in ranked if s.position == extra.position)]
         best = sorted(chosen, key=lambda s: s.position)
@@ -689,13 +689,55 @@ def select(query: Query, ev: Evidence, passages: list[Passage], second: tuple[Se
 # 'Are the Flan-MoE models sparse or dense?', 'Is the agent model-free or model-based?': the two
 # things a question offers to choose between, the first one word, the second up to three
 _OPTIONS = re.compile(r"\b([\w-]+),?\s+or\s+((?:[\w-]+\s+){0,2}[\w-]+)\s*\?\s*$", re.I)
+# 'Besides the plain Transformer, which baseline ...?', 'Other than MedQA, what ...?': what a question sets aside
+_BESIDES = re.compile(
+    r"\b(?:besides|apart\s+from|aside\s+from|other\s+than|except(?:\s+for)?|in\s+addition\s+to)\s+(?:the\s+)?([^,?]+?)\s*,", re.I
+)
+# the joints of a list ('correct, incorrect, or not attempted', 'such as the Transformer and the Primer')
+_LIST_JOINT = re.compile(r"\s*(?:[,;()]|\b(?:and|or|nor|as\s+well\s+as)\b)\s*", re.I)
+_ITEM_WORDS = 4  # a list item is a few words; a longer piece is the sentence around the list
 
 
-def choosing(sentences: list[Sentence], query: Query) -> Sentence | None:
-    """For a factual question offering a choice, the first sentence that holds one of the options,
-    one that says what the thing is ('we introduce Flan-MoE, a set of ... Sparse Mixture-of-Expert
-    models') before one that only mentions an option ('Flan-MoE outperforms dense models')."""
-    m = _OPTIONS.search(query.text) if query.kind == "fact" else None
+def set_aside(question: str) -> list[str]:
+    """The things a factual question sets aside ('Besides correct and not attempted, what grade
+    ...?' -> ['correct', 'not attempted']), each as its last word, the one a list names it by."""
+    m = _BESIDES.search(question)
+    items = [i for i in _LIST_JOINT.split(m[1]) if i.strip()] if m else []
+    return [i.split()[-1].strip(".\"'") for i in items]
+
+
+def listed_with(sentence: str, aside: list[str]) -> list[str]:
+    """The items a sentence lists next to the things set aside ('... graded as either correct,
+    incorrect, or not attempted' -> ['incorrect']): the short pieces of the list around them."""
+    pieces = [p.strip(" .") for p in _LIST_JOINT.split(sentence) if p and p.strip(" .")]
+
+    def names_aside(piece: str) -> bool:
+        return any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", piece, re.I) for a in aside)
+
+    others: list[str] = []
+    for i, piece in enumerate(pieces):
+        if not names_aside(piece):
+            continue
+        for step in (-1, 1):  # walk out from the thing set aside while the pieces are list items
+            j = i + step
+            while 0 <= j < len(pieces) and len(pieces[j].split()) <= _ITEM_WORDS and not names_aside(pieces[j]):
+                others.append(pieces[j])
+                j += step
+    return unique(others)
+
+
+def pointed(sentences: list[Sentence], query: Query) -> Sentence | None:
+    """The sentence a factual question's own wording points to, if it has one:
+    - offering a choice, the first sentence holding one of the options, one that says what the
+      thing is ('we introduce Flan-MoE, a set of ... Sparse Mixture-of-Expert models') before one
+      that only mentions an option ('Flan-MoE outperforms dense models');
+    - setting something aside ('Besides the plain Transformer, which baseline ...?'), the first
+      sentence that lists other things next to it ('... such as the Transformer and the Primer')."""
+    if query.kind != "fact":
+        return None
+    if aside := set_aside(query.text):
+        return next((s for s in sentences if listed_with(s.text, aside)), None)
+    m = _OPTIONS.search(query.text)
     options = [o for o in (terms(m[1]), terms(m[2])) if o] if m else []
     if len(options) < 2:
         return None
@@ -819,7 +861,7 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     hinted = [hint, *(s for s in ranked if s != hint)] if hint is not None else ranked
     if (cue := reason_cue(query)) is not None:
         return next((s for s in hinted if cue.search(s.text)), ranked[0])
-    if (chosen := choosing(ranked, query)) is not None:
+    if (chosen := pointed(ranked, query)) is not None:
         return chosen
     if query.kind == "fact" and (wanted := answer_wanted(query.text)) is not None:
         # a quote stands for the answer only when it gives one: of what the model was shown, the

@@ -27,7 +27,7 @@ from assistant.check import (
     without_citations,
 )
 from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase, reverses, substitutes
-from assistant.plan import _naming, about, answer_wanted, compounds, offers, quote_for
+from assistant.plan import _naming, about, answer_wanted, compounds, listed_with, offers, quote_for, set_aside
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, terms
 from assistant.types import Passage
@@ -673,6 +673,26 @@ def test_a_choice_is_answered_by_the_sentence_saying_which_the_thing_is(seeded_c
     best = quote_for(plan.query, plan.shown[0], plan.evidence)
     assert plan.kind == "fact" and best is not None and "Sparse Mixture-of-Expert" in best.text
     assert any(best.text == s.text for s in plan.shown[0].sentences)  # and the model is shown it
+
+
+def test_what_a_question_sets_aside_and_what_is_listed_next_to_it() -> None:
+    assert set_aside("Apart from correct and not attempted, what grade can an answer get?") == ["correct", "attempted"]
+    assert set_aside("Other than MedQA, which datasets are in MultiMedQA?") == ["MedQA"]
+    assert set_aside("Which datasets are in MultiMedQA?") == []
+    graded = "It is collected against GPT-4 responses, and each answer is graded as either correct, incorrect, or not attempted."
+    assert listed_with(graded, ["correct", "attempted"]) == ["incorrect"]  # 'incorrect' is not 'correct'
+    datasets = "Flan-PaLM leads on every multiple-choice dataset of the benchmark (MedQA, MedMCQA, PubMedQA, MMLU clinical topics)."
+    assert listed_with(datasets, ["MedQA"]) == ["MedMCQA", "PubMedQA", "MMLU clinical topics"]
+    assert listed_with("We study MedQA in depth, with long analyses of every error made by the models.", ["MedQA"]) == []
+
+
+def test_an_answer_naming_only_what_the_question_sets_aside_is_dropped(seeded_copy: Assistant) -> None:
+    q = "Apart from the Transformer, which baseline does the N-Grammer outperform?"
+    ans, _, _ = ask_with(seeded_copy, "The N-Grammer outperforms the Transformer on C4 [1].", q)
+    assert not ans.abstained and "the Primer" in ans.text and ans.statements[0].origin == "quote"
+    # a model that finds no answer does not abstain when the abstract lists the others
+    ans, _, _ = ask_with(seeded_copy, "The abstracts do not answer this question.", q)
+    assert not ans.abstained and "the Primer" in ans.text
 
 
 def test_compare_with_a_thing_the_library_lacks_abstains(seeded_copy: Assistant) -> None:
