@@ -700,7 +700,7 @@ _ITEM_WORDS = 4  # a list item is a few words; a longer piece is the sentence ar
 
 def set_aside(question: str) -> list[str]:
     """The things a factual question sets aside ('Besides correct and not attempted, what grade
-    ...?' -> ['correct', 'not attempted']), each as its last word, the one a list names it by."""
+    ...?' -> ['correct', 'attempted']), each by its last word, the one a list names it by."""
     m = _BESIDES.search(question)
     items = [i for i in _LIST_JOINT.split(m[1]) if i.strip()] if m else []
     return [i.split()[-1].strip(".\"'") for i in items]

@@ -66,8 +66,6 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-# Terms for lexical matching: words and numbers, plus the joined form of hyphenated names so
-# "GPT-4o", "Flan-MoE-32B" and "U-PaLM" match exactly as well as by their parts.
 # Where a sentence divides into the phrases it is made of: punctuation, a dash between spaces, and
 # the words that open a clause or a means ('..., which ...', '... by ...', '... and ...').
 _CLAUSE_CUT = re.compile(r"\s*(?:[,;:()]|\s[-–—]\s|\b(?:and|which|that|while|whereas|where|by)\b)\s*", re.I)
@@ -81,6 +79,8 @@ def clauses(sentence: str, shortest: int = 3) -> list[str]:
     return [p for p in pieces if len(p.split()) >= shortest] or [sentence]
 
 
+# Terms for lexical matching: words and numbers, plus the joined form of hyphenated names so
+# "GPT-4o", "Flan-MoE-32B" and "U-PaLM" match exactly as well as by their parts.
 _TOKEN = re.compile(r"[^\W_]+(?:[-'.][^\W_]+)*", re.UNICODE)
 
 STOPWORDS = frozenset(
