@@ -489,6 +489,8 @@ class Answerer:
         # read the answer from: that sentence is quoted (a repair of the model's sentence in the
         # source's words) when the question's kind does not call for another.
         hint = drawn_on(draft.rejected, plan.question, _ranked(plan, shown.number)) if plan.kind in ("fact", "explain") else None
+        if plan.kind == "list" and shown.number <= len(plan.second):
+            hint = plan.second[shown.number - 1]  # the sentence saying the topic, for a paper admitted by meaning
         best = quote_for(plan.query, shown, plan.evidence, hint)
         said = tuple(s.text for s in draft.statements)
         return _with_antecedent(plan, shown.number, best, said) if best is not None else None

@@ -335,9 +335,10 @@ class Planner:
         if query.kind == "list" and names_no_topic(query.topic) and previous:
             # 'Which papers are about them?': the topic is what the previous question asked about
             query = replace(query, topic=list_topic(previous))
+        saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
         if query.kind == "list":
             search_text = f"{earlier} {query.topic}".strip()
-            passages, abstain, reason = self._list(query, search_text, scope)
+            passages, abstain, reason, saying = self._list(query, search_text, scope)
         elif query.kind == "compare":
             search_text = f"{earlier} {question}".strip()
             query = _point_within(query, question)
@@ -383,6 +384,11 @@ class Planner:
             abstain, reason = True, reason or "no documents to search"
         parts = question_parts(question) if query.kind == "explain" and not abstain else [question]
         second = second_part(parts[1], ev, self._embed) if len(parts) == 2 else ()
+        if query.kind == "list" and saying and not abstain:
+            # a paper admitted by meaning is shown, and quoted, with the sentence that says the topic
+            second = tuple(
+                next((s for s in ranked if s.text == saying.get(p.doc_id)), None) for p, ranked in zip(passages, ev.sentences, strict=True)
+            )
         shown = select(query, ev, passages, second)
         decision = decide(ev.sentences[0], question, name_terms(question)) if query.kind == "yesno" and ev.sentences and not abstain else None
         timings = {"retrieval": t1 - t0, "evidence": time.perf_counter() - t1}
@@ -427,35 +433,40 @@ class Planner:
         ]
         return [n for n in unused if n in names], [n for n in unused if n not in names]
 
-    def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str]:
-        """Every candidate about the topic, best first; the closest few when none is."""
+    def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str, dict[str, str]]:
+        """Every candidate about the topic, best first; the closest few when none is. For papers
+        admitted by meaning, also the sentence that says the topic (by doc id)."""
         candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
         if names_no_topic(query.topic):
-            return candidates[:3], True, "the question names no topic"  # 'Which papers are about them?', out of the blue
+            return candidates[:3], True, "the question names no topic", {}  # 'Which papers are about them?', out of the blue
         qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces)]
+        saying: dict[str, str] = {}
         if not qualifying:
             # a topic in other words than any paper's ('systems that suggest text to people while
             # they are typing'): a paper one of whose sentences says much the same is about it
-            qualifying = self._paraphrased(query.topic, candidates)
+            saying = self._paraphrased(query.topic, candidates)
+            by_id = {p.doc_id: p for p in candidates}
+            qualifying = [by_id[d] for d in saying]
         if not qualifying:
-            return candidates[:3], True, f"no abstract in the library is about '{query.topic}'"
-        return qualifying, False, ""
+            return candidates[:3], True, f"no abstract in the library is about '{query.topic}'", {}
+        return qualifying, False, "", saying
 
-    def _paraphrased(self, topic: str, candidates: list[Passage]) -> list[Passage]:
+    def _paraphrased(self, topic: str, candidates: list[Passage]) -> dict[str, str]:
         """The candidates with a sentence whose cosine with the topic is LIST_PARAPHRASE or more, or
         (among the first LIST_CLAUSE_CANDIDATES) a phrase of a sentence whose cosine is LIST_CLAUSE or
-        more, best first. A topic is a phrase: it is compared with a sentence's phrases as well as with
-        the whole sentence, whose other clauses dilute its meaning ('keeping experiment configs in one
-        place' and Lingvo's '... and experiment configurations are centralized')."""
-        sentence = closest_sentence(topic, candidates, self._embed)
+        more, best first, each with that sentence (by doc id). A topic is a phrase: it is compared
+        with a sentence's phrases as well as with the whole sentence, whose other clauses dilute its
+        meaning ('keeping experiment configs in one place' and Lingvo's '... and experiment
+        configurations are centralized')."""
+        sentence = closest(topic, candidates, self._embed)
         head = candidates[: tuning.LIST_CLAUSE_CANDIDATES]
-        phrase = closest_sentence(topic, head, self._embed, clauses) + [0.0] * (len(candidates) - len(head))
+        phrase = closest(topic, head, self._embed, clauses) + [(0.0, "")] * (len(candidates) - len(head))
         scored = [
-            (max(s, c), p)
-            for s, c, p in zip(sentence, phrase, candidates, strict=True)
+            (max(s, c), t if c >= tuning.LIST_CLAUSE and c > s else u, p)
+            for (s, u), (c, t), p in zip(sentence, phrase, candidates, strict=True)
             if s >= tuning.LIST_PARAPHRASE or c >= tuning.LIST_CLAUSE
         ]
-        return [p for _, p in sorted(scored, key=lambda cp: -cp[0])]
+        return {p.doc_id: said for _, said, p in sorted(scored, key=lambda x: -x[0])}
 
     def _refer_back(self, query: Query, previous: str, sources: list[str]) -> Query:
         """A follow-up comparison that names one side by a pronoun ('How does it compare with U-PaLM?')
@@ -516,21 +527,30 @@ def _point_within(query: Query, question: str) -> Query:
     return replace(query, subjects=tuple(names[0] if _POINTER.fullmatch(s) else s for s in query.subjects))
 
 
-def closest_sentence(
+def closest(
     topic: str, passages: list[Passage], embed: Embed, pieces: Callable[[str], list[str]] | None = None
-) -> list[float]:
+) -> list[tuple[float, str]]:
     """Each passage's highest sentence cosine with the topic (its title counts as a sentence), or
-    with the sentences' `pieces` (their clauses)."""
-    groups = [split_sentences(_full(p)) or [_full(p)] for p in passages]
-    if pieces:
-        groups = [[c for s in g for c in pieces(s)] for g in groups]
-    flat = [s for g in groups for s in g]
+    with the sentences' `pieces` (their clauses), and the sentence it is found in."""
+    groups = [[(c, s) for s in split_sentences(_full(p)) or [_full(p)] for c in (pieces(s) if pieces else [s])] for p in passages]
+    flat = [c for g in groups for c, _ in g]
     if not flat:
         return []
     vectors = embed([topic, *flat])
     sims = vectors[1:] @ vectors[0]
-    bounds = list(itertools.accumulate(len(g) for g in groups))
-    return [float(sims[a:b].max()) for a, b in zip([0, *bounds[:-1]], bounds, strict=True)]
+    out, start = [], 0
+    for g in groups:
+        best = start + int(np.argmax(sims[start : start + len(g)]))
+        out.append((float(sims[best]), g[best - start][1]))
+        start += len(g)
+    return out
+
+
+def closest_sentence(
+    topic: str, passages: list[Passage], embed: Embed, pieces: Callable[[str], list[str]] | None = None
+) -> list[float]:
+    """Each passage's highest sentence (or sentence `pieces`) cosine with the topic."""
+    return [c for c, _ in closest(topic, passages, embed, pieces)]
 
 
 def _naming(question: str, passages: list[Passage]) -> list[Passage]:
@@ -855,6 +875,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         # the sentence the decision was read from: the one that says No, else the closing finding
         return deciding(ranked, query.text, name_terms(query.text)) or max(closing(ranked), key=lambda s: s.score)
     if query.kind == "list":
+        if hint in ranked:  # the sentence that says the topic, for a paper admitted by meaning
+            return hint
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
     hint = hint if hint in ranked else None

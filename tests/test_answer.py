@@ -571,6 +571,14 @@ def test_a_compound_of_the_word_asked_for_counts_as_the_word(seeded: Assistant) 
     assert not compounds("part", ["particular"], known)
 
 
+def test_a_paper_admitted_by_meaning_is_quoted_with_the_sentence_that_says_the_topic(seeded_copy: Assistant) -> None:
+    # the model's line fails; the quote is the sentence whose phrase says the topic, not the paper's
+    # contribution sentence ('This document outlines the underlying design of Lingvo ...')
+    ans, _, _ = ask_with(seeded_copy, "x", "Do I have anything on keeping the settings of experiments together in one place?")
+    assert ans.kind == "list" and not ans.abstained
+    assert "experiment configurations are centralized" in ans.text and "This document outlines" not in ans.text
+
+
 def test_a_list_of_two_kinds_of_report_finds_one_of_each(seeded: Assistant) -> None:
     # 'safety reports' (o1's "This report outlines the safety work") or 'system cards' (GPT-4o's)
     plan = seeded.plan("Do I have any safety reports or system cards for specific released models?")
