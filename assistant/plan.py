@@ -150,7 +150,8 @@ class Plan:
     shown: tuple[Shown, ...]
     abstain: bool
     reason: str = ""
-    # per passage, the sentence that best answers the second part of a two-part question, if one does
+    # per passage, the sentence that best answers the second part of a two-part question, if one does;
+    # for a list, the sentence that says the topic of a paper admitted by meaning
     second: tuple[Sentence | None, ...] = ()
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
     timings: dict[str, float] = field(default_factory=dict, compare=False)
@@ -544,13 +545,6 @@ def closest(
         out.append((float(sims[best]), g[best - start][1]))
         start += len(g)
     return out
-
-
-def closest_sentence(
-    topic: str, passages: list[Passage], embed: Embed, pieces: Callable[[str], list[str]] | None = None
-) -> list[float]:
-    """Each passage's highest sentence (or sentence `pieces`) cosine with the topic."""
-    return [c for c, _ in closest(topic, passages, embed, pieces)]
 
 
 def _naming(question: str, passages: list[Passage]) -> list[Passage]:

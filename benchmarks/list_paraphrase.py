@@ -24,7 +24,7 @@ from typing import Any
 from assistant import Assistant, tuning
 from assistant.evaluate import load_questions, seed_gold_map, split
 from assistant.kinds import read_question
-from assistant.plan import _full, about, closest_sentence
+from assistant.plan import _full, about, closest
 from assistant.text import clauses
 
 from .quality import SETS
@@ -52,9 +52,9 @@ def rows(corpus: Path, names: list[str]) -> list[dict[str, Any]]:
                     cands = planner._search(query.topic, tuning.LIST_CANDIDATES, query.library)
                     gold = {gold_map.get(g, g) for g in q.get("gold_ids", [])}
                     words = [p for p in cands if about(query.topic, _full(p), query.introduces)]
-                    close = [] if words else closest_sentence(query.topic, cands, planner._embed)
+                    close = [] if words else [c for c, _ in closest(query.topic, cands, planner._embed)]
                     head = [] if words else cands[: tuning.LIST_CLAUSE_CANDIDATES]
-                    phrase = closest_sentence(query.topic, head, planner._embed, clauses) if head else []
+                    phrase = [c for c, _ in closest(query.topic, head, planner._embed, clauses)] if head else []
                     phrase += [0.0] * (len(close) - len(phrase))
                     out.append(
                         {
