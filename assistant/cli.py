@@ -240,6 +240,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
     settings = load_settings(**_overrides(args))
     specs = load_catalog(settings.models_file)
     if args.action == "pull":
+        from .generate import requantize
+
         if not args.name:
             raise AssistantError("say which model to pull: assistant models pull NAME")
         from tqdm import tqdm
@@ -252,7 +254,7 @@ def _cmd_models(args: argparse.Namespace) -> int:
             bars[0].update(done - bars[0].n)
 
         try:
-            path = pull(find(specs, args.name), settings.models_dir, progress)
+            path = pull(find(specs, args.name), settings.models_dir, progress, specs=specs, requantize=requantize)
         finally:
             for bar in bars:
                 bar.close()

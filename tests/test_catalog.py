@@ -124,3 +124,15 @@ def test_pull_with_a_wrong_checksum_keeps_nothing(tmp_path: Path) -> None:
         assert not list(tmp_path.glob("tiny*"))
     finally:
         s.close()
+
+
+def test_pulling_a_requantised_model_installs_its_base_and_makes_it(tmp_path: Path) -> None:
+    """`assistant models pull qwen2.5-coder-1.5b-q4` (the README's command for the stronger model)
+    once failed: a re-quantised entry was resolved without the catalog that names its base."""
+    from assistant.generate import requantize
+
+    specs = load_catalog(ROOT / "models.txt")
+    path = pull(find(specs, "smollm2-135m-q4"), tmp_path, specs=specs, requantize=requantize)
+    assert path.is_file() and path.with_suffix(".sha256").is_file()
+    assert path.stat().st_size < resolve(find(specs, "smollm2-135m"), tmp_path, specs).stat().st_size
+    assert pull(find(specs, "smollm2-135m-q4"), tmp_path, specs=specs) == path  # made: nothing to do
