@@ -505,9 +505,7 @@ class Answerer:
                 closest_passages = label(closest_passages, None)
             except Exception as e:  # the abstention stands with the labels it has
                 log.info("labels not written: %s", e)
-        closest = (
-            "\n".join(f"- {p.name} ({', '.join(p.libraries)})" for p in closest_passages) or "- (the library is empty)"
-        )
+        closest = "\n".join(f"- {p.name} ({', '.join(p.libraries)})" for p in closest_passages) or "- (the library is empty)"
         text = self.prompts.render("abstain", closest=closest)
         return Answer(
             question=plan.question,

@@ -273,7 +273,10 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += [
         t
         for t in _NAME_TOKEN.findall(sentence)
-        if name_like(t) and not _PLAIN_NUMBER.fullmatch(t) and t.lower() not in low and t not in spelled
+        if name_like(t)
+        and not _PLAIN_NUMBER.fullmatch(t)
+        and t.lower() not in low
+        and t not in spelled
         and greek_folded(t) not in folded  # 'NF-κB' for the source's 'NF-kB'
     ]
     missing += proper_names(sentence, question, low)

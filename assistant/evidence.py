@@ -225,7 +225,8 @@ def _headline(question: str) -> bool:
     """A title put as a question ('Recovery Outcome Measures: Is There a Place for Culture?'): it
     capitalises small words within a sentence, and its capitals name nothing."""
     return any(
-        m.group(1).lower() in STOPWORDS and m.group(1) != "I" for m in re.finditer(r"(?<![:.?!]\s)(?<!^)\b([A-Z][a-zA-Z]*)\b", question.strip())
+        m.group(1).lower() in STOPWORDS and m.group(1) != "I"
+        for m in re.finditer(r"(?<![:.?!]\s)(?<!^)\b([A-Z][a-zA-Z]*)\b", question.strip())
     )
 
 
@@ -367,7 +368,11 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
     if not sentences:
         return None
     best = sentences[0]
-    universal = bool(_UNIVERSAL.search(question)) and bool(_HEDGED.search(best.text)) and not _UNIVERSAL.search(_NOT_ALL.sub("", best.text))
+    universal = (
+        bool(_UNIVERSAL.search(question))
+        and bool(_HEDGED.search(best.text))
+        and not _UNIVERSAL.search(_NOT_ALL.sub("", best.text))
+    )
     if (
         universal
         or denies(best.text, question, names)

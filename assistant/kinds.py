@@ -96,7 +96,10 @@ _SUBJECTS = [
     re.compile(r"^\s*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?,—–]+?)\s*[:,—–-]\s*which\b", re.I),
     re.compile(r"\bwhich\b[^,?]*,\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
     # 'Who makes the bigger claim: A or B?': a choice between two, on a comparative
-    re.compile(rf"^\s*(?:who|which|what)\b[^:?]*\b(?:{_COMPARATIVE}|\w+est|most|least|best)\b[^:?]*:\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
+    re.compile(
+        rf"^\s*(?:who|which|what)\b[^:?]*\b(?:{_COMPARATIVE}|\w+est|most|least|best)\b[^:?]*:\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$",
+        re.I,
+    ),
     # 'Is A bigger than B?', 'Would you say A is more about data than B is?'
     _THAN := re.compile(
         rf"^\s*(?:would\s+you\s+say\s+|do\s+you\s+think\s+)?(?:(?:is|are|was|were)\s+)?(?!(?:does|do|did)\b)(?P<a>.+?)\s+(?:(?:is|are|was|were)\s+)?"
@@ -117,9 +120,7 @@ _SUBJECTS = [
         re.I,
     ),
     # 'How do A and B stack up?', 'How differently do A and B ...?', 'Do A and B use the same ...?', 'A and B each / both ...'
-    re.compile(
-        r"\b(?:how|where)\s+(?:do|did|does)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:stack|measure|line)\s+up\b", re.I
-    ),
+    re.compile(r"\b(?:how|where)\s+(?:do|did|does)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:stack|measure|line)\s+up\b", re.I),
     re.compile(r"\bhow\s+differently\s+(?:do|does|did|are|were|is)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+[\w-]+", re.I),
     re.compile(
         r"^\s*(?:do|does|did|are|were|is|was|have|has)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:[\w-]+\s+)?the\s+same\b", re.I
@@ -145,7 +146,9 @@ _SUBJECTS = [
         re.I,
     ),
     # 'A compared to B on cost?'
-    re.compile(r"^\s*(?P<a>[^,;:?]+?),?\s+compared\s+(?:with|to)\s+(?P<b>[^?:;,]+?)(?:\s+(?:on|in|for)\b[^?]*)?\s*(?:[:;?.!]|$)", re.I),
+    re.compile(
+        r"^\s*(?P<a>[^,;:?]+?),?\s+compared\s+(?:with|to)\s+(?P<b>[^?:;,]+?)(?:\s+(?:on|in|for)\b[^?]*)?\s*(?:[:;?.!]|$)", re.I
+    ),
 ]
 _AUX = "is are was were be been do does did has have had can could will would should may might must am being shall".split()
 _YES_NO_Q = re.compile(rf"^\W*(?:{'|'.join(_AUX)})\b[^?]*\?*\s*$", re.I)
@@ -229,7 +232,9 @@ def is_yes_no(question: str) -> bool:
     """A question answered by yes or no: it opens with an auxiliary verb ('Does X improve Y?') or
     asks without a question word, and offers no alternatives ('Is X or Y better?' is not one)."""
     q = re.split(r"[:.]\s", question.strip())[-1]  # 'Double balloon enteroscopy: is it safe?'
-    if _CHOICE.search(q) and not re.search(r"\bonly\s+(?:as\s+|on\s+|in\s+|by\s+|for\s+|with\s+)?[\w\- ]{1,30}\bor\b(?!\s+also\b)", q, re.I):
+    if _CHOICE.search(q) and not re.search(
+        r"\bonly\s+(?:as\s+|on\s+|in\s+|by\s+|for\s+|with\s+)?[\w\- ]{1,30}\bor\b(?!\s+also\b)", q, re.I
+    ):
         return False  # 'graded only as correct or incorrect?' asks whether those are all, not which
     if _YES_NO_Q.match(q):
         return True
@@ -237,7 +242,10 @@ def is_yes_no(question: str) -> bool:
     return q.rstrip().endswith("?") and not _WH.search(q)
 
 
-_ATTRIBUTION = re.compile(r"^\s*(?:according\s+to|in(?!\s+(?:a\s+nutshell|short|brief)\b)|per)\s+[^,?]{3,80},\s*(?=(?:how|why|what|which|who|when|where)\b)", re.I)
+_ATTRIBUTION = re.compile(
+    r"^\s*(?:according\s+to|in(?!\s+(?:a\s+nutshell|short|brief)\b)|per)\s+[^,?]{3,80},\s*(?=(?:how|why|what|which|who|when|where)\b)",
+    re.I,
+)
 
 
 def _strip_polite(question: str) -> str:
@@ -259,7 +267,9 @@ def _clean_subject(text: str) -> str:
     text = _ASPECT.sub("", text.strip())
     text = re.sub(r"^\s*(?:how(?:\s+(?:well|much|far|often|closely))?|what|whether)\s+", "", text, flags=re.I)
     text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
-    text = re.sub(r"\s+(?:papers?|abstracts?|documents?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I)
+    text = re.sub(
+        r"\s+(?:papers?|abstracts?|documents?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I
+    )
     return text.strip(" '\"“”‘’")
 
 
@@ -313,7 +323,9 @@ _PAIR = re.compile(
     r"(?P<a>[^,;:?.]+?)\s+and\s+(?P<rest>[^?]+)",
     re.I,
 )
-_THING = re.compile(r"^(?:papers?|collection|models?|reports?|cards?|system|benchmarks?|agents?|framework|corpus|dataset|method|paper's)$", re.I)
+_THING = re.compile(
+    r"^(?:papers?|collection|models?|reports?|cards?|system|benchmarks?|agents?|framework|corpus|dataset|method|paper's)$", re.I
+)
 
 
 def _is_name(word: str) -> bool:

@@ -376,7 +376,12 @@ class Planner:
             abstain, reason = abstain_decision(ev, threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
-        if not abstain and query.kind == "fact" and not previous and (unsaid := _unsaid_of_subject(question, passages, self._known)):
+        if (
+            not abstain
+            and query.kind == "fact"
+            and not previous
+            and (unsaid := _unsaid_of_subject(question, passages, self._known))
+        ):
             abstain, reason = True, unsaid
         if not abstain and query.kind == "yesno" and passages and (asked := silent_on(question, _full(passages[0]))):
             said = [w for w in re.findall(r"[\w'-]+", question) if set(terms(w)) & set(asked)]
@@ -388,10 +393,15 @@ class Planner:
         if query.kind == "list" and saying and not abstain:
             # a paper admitted by meaning is shown, and quoted, with the sentence that says the topic
             second = tuple(
-                next((s for s in ranked if s.text == saying.get(p.doc_id)), None) for p, ranked in zip(passages, ev.sentences, strict=True)
+                next((s for s in ranked if s.text == saying.get(p.doc_id)), None)
+                for p, ranked in zip(passages, ev.sentences, strict=True)
             )
         shown = select(query, ev, passages, second)
-        decision = decide(ev.sentences[0], question, name_terms(question)) if query.kind == "yesno" and ev.sentences and not abstain else None
+        decision = (
+            decide(ev.sentences[0], question, name_terms(question))
+            if query.kind == "yesno" and ev.sentences and not abstain
+            else None
+        )
         timings = {"retrieval": t1 - t0, "evidence": time.perf_counter() - t1}
         return Plan(
             question=question,
@@ -429,9 +439,7 @@ class Planner:
         keys = {n: (terms(n) or [""])[0] for n in candidates}
         df, _ = self._doc_freq([k for k in keys.values() if k])
         texts = [_full(p) for p in passages]
-        unused = [
-            n for n, k in keys.items() if k and not df.get(k) and not any(names_or_spells(t, n) for t in texts)
-        ]
+        unused = [n for n, k in keys.items() if k and not df.get(k) and not any(names_or_spells(t, n) for t in texts)]
         return [n for n in unused if n in names], [n for n in unused if n not in names]
 
     def _list(self, query: Query, search_text: str, scope: str | None) -> tuple[list[Passage], bool, str, dict[str, str]]:

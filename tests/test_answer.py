@@ -147,7 +147,9 @@ def test_which_benchmarks_or_who_is_answered_by_a_name_or_not_at_all(seeded_copy
     q = "Which datasets make up the 10 node classification tasks used to test ACM?"
     ans, _, _ = ask_with(seeded_copy, "ACM was tested on the 10 node classification tasks of ACM-augmented baselines [1].", q)
     assert ans.abstained  # the sentence holds, but names no dataset: the abstract names none
-    ans, _, _ = ask_with(seeded_copy, "The agent was built with a bottleneck mechanism [1].", "Who built the MiniGrid planning agent?")
+    ans, _, _ = ask_with(
+        seeded_copy, "The agent was built with a bottleneck mechanism [1].", "Who built the MiniGrid planning agent?"
+    )
     assert ans.abstained
     ans, _, _ = ask_with(seeded_copy, "BLOOM was trained on the ROOTS corpus [1].", "What corpus was BLOOM trained on?")
     assert ans.mode == "generated" and "ROOTS" in ans.text
@@ -168,7 +170,9 @@ def test_an_abstention_after_the_model_ran_names_its_closest_abstracts_apart(see
     seeded_copy._write_title = write  # type: ignore[method-assign]
     q = "Which datasets make up the 10 node classification tasks used to test ACM?"
     assert not seeded_copy.plan(q).abstain  # the model runs, and what it says names no dataset
-    ans, pieces, _ = ask_with(seeded_copy, "ACM was tested on the 10 node classification tasks of ACM-augmented baselines [1].", q)
+    ans, pieces, _ = ask_with(
+        seeded_copy, "ACM was tested on the 10 node classification tasks of ACM-augmented baselines [1].", q
+    )
     assert ans.abstained and "".join(pieces) == ans.text
     assert "Revisiting heterophily metrics" in ans.text and "Similarity metrics for heterophily" in ans.text
     assert "Adaptive Channel Mixing (ACM) (Alex)" not in ans.text  # not two papers under one name
@@ -425,7 +429,10 @@ def test_a_list_topic_in_other_words_finds_the_paper_that_says_it(seeded: Assist
     ("question", "expected"),
     [
         ("How is SimpleQA designed so that answers are easy to grade?", "Second, responses are easy to grade"),
-        ("What did the Flan 2022 authors make publicly available to help others do instruction-tuning research?", "publicly available at"),
+        (
+            "What did the Flan 2022 authors make publicly available to help others do instruction-tuning research?",
+            "publicly available at",
+        ),
     ],
 )
 def test_the_sentence_that_answers_ranks_above_those_naming_the_subject(seeded: Assistant, question: str, expected: str) -> None:
@@ -440,7 +447,9 @@ def test_an_answer_goes_on_with_the_sentence_on_what_it_has_not_said_yet(seeded:
     # answered from the ablation sentence, what is left of the question is the mixing of prompt
     # types: the sentence on mixed prompt settings comes before the next one on ablations
     plan = seeded.plan("What did the Flan 2022 ablations reveal about mixing prompt types during training?")
-    said = set(terms("Through careful ablation studies on the Flan Collection, Flan 2022 reveals that Flan-T5 outperforms prior work."))
+    said = set(
+        terms("Through careful ablation studies on the Flan Collection, Flan 2022 reveals that Flan-T5 outperforms prior work.")
+    )
     first = plan.evidence.unsaid(0, said)[0].text
     assert "mixed prompt settings" in first, first
     # with none of the question's words said, the ranking is the question's own
@@ -689,7 +698,9 @@ def test_what_a_question_sets_aside_and_what_is_listed_next_to_it() -> None:
     assert set_aside("Which datasets are in MultiMedQA?") == []
     graded = "It is collected against GPT-4 responses, and each answer is graded as either correct, incorrect, or not attempted."
     assert listed_with(graded, ["correct", "attempted"]) == ["incorrect"]  # 'incorrect' is not 'correct'
-    datasets = "Flan-PaLM leads on every multiple-choice dataset of the benchmark (MedQA, MedMCQA, PubMedQA, MMLU clinical topics)."
+    datasets = (
+        "Flan-PaLM leads on every multiple-choice dataset of the benchmark (MedQA, MedMCQA, PubMedQA, MMLU clinical topics)."
+    )
     assert listed_with(datasets, ["MedQA"]) == ["MedMCQA", "PubMedQA", "MMLU clinical topics"]
     assert listed_with("We study MedQA in depth, with long analyses of every error made by the models.", ["MedQA"]) == []
 

@@ -101,7 +101,10 @@ from .conftest import SEEDS
         ("How does the N-Grammer stack up against DeepMind's RETRO?", "compare"),
         ("How does Med-PaLM measure up against doctors?", "explain"),  # one thing, against no named other
         ("planning agent and flan-t5: how does each try to make a model cope with stuff it wasn't trained on?", "compare"),
-        ("Both the MiniGrid agent and GPT-4o is trained 'end-to-end'. What exactly is trained end-to-end in each one?", "compare"),
+        (
+            "Both the MiniGrid agent and GPT-4o is trained 'end-to-end'. What exactly is trained end-to-end in each one?",
+            "compare",
+        ),
         ("The two ACM papers: did they evaluate the same way, or does one add an extra kind of test?", "compare"),
         ("Have I got anything on AI for spreadsheets or tabular data?", "list"),
         ("anything questioning the relational inductive bias of GNNs?", "list"),
@@ -129,10 +132,15 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert list_topic("Do I have anything on Crohn's disease? Which papers?") == "Crohn's disease"
     assert list_topic("Do I have any work on speech recognition?") == "speech recognition"
     assert list_topic("Any research about graph neural networks?") == "graph neural networks"
-    assert list_topic("What have I got on models that can hear, i.e. take sound as input?") == "models can hear take sound as input"
+    assert (
+        list_topic("What have I got on models that can hear, i.e. take sound as input?") == "models can hear take sound as input"
+    )
     # a negative contraction is no word of the topic
     assert _topic_groups(list_topic("Any work on a model so fast a person doesn't notice a wait?")) == [
-        {"fast"}, {"person"}, {"notic"}, {"wait"}
+        {"fast"},
+        {"person"},
+        {"notic"},
+        {"wait"},
     ]
     q = read_question("List the papers in Tony's library that introduce a benchmark.", ["Alex", "Tony"])
     assert q.kind == "list" and q.topic == "benchmark" and q.introduces and q.library == "Tony"

@@ -205,7 +205,11 @@ def test_sentences_respect_abbreviations_and_decimals() -> None:
 
 def test_a_sentence_divides_into_its_phrases() -> None:
     sentence = "Models are built from modular blocks that are easily extensible, and experiment configurations are centralized."
-    assert clauses(sentence) == ["Models are built from modular blocks", "are easily extensible", "experiment configurations are centralized."]
+    assert clauses(sentence) == [
+        "Models are built from modular blocks",
+        "are easily extensible",
+        "experiment configurations are centralized.",
+    ]
     assert clauses("GPT-4o (an omni model) is fast.") == ["an omni model"]
     assert clauses("Fast, cheap and good.") == ["Fast, cheap and good."]  # no phrase of three words: the sentence
 
