@@ -234,7 +234,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 def _cmd_models(args: argparse.Namespace) -> int:
     """Reads the catalog and the models dir only: no store is opened."""
-    from .catalog import find, listing, load_catalog, pull
+    from .catalog import ModelSpec, find, listing, load_catalog, pull
     from .config import load_settings
 
     settings = load_settings(**_overrides(args))
@@ -261,10 +261,23 @@ def _cmd_models(args: argparse.Namespace) -> int:
         print(f"{args.name}: {path}")
         return 0
     default = settings.model.name
-    for spec, ok, _ in listing(specs, settings.models_dir):
-        mark = "installed" if ok else ("pull" if spec.is_url else "made on first use")
+    installed = {spec.name: ok for spec, ok, _ in listing(specs, settings.models_dir)}
+
+    def state(spec: ModelSpec) -> str:
+        """installed; pull (a download or wheels to install first, also for a re-quantised model whose
+        base needs them); else made on first use."""
+        if installed[spec.name]:
+            return "installed"
+        if spec.is_url or spec.kind == "parts":
+            return "pull"
+        if spec.kind == "requant" and state(find(specs, spec.source.split(":", 2)[1])) == "pull":
+            return "pull"
+        return "made on first use"
+
+    width = max(len(s.name) for s in specs)
+    for spec in specs:
         star = "*" if spec.name == default else " "
-        print(f"{star} {spec.name:<16} {mark:<18} ctx {spec.n_ctx:<6} {spec.chat_format:<10} {spec.note}")
+        print(f"{star} {spec.name:<{width}} {state(spec):<18} ctx {spec.n_ctx:<6} {spec.chat_format:<10} {spec.note}")
     print("\n* the default; choose another with --model NAME or ASSISTANT_MODEL")
     return 0
 

@@ -89,3 +89,6 @@ def test_models_lists_what_is_installed(tmp_path: Path) -> None:
     shipped = next(x for x in r.stdout.splitlines() if "smollm2-135m " in x)
     assert "installed" in shipped
     assert "qwen2.5-1.5b" in r.stdout and "pull" in r.stdout
+    rows = [x for x in r.stdout.splitlines() if " ctx " in x]
+    starts = {x.index(" ctx ") for x in rows}
+    assert len(starts) == 1, "the columns line up, the longest name included"
