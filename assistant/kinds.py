@@ -20,7 +20,7 @@ _POLITE = re.compile(
     re.I,
 )
 # what someone did to papers to have them in a library ("What has Tony saved about X?")
-_SAVED = r"(?:saved|collected|gathered|got|stored|kept|read)"
+_SAVED = r"(?:save|saved|collected|gathered|got|stored|kept|read)"
 _PAPERS = r"(?:papers?|abstracts?|articles?|studies|works|publications|documents|entries|reports|references|stuff|material)"
 # a body of papers named without a plural ("Do I have any work on X?", "any research about X")
 _BODY = rf"(?:{_PAPERS}|work|research|literature)"
@@ -44,7 +44,15 @@ _LIST = re.compile(
     rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:a|an)\s+(?:\w+\s+)?{_PAPERS}\b"
     r"|^\s*what(?:['’]s|\s+is)\s+(?:there\s+)?in\s+(?:my|the|our|[\w.-]+['’]s?)\s+(?:library|collection)\b"
     rf"|\blooking\s+for\s+(?:any\s+|some\s+)?(?:{_BODY}|anything|something)\b"
-    rf"|^\s*(?:in|from|among)\s+(?:my|the|[\w.-]+'s?)\s+(?:library|collection|{_PAPERS})\b[^?]*\b(?:which|what)\s+(?:\w+\s+)?{_PAPERS}\b",
+    rf"|^\s*(?:in|from|among)\s+(?:my|the|[\w.-]+'s?)\s+(?:library|collection|{_PAPERS})\b[^?]*\b(?:which|what)\s+(?:\w+\s+)?{_PAPERS}\b"
+    # 'Find me work on X', 'Pull up the papers on X', 'Does my library have papers on X?', 'What's there on X?',
+    # 'Have I saved anything about X?'
+    r"|^\s*(?:list|show|find)\s+(?:me\s+)?(?:any\s+|some\s+|the\s+|all\s+)?(?:work|research|literature)\s+(?:on|about|regarding|into)\b"
+    rf"|^\s*(?:pull|bring|dig)\s+up\b(?:\s+[\w'’.-]+){{0,3}}\s+{_PAPERS}\b"
+    rf"|\b(?:do|does)\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection)\s+(?:have|hold|contain|include)\s+"
+    rf"(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY}|\w+\s+{_PAPERS})\b"
+    r"|^\s*what(?:['’]s|\s+is)\s+there\s+(?:on|about|regarding)\b"
+    rf"|^\s*(?:have|has|did)\s+(?:i|we|[A-Z][\w.-]*)\s+{_SAVED}\s+(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY})\b",
     re.I,
 )
 # comparative adjectives and adverbs ('bigger than', 'more ... than')
@@ -60,8 +68,11 @@ _COMPARE_CUE = re.compile(
     # 'Where do they part ways?', 'What separates A from B?', 'What can A do that B can't?', 'A and B each / both'
     rf"{_COMPARATIVE}\s+(?:[\w'’-]+\s+){{0,3}}?than|the\s+same|unlike|next\s+to|(?:stack|measure|line)s?\s+up|"
     r"part\s+ways|separates?|sets?\s+(?:[\w'’-]+\s+){1,4}?apart|that\s+.+?\s+(?:can['’]?t|cannot|doesn['’]?t|does\s+not|don['’]?t)|"
-    r"each|both|v\.)(?!\w)"
-    r"|\bor\s+[^?]+?\s*[,:—–-]\s*which\b",
+    r"each|both|v\.|side\s+by\s+side|weigh|pit)(?!\w)"
+    r"|\bor\s+[^?]+?\s*[,:—–-]\s*which\b"
+    # 'Between A and B, which ...?', 'Which one uses more X, A or B?', 'Which came out ahead, A or B?'
+    r"|^\s*between\s+.+?\s+and\s+.+?,\s*(?:which|who)\b"
+    rf"|^\s*(?:which|who)\b[^,?]*\b(?:{_COMPARATIVE}|\w+est|most|least|best|ahead|wins?|won|beats?|beat)\b[^,?]*,\s*.+?\s+or\s+",
     re.I,
 )
 # Patterns that name the two things compared, tried in order; the first that matches wins.
@@ -71,6 +82,16 @@ _SUBJECTS = [
     ),
     re.compile(r"(?P<a>[^?:;,]+?)\s+(?:vs\.?|v\.|versus)\s+(?P<b>[^?:;,]+)", re.I),
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    # 'Between A and B, which ...?', 'Put A and B side by side', 'Weigh A against B', 'Pit A against B'
+    re.compile(r"^\s*between\s+(?P<a>.+?)\s+and\s+(?P<b>[^,?]+?)\s*,", re.I),
+    re.compile(r"^\s*(?:put\s+)?(?P<a>[^?:;,]+?)\s+and\s+(?P<b>[^?:;,]+?)\s+side\s+by\s+side\b", re.I),
+    re.compile(r"^\s*(?:weigh|pit)\s+(?P<a>.+?)\s+(?:against|with|and)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    # 'Do A and B differ in X?', 'Do A and B handle languages differently?'
+    re.compile(r"^\s*(?:do|does|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:differ|compare|contrast|disagree)\b", re.I),
+    re.compile(
+        r"^\s*(?:do|does|did|are|were|is|was)\s+(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:[\w-]+\s+){1,3}differently\b",
+        re.I,
+    ),
     re.compile(r"\bdistinguish(?:es)?\s+(?P<a>.+?)\s+from\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     re.compile(
         r"\b(?:how|in what ways?)\s+(?:does|do|did|is|are)\s+(?P<a>.+?)\s+(?:compare|differ|different|relate|contrast)\s+"
@@ -94,7 +115,7 @@ _SUBJECTS = [
     re.compile(r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:similar|alike|different|related)\s*\??\s*$", re.I),
     # "A or B: which is better?", "Which is larger, A or B?"
     re.compile(r"^\s*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?,—–]+?)\s*[:,—–-]\s*which\b", re.I),
-    re.compile(r"\bwhich\b[^,?]*,\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
+    re.compile(r"\b(?:which|who)\b[^,?]*,\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
     # 'Who makes the bigger claim: A or B?': a choice between two, on a comparative
     re.compile(
         rf"^\s*(?:who|which|what)\b[^:?]*\b(?:{_COMPARATIVE}|\w+est|most|least|best)\b[^:?]*:\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$",
@@ -135,7 +156,7 @@ _SUBJECTS = [
     ),
     re.compile(r"\b(?:compare[sd]?|comparing)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     # 'A and B: how does each ...?', 'Both A and B are ...', 'A stacks up against B'
-    re.compile(r"^\s*(?P<a>[^:?]+?)\s+and\s+(?P<b>[^:?]+?)\s*:\s*[^?]*\b(?:each|both)\b", re.I),
+    re.compile(r"^\s*(?P<a>[^:?]+?)\s+and\s+(?P<b>[^:?]+?)\s*:\s*[^?]*\b(?:each|both|similarit|differen|compar|contrast)", re.I),
     re.compile(
         r"^\s*both\s+(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:is|are|was|were|have|has|had|do|does|did|use|used|get|got)\b",
         re.I,
@@ -201,7 +222,8 @@ _FRAME_WORDS = (
     r"paper|are|is|was|were|do|does|did|i|we|have|has|anything|something|there|that|who|about|on|regarding|concerning|"
     r"related\s+to|relating\s+to|dealing\s+with|deals?\s+with|involving|involves?|discuss(?:es)?|study|cover(?:s)?|"
     r"address(?:es)?|mention(?:s|ing)?|covering|discussing|claims?|compares?\s+(?:against|with|to)|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
-    rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}"
+    rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}|"
+    r"(?:pull|bring|dig)\s+up|hold|contain|include|where(?=\s+in\b)"
 )
 _LIST_FRAME = re.compile(
     r"(?<![\w-])(?:i\.\s?e|e\.\s?g)\.?(?![\w-])|"  # 'models that can hear, i.e. take sound as input'
@@ -265,6 +287,7 @@ _ASPECT = re.compile(
 
 def _clean_subject(text: str) -> str:
     text = _ASPECT.sub("", text.strip())
+    text = re.sub(r"^\s*(?:tell|show)\s+(?:me|us)\s+(?=how|what|whether)", "", text, flags=re.I)
     text = re.sub(r"^\s*(?:how(?:\s+(?:well|much|far|often|closely))?|what|whether)\s+", "", text, flags=re.I)
     text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
     text = re.sub(
