@@ -52,7 +52,27 @@ _LIST = re.compile(
     rf"|\b(?:do|does)\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection)\s+(?:have|hold|contain|include)\s+"
     rf"(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY}|\w+\s+{_PAPERS})\b"
     r"|^\s*what(?:['’]s|\s+is)\s+there\s+(?:on|about|regarding)\b"
-    rf"|^\s*(?:have|has|did)\s+(?:i|we|[A-Z][\w.-]*)\s+{_SAVED}\s+(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY})\b",
+    rf"|^\s*(?:have|has|did)\s+(?:i|we|[A-Z][\w.-]*)\s+{_SAVED}\s+(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY})\b"
+    # 'Are any of my papers about X?', 'Does anything in Tony's library deal with X?', 'Who in my library writes about X?'
+    rf"|^\s*(?:are|is|do|does|did|have|has|were|was)\s+any\s+(?:of\s+)?(?:(?:my|our|the|these|those|[\w.-]+['’]s?)\s+)?(?:[\w-]+\s+)?{_PAPERS}\b"
+    r"|^\s*(?:does|is|did|was)\s+(?:anything|something)\s+(?:in|from)\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection)\b"
+    r"|^\s*(?:who|where)\s+in\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection)\b"
+    r"|^\s*where\s+(?:does|do)\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection)\b"
+    # 'Tell me which papers are about X', 'I need everything on X', 'Search my library for X'
+    rf"|^\s*(?:tell|show)\s+me\s+(?:which|what)\s+(?:\w+\s+)?{_PAPERS}\b"
+    rf"|^\s*i\s+(?:need|want)\s+(?:everything|anything|all\s+(?:the\s+)?{_PAPERS})\s+(?:on|about|regarding)\b"
+    rf"|^\s*search\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection|{_PAPERS})\s+for\b"
+    # 'Any GNN papers?', 'Anything else on X?', 'Any more papers like that?', 'Are there other papers on X?'
+    rf"|^\s*any\s+(?:[\w-]+\s+){{1,3}}{_PAPERS}\s*\?*\s*$"
+    rf"|^\s*(?:anything|something|any\s+{_BODY})\s+(?:else|more)\s+(?:on|about|regarding|like)\b"
+    rf"|^\s*any\s+(?:more|other)\s+{_PAPERS}\b"
+    rf"|\b(?:is|are)\s+there\s+(?:any\s+)?(?:other|more)\s+(?:\w+\s+)?{_PAPERS}\b"
+    # 'What else do I have on X?', 'What research do I have on X?', 'How many papers do I have on X?'
+    rf"|^\s*what\s+(?:else|{_BODY})\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\b"
+    rf"|^\s*how\s+many\s+{_PAPERS}\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about|regarding)\b"
+    # 'Is X covered anywhere in my library?'
+    r"|\b(?:covered|discussed|mentioned|addressed|studied|treated)\s+(?:anywhere\s+)?in\s+(?:my|our|the|[\w.-]+['’]s?)\s+"
+    r"(?:library|collection|papers|abstracts|articles)\b",
     re.I,
 )
 # comparative adjectives and adverbs ('bigger than', 'more ... than')
@@ -218,12 +238,16 @@ _LIBRARY_OF = [
 ]
 # Words that frame a list question rather than name its topic ("which papers in my library discuss ...").
 _FRAME_WORDS = (
+    r"i\s+(?:need|want)|"  # before 'i' alone
     rf"what['’]s|i['’]m|looking\s+for|which|what|list|show|find|give|name|enumerate|any|all|the|a|an|my|our|me|of|in|from|among|library|collection|{_PAPERS}|"
     r"paper|are|is|was|were|do|does|did|i|we|have|has|anything|something|there|that|who|about|on|regarding|concerning|"
     r"related\s+to|relating\s+to|dealing\s+with|deals?\s+with|involving|involves?|discuss(?:es)?|study|cover(?:s)?|"
     r"address(?:es)?|mention(?:s|ing)?|covering|discussing|claims?|compares?\s+(?:against|with|to)|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
     rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}|"
-    r"(?:pull|bring|dig)\s+up|hold|contain|include|where(?=\s+in\b)"
+    r"(?:pull|bring|dig)\s+up|hold|contain|include|where(?=\s+(?:in|does|do)\b)|talks?(?:\s+about)?|writes?\s+about|if\s+any|anywhere|"
+    r"i\s+(?:need|want)|search(?=\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection))|tell(?=\s+me\b)|else|"
+    rf"how\s+many(?=\s+{_PAPERS})|(?:covered|discussed|mentioned|addressed|studied|treated)(?=(?:\s+anywhere)?\s+in\s+"
+    r"(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection|papers|abstracts|articles)\b)"
 )
 _LIST_FRAME = re.compile(
     r"(?<![\w-])(?:i\.\s?e|e\.\s?g)\.?(?![\w-])|"  # 'models that can hear, i.e. take sound as input'
