@@ -88,11 +88,15 @@ _COMPARE_CUE = re.compile(
     # 'Where do they part ways?', 'What separates A from B?', 'What can A do that B can't?', 'A and B each / both'
     rf"{_COMPARATIVE}\s+(?:[\w'’-]+\s+){{0,3}}?than|the\s+same|unlike|next\s+to|(?:stack|measure|line)s?\s+up|"
     r"part\s+ways|separates?|sets?\s+(?:[\w'’-]+\s+){1,4}?apart|that\s+.+?\s+(?:can['’]?t|cannot|doesn['’]?t|does\s+not|don['’]?t)|"
-    r"each|both|v\.|side\s+by\s+side|weigh|pit)(?!\w)"
+    r"each|both|v\.|side\s+by\s+side|weigh|pit|diff|disagree(?:s|d)?|comparable|how\s+close|which\s+of\s+the\s+two)(?!\w)"
     r"|\bor\s+[^?]+?\s*[,:—–-]\s*which\b"
     # 'Between A and B, which ...?', 'Which one uses more X, A or B?', 'Which came out ahead, A or B?'
-    r"|^\s*between\s+.+?\s+and\s+.+?,\s*(?:which|who)\b"
-    rf"|^\s*(?:which|who)\b[^,?]*\b(?:{_COMPARATIVE}|\w+est|most|least|best|ahead|wins?|won|beats?|beat)\b[^,?]*,\s*.+?\s+or\s+",
+    r"|^\s*(?:between|of)\s+.+?\s+and\s+.+?,\s*(?:which|who)\b"
+    r"|^\s*what(?:['’]s|\s+is|\s+are)\s+the\s+relationship\s+between\b"
+    rf"|^\s*(?:which|who)\b[^,:?]*\b(?:{_COMPARATIVE}|\w+est|most|least|best|ahead|wins?|won|beats?|beat)\b[^,:?]*[,:]\s*.+?\s+or\s+"
+    # 'Does A or B cover more languages?', 'Which of A and B is multilingual?'
+    rf"|^\s*(?:does|do|did|is|are|was|were|can|has|have)\s+[^?]+?\s+or\s+[^?]+?\s+(?:\w+\s+){{0,3}}?(?:{_COMPARATIVE}|\w+est|most|least|best)\b"
+    r"|^\s*which\s+of\s+(?!the\b|my\b|our\b|these\b|those\b|them\b|\w+['’]s\b)[^,?]+?\s+and\s+[^,?]+?\s+(?:is|are|was|were|has|have|does|do|did)\b",
     re.I,
 )
 # Patterns that name the two things compared, tried in order; the first that matches wins.
@@ -103,7 +107,28 @@ _SUBJECTS = [
     re.compile(r"(?P<a>[^?:;,]+?)\s+(?:vs\.?|v\.|versus)\s+(?P<b>[^?:;,]+)", re.I),
     re.compile(r"\bdifferences?\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     # 'Between A and B, which ...?', 'Put A and B side by side', 'Weigh A against B', 'Pit A against B'
-    re.compile(r"^\s*between\s+(?P<a>.+?)\s+and\s+(?P<b>[^,?]+?)\s*,", re.I),
+    re.compile(r"^\s*(?:between|of)\s+(?P<a>.+?)\s+and\s+(?P<b>[^,?]+?)\s*,", re.I),
+    # 'Which of the two, A or B, ...?', 'Which of A and B is ...?', 'Does A or B cover more ...?'
+    re.compile(r"\bwhich\s+of\s+the\s+two,?\s+(?P<a>[^,?]+?)\s+or\s+(?P<b>[^,?]+?)\s*,", re.I),
+    re.compile(r"^\s*which\s+of\s+(?P<a>[^,?]+?)\s+and\s+(?P<b>[^,?]+?)\s+(?:is|are|was|were|has|have|does|do|did)\b", re.I),
+    re.compile(
+        rf"^\s*(?:does|do|did|is|are|was|were|can|has|have)\s+(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s+(?:\w+\s+){{0,3}}?(?:{_COMPARATIVE}|\w+est|most|least|best)\b",
+        re.I,
+    ),
+    # 'How close is A to B?', 'What's the relationship between A and B?', 'How much bigger is A than B?',
+    # 'What does A do better than B?'
+    re.compile(
+        r"^\s*how\s+close\s+(?:is|are|was|were|does|do|did)\s+(?P<a>.+?)\s+(?:come\s+|get\s+)?to\s+(?P<b>.+?)\s*(?:[:;?.!]|$)",
+        re.I,
+    ),
+    re.compile(
+        r"^\s*what(?:['’]s|\s+is|\s+are)\s+the\s+relationship\s+between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I
+    ),
+    re.compile(rf"^\s*how\s+much\s+{_COMPARATIVE}\s+(?:is|are|was|were)\s+(?P<a>.+?)\s+than\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    re.compile(
+        rf"^\s*what\s+(?:does|do|did|can)\s+(?P<a>.+?)\s+(?:do|handle|get)\s+{_COMPARATIVE}\s+than\s+(?P<b>.+?)\s*(?:[:;?.!]|$)",
+        re.I,
+    ),
     re.compile(r"^\s*(?:put\s+)?(?P<a>[^?:;,]+?)\s+and\s+(?P<b>[^?:;,]+?)\s+side\s+by\s+side\b", re.I),
     re.compile(r"^\s*(?:weigh|pit)\s+(?P<a>.+?)\s+(?:against|with|and)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     # 'Do A and B differ in X?', 'Do A and B handle languages differently?'
@@ -119,7 +144,7 @@ _SUBJECTS = [
         re.I,
     ),
     re.compile(
-        r"\b(?:how|in what ways?)\s+(?:do|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:compare|differ|contrast|relate)\b", re.I
+        r"\b(?:how|in what ways?)\s+(?:(?:do|did)\s+)?(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:compare|differ|contrast|relate)\b", re.I
     ),
     re.compile(r"\b(?P<a>[^,;?]+?)\s+agrees?\s+with\s+(?P<b>.+?)\s+(?:about|on|that|in)\b", re.I),
     # "How do A and B approach safety differently?"
@@ -128,11 +153,15 @@ _SUBJECTS = [
     re.compile(r"\bdifferently\s+(?:in|by|for)\s+(?P<a>.+?)\s+and\s+(?:in\s+|by\s+|for\s+)?(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     # "How does chain-of-thought figure in A compared with B?": the aspect first, then the two things
     re.compile(
-        r"\b(?:in|for|of)\s+(?P<a>[^,;?]+?),?\s+(?:compared|as\s+compared)\s+(?:with|to)\s+(?P<b>[^?]+?)\s*(?:[:;?.!]|$)", re.I
+        r"\b(?:in|for|of|about)\s+(?P<a>[^,;?]+?),?\s+(?:compared|as\s+compared)\s+(?:with|to)\s+(?P<b>[^?]+?)\s*(?:[:;?.!]|$)",
+        re.I,
     ),
     # "What do A and B have in common?", "Are A and B similar?"
     re.compile(r"^\s*(?:what|how\s+much)\s+(?:do|does|did)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:have|share)\b", re.I),
-    re.compile(r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:similar|alike|different|related)\s*\??\s*$", re.I),
+    re.compile(
+        r"^\s*(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:(?:similar|alike|different|related)\s*\??\s*$|comparable\b)",
+        re.I,
+    ),
     # "A or B: which is better?", "Which is larger, A or B?"
     re.compile(r"^\s*(?P<a>[^:?]+?)\s+or\s+(?P<b>[^:?,—–]+?)\s*[:,—–-]\s*which\b", re.I),
     re.compile(r"\b(?:which|who)\b[^,?]*,\s*(?P<a>[^?]+?)\s+or\s+(?P<b>[^?]+?)\s*\?*\s*$", re.I),
@@ -176,13 +205,17 @@ _SUBJECTS = [
     ),
     re.compile(r"\b(?:compare[sd]?|comparing)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
     # 'A and B: how does each ...?', 'Both A and B are ...', 'A stacks up against B'
-    re.compile(r"^\s*(?P<a>[^:?]+?)\s+and\s+(?P<b>[^:?]+?)\s*:\s*[^?]*\b(?:each|both|similarit|differen|compar|contrast)", re.I),
+    re.compile(
+        r"^\s*(?P<a>[^:?]+?)\s+and\s+(?P<b>[^:?]+?)\s*(?::\s*[^?]*\b(?:each|both)\b|(?::|\s[-—–])\s*"
+        r"(?:(?:how|what|where|in\s+what)\b[^?]*?\b|the\s+)?(?:similarit|differ|diff\b|compar|contrast))",
+        re.I,
+    ),
     re.compile(
         r"^\s*both\s+(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:is|are|was|were|have|has|had|do|does|did|use|used|get|got)\b",
         re.I,
     ),
     _STACK := re.compile(
-        r"(?:^|\bhow\s+(?:does|do|did|is|are)\s+)(?P<a>[^?:;,]+?)\s+(?:stack|measure|line)s?\s+up\s+(?:against|to|with)\s+"
+        r"(?:^(?!\s*how\b)|\bhow\s+(?:does|do|did|is|are)\s+)(?P<a>[^?:;,]+?)\s+(?:stack|measure|line)s?\s+up\s+(?:against|to|with)\s+"
         r"(?P<b>[^?:;,]+?)\s*(?:[:;?.!]|$)",
         re.I,
     ),
@@ -312,6 +345,7 @@ _ASPECT = re.compile(
 def _clean_subject(text: str) -> str:
     text = _ASPECT.sub("", text.strip())
     text = re.sub(r"^\s*(?:tell|show)\s+(?:me|us)\s+(?=how|what|whether)", "", text, flags=re.I)
+    text = re.sub(r"^\s*both\s+", "", text, flags=re.I)
     text = re.sub(r"^\s*(?:how(?:\s+(?:well|much|far|often|closely))?|what|whether)\s+", "", text, flags=re.I)
     text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
     text = re.sub(
