@@ -239,7 +239,7 @@ _EXPLAIN = re.compile(
     r"|^\s*what\s+(?:does|do|did)\s+.+?\s+mean\s+by\b"
     r"|^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+(?:about|what|how|why)|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|explanation)|"
     r"what(?:\s*['’]s|\s+is|\s+are)\s+(?:the\s+)?(?:idea|point|purpose|goal|main\s+\w+|contribution|approach|method)\b)"
-    r"|^\s*why\b"
+    r"|^\s*why\b|^\s*is\s+there\s+(?:a|an|any)\s+(?:reason|explanation|account)\b"
     r"|^\s*how\s+(?!many\b|much\b|long\b|large\b|big\b|fast\b|quickly\b|often\b|old\b|far\b|high\b|low\b|small\b)\w+"
     r"|\b(?:how|why)\s+(?:does|do|did|is|are|was|were)\s+(?:it|they|this|that)\b"
     r"|^\s*what\s+(?:can|could)\s+.+?\s+do\s*\??\s*$|\band\s+(?:why|how)\s*\??\s*$"
@@ -327,9 +327,21 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# A wh-question put as a yes/no one ('Do you know how UniMax works?', 'Does the paper say how many ...?',
+# 'Is it known why UL2R helps?'): the question inside decides the kind ('whether' stays a yes/no).
+_EMBEDDED = re.compile(
+    r"^\s*(?:(?:do|does|did)\s+(?:you|anyone|the\s+(?:paper|papers|authors?|abstract|study|report|work)|they|it)\s+"
+    r"(?:know|say|explain|describe|mention|tell\s+(?:me|us)|report|show|discuss)|any\s+idea|i\s+wonder|"
+    r"i['’]?m\s+(?:curious|wondering)|is\s+it\s+(?:known|clear|explained|said|described))\s+(?=(?:how|why|what|which|who|when|where)\b)",
+    re.I,
+)
+
+
 def _strip_polite(question: str) -> str:
-    """The request without its courtesy ('Can you explain ...') or attribution ('According to the o1 report, how ...')."""
-    return _ATTRIBUTION.sub("", _POLITE.sub("", question, count=1), count=1).strip()
+    """The request without its courtesy ('Can you explain ...', 'Do you know how ...') or attribution
+    ('According to the o1 report, how ...')."""
+    q = _EMBEDDED.sub("", _POLITE.sub("", question, count=1), count=1)
+    return _ATTRIBUTION.sub("", q, count=1).strip()
 
 
 # Where a compared thing's name ends and the aspect compared begins ('instruction prompt tuning | as a

@@ -408,3 +408,19 @@ def test_more_forms_of_comparisons_and_lists(question: str, expected: tuple[str,
 )
 def test_the_new_forms_leave_these_alone(question: str, kind: str) -> None:
     assert kind_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Do you know how UniMax works?", "explain"),
+        ("Is there a reason the ACM metrics work better?", "explain"),
+        ("Does the paper explain how o1 is trained?", "explain"),
+        ("Is it known why UL2R helps?", "explain"),
+        ("Do they say how they built the ROOTS corpus?", "explain"),
+        ("Do you know how many parameters BLOOM has?", "fact"),
+        ("Does the paper say whether BLOOM is open?", "yesno"),
+    ],
+)
+def test_a_question_put_inside_a_yes_no_one_is_read_as_itself(question: str, kind: str) -> None:
+    assert kind_of(question) == kind
