@@ -272,6 +272,8 @@ _LIBRARY_OF = [
 # Words that frame a list question rather than name its topic ("which papers in my library discuss ...").
 _FRAME_WORDS = (
     r"i\s+(?:need|want)|"  # before 'i' alone
+    # 'Any more papers like that?': the topic is the conversation's
+    rf"(?:more|other|further|additional|similar)(?=\s+{_PAPERS})|like\s+(?:that|this|those|these|it|them)(?![\w-])|"
     rf"what['’]s|i['’]m|looking\s+for|which|what|list|show|find|give|name|enumerate|any|all|the|a|an|my|our|me|of|in|from|among|library|collection|{_PAPERS}|"
     r"paper|are|is|was|were|do|does|did|i|we|have|has|anything|something|there|that|who|about|on|regarding|concerning|"
     r"related\s+to|relating\s+to|dealing\s+with|deals?\s+with|involving|involves?|discuss(?:es)?|study|cover(?:s)?|"
@@ -534,7 +536,7 @@ def read_question(question: str, libraries: Iterable[str] = ()) -> Query:
     kind = kind_of(question)
     library = named_library(question, libraries)
     if kind == "list":
-        return Query(text=question, kind=kind, topic=list_topic(q) or q, introduces=bool(_INTRODUCE.search(q)), library=library)
+        return Query(text=question, kind=kind, topic=list_topic(q), introduces=bool(_INTRODUCE.search(q)), library=library)
     if kind == "compare":
         return Query(text=question, kind=kind, subjects=compare_subjects(q), library=library)
     return Query(text=question, kind=kind, library=library)

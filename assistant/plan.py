@@ -340,6 +340,12 @@ class Planner:
         if query.kind == "list":
             search_text = f"{earlier} {query.topic}".strip()
             passages, abstain, reason, saying = self._list(query, search_text, scope)
+            if previous and sources and _MORE.search(question) and not abstain:
+                # 'Any more papers like that?': the papers on the topic the last answer did not give
+                passages = [p for p in passages if p.doc_id not in sources]
+                if not passages:
+                    passages = self._search(search_text, 3, scope)
+                    abstain, reason = True, f"no other abstract in the library is about '{query.topic}'"
         elif query.kind == "compare":
             search_text = f"{earlier} {question}".strip()
             query = _point_within(query, question)
@@ -591,6 +597,10 @@ _FOLLOW_UP = re.compile(
     r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)\b",
     re.I,
 )
+
+
+# a list follow-up asking for papers beyond those given ('Any more papers like that?', 'Anything else on it?')
+_MORE = re.compile(r"\b(?:more|other|else|further|additional|another)\b", re.I)
 
 
 # a compared thing named by pointing back ('it', 'this model', 'they')

@@ -62,6 +62,21 @@ def test_follow_up_of_a_list_keeps_to_its_papers(seeded: Assistant) -> None:
     assert all("Graph Neural Networks" in c.text for c in follow.citations)
 
 
+def test_a_list_follow_up_asking_for_more_gives_the_papers_not_yet_given(seeded: Assistant) -> None:
+    first = seeded.plan("Which papers in the library are about graph neural networks?")
+    gnn = [p.doc_id for p in first.passages]
+    assert len(gnn) == 2 and not first.abstain
+    history = [first.question]
+    one = seeded.plan("Any more papers like that?", history=history, sources=gnn[:1])
+    assert one.kind == "list" and not one.abstain and [p.doc_id for p in one.passages] == gnn[1:]
+    none = seeded.plan("Any more papers like that?", history=history, sources=gnn)
+    assert none.abstain and none.reason.startswith("no other abstract")
+    chat = seeded.chat()
+    chat.ask("Which papers in the library are about graph neural networks?")
+    more = chat.ask("Anything else on them?")
+    assert more.abstained and more.text.startswith("No other paper in your library is about graph neural networks")
+
+
 def test_follow_up_retrieves_with_the_conversation(seeded: Assistant) -> None:
     chat = seeded.chat()
     first = chat.ask("How many parameters does BLOOM have?")
