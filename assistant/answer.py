@@ -17,6 +17,7 @@ from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
 from .plan import (
+    NO_MORE,
     Plan,
     Shown,
     answer_wanted,
@@ -507,7 +508,7 @@ class Answerer:
                 log.info("labels not written: %s", e)
         closest = "\n".join(f"- {p.name} ({', '.join(p.libraries)})" for p in closest_passages) or "- (the library is empty)"
         text = self.prompts.render("abstain", closest=closest)
-        if reason.startswith("no other abstract"):  # 'Any more papers like that?' after a list that gave them all
+        if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
         return Answer(
             question=plan.question,

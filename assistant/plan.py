@@ -345,7 +345,7 @@ class Planner:
                 passages = [p for p in passages if p.doc_id not in sources]
                 if not passages:
                     passages = self._search(search_text, 3, scope)
-                    abstain, reason = True, f"no other abstract in the library is about '{query.topic}'"
+                    abstain, reason = True, f"{NO_MORE} '{query.topic}'"
         elif query.kind == "compare":
             search_text = f"{earlier} {question}".strip()
             query = _point_within(query, question)
@@ -599,8 +599,10 @@ _FOLLOW_UP = re.compile(
 )
 
 
-# a list follow-up asking for papers beyond those given ('Any more papers like that?', 'Anything else on it?')
+# a list follow-up asking for papers beyond those given ('Any more papers like that?', 'Anything else on it?'),
+# and the reason its abstention gives when the last answer gave them all
 _MORE = re.compile(r"\b(?:more|other|else|further|additional|another)\b", re.I)
+NO_MORE = "no other abstract in the library is about"
 
 
 # a compared thing named by pointing back ('it', 'this model', 'they')

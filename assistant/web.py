@@ -23,6 +23,7 @@ from pydantic import SecretStr
 from .chat import Assistant, Retrieved, library_scope
 from .check import CITE, cited_numbers
 from .ingest import estimate
+from .plan import NO_MORE
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -126,6 +127,8 @@ def chat_markdown(text: str, turn: int, numbers: set[int] | None = None) -> str:
 
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The final chat message for an answer, styled by its mode."""
+    if answer.abstained and answer.reason.startswith(NO_MORE):  # 'Any more papers like that?': there are none
+        return f'<div class="ra-abstain">\n\n**{_md_plain(answer.text)}**\n\n</div>'
     if answer.abstained:
         closest = [
             f"- [\\[{c.number}\\]](#{anchor(turn, c.number)}) {_md_plain(c.label)} ({_md_plain(', '.join(c.libraries))})"
