@@ -16,6 +16,7 @@ from .config import Settings
 from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
+from .kinds import counts_papers
 from .plan import (
     NO_MORE,
     Plan,
@@ -426,6 +427,13 @@ class Answerer:
             yield answer.text
             yield answer
             return
+        if plan.kind == "list" and counts_papers(plan.question):
+            # 'How many papers do I have on GNNs?': the count of the papers listed, after them
+            n = len({c for s in draft.statements for c in s.citations})
+            where = f"{plan.library}'s library" if plan.library else "your library"
+            count = f"\n\n{n} paper{'' if n == 1 else 's'} in {where} {'is' if n == 1 else 'are'} about {plan.query.topic}."
+            draft.pieces.append(count)
+            yield count
         timings["total"] = time.perf_counter() - t0 + plan.timings.get("retrieval", 0.0) + plan.timings.get("evidence", 0.0)
         mode: Mode = "generated" if draft.own else "extractive"
         why = "; ".join(draft.dropped[:3]) if mode == "extractive" else ""

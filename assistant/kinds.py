@@ -70,6 +70,10 @@ _LIST = re.compile(
     # 'What else do I have on X?', 'What research do I have on X?', 'How many papers do I have on X?'
     rf"|^\s*what\s+(?:else|{_BODY})\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\b"
     rf"|^\s*how\s+many\s+{_PAPERS}\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about|regarding)\b"
+    # 'How many of Tony's papers are about X?', 'How many abstracts mention X?'
+    rf"|^\s*how\s+many\s+(?:of\s+(?:my|our|the|[\w.-]+['’]s?)\s+)?{_PAPERS}\s+(?:(?:are|were|is|was)\s+(?:about|on)|"
+    r"(?:are|were|is|was\s+)?(?:in|from)\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection)|"
+    r"discuss\w*|cover\w*|mention\w*|deal\w*|talk\w*)\b"
     # 'Is X covered anywhere in my library?'
     r"|\b(?:covered|discussed|mentioned|addressed|studied|treated)\s+(?:anywhere\s+)?in\s+(?:my|our|the|[\w.-]+['’]s?)\s+"
     r"(?:library|collection|papers|abstracts|articles)\b",
@@ -281,7 +285,7 @@ _FRAME_WORDS = (
     rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}|"
     r"(?:pull|bring|dig)\s+up|hold|contain|include|where(?=\s+(?:in|does|do)\b)|talks?(?:\s+about)?|writes?\s+about|if\s+any|anywhere|"
     r"i\s+(?:need|want)|search(?=\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection))|tell(?=\s+me\b)|else|"
-    rf"how\s+many(?=\s+{_PAPERS})|(?:covered|discussed|mentioned|addressed|studied|treated)(?=(?:\s+anywhere)?\s+in\s+"
+    rf"how\s+many(?=\s+(?:of\s+\S+\s+)?{_PAPERS})|(?:covered|discussed|mentioned|addressed|studied|treated)(?=(?:\s+anywhere)?\s+in\s+"
     r"(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection|papers|abstracts|articles)\b)"
 )
 _LIST_FRAME = re.compile(
@@ -528,6 +532,14 @@ def kind_of(question: str) -> Kind:
     if is_yes_no(q):
         return "yesno"
     return "fact"
+
+
+_COUNT_PAPERS = re.compile(rf"^\s*how\s+many\s+(?:of\s+(?:my|our|the|[\w.-]+['’]s?)\s+)?{_PAPERS}\b", re.I)
+
+
+def counts_papers(question: str) -> bool:
+    """A list question that asks how many papers ('How many papers do I have on GNNs?')."""
+    return bool(_COUNT_PAPERS.search(_strip_polite(question)))
 
 
 def read_question(question: str, libraries: Iterable[str] = ()) -> Query:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evidence import question_terms
-from assistant.kinds import asks_what_it_is, compare_subjects, kind_of, list_topic, question_parts, read_question
+from assistant.kinds import asks_what_it_is, compare_subjects, counts_papers, kind_of, list_topic, question_parts, read_question
 from assistant.labels import Labeler, named_system, tidy_title
 from assistant.parsers import parse_path
 from assistant.plan import _topic_groups, about, is_follow_up, subject_names
@@ -424,3 +424,20 @@ def test_the_new_forms_leave_these_alone(question: str, kind: str) -> None:
 )
 def test_a_question_put_inside_a_yes_no_one_is_read_as_itself(question: str, kind: str) -> None:
     assert kind_of(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "counts"),
+    [
+        ("How many papers do I have on GNNs?", "GNNs", True),
+        ("How many of Tony's papers are about language models?", "language models", True),
+        ("How many abstracts mention PaLM?", "PaLM", True),
+        ("Which papers are about GNNs?", "GNNs", False),
+    ],
+)
+def test_a_list_may_ask_how_many(question: str, topic: str, counts: bool) -> None:
+    assert kind_of(question) == "list" and read_question(question).topic == topic and counts_papers(question) is counts
+
+
+def test_how_many_studies_of_a_review_is_still_a_fact() -> None:
+    assert kind_of("How many studies were included in the review?") == "fact"

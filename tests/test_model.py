@@ -77,6 +77,12 @@ def test_a_list_follow_up_asking_for_more_gives_the_papers_not_yet_given(seeded:
     assert more.abstained and more.text.startswith("No other paper in your library is about graph neural networks")
 
 
+def test_a_list_asking_how_many_ends_with_the_count(seeded: Assistant) -> None:
+    ans = seeded.ask("How many papers do I have on graph neural networks?")
+    assert ans.kind == "list" and len(ans.citations) == 2
+    assert ans.text.endswith("2 papers in your library are about graph neural networks.")
+
+
 def test_follow_up_retrieves_with_the_conversation(seeded: Assistant) -> None:
     chat = seeded.chat()
     first = chat.ask("How many parameters does BLOOM have?")
