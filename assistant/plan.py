@@ -601,7 +601,11 @@ _FOLLOW_UP = re.compile(
 
 # a list follow-up asking for papers beyond those given ('Any more papers like that?', 'Anything else on it?'),
 # and the reason its abstention gives when the last answer gave them all
-_MORE = re.compile(r"\b(?:more|other|else|further|additional|another)\b", re.I)
+_MORE = re.compile(
+    r"\b(?:more|other|further|additional)\s+(?:[\w-]+\s+)?(?:papers?|abstracts?|articles?|studies|works?|ones)\b"
+    r"|\b(?:anything|something|what|which)\s+else\b|\bany\s*more\b|\banother\s+(?:paper|one|abstract)\b",
+    re.I,
+)
 NO_MORE = "no other abstract in the library is about"
 
 
