@@ -219,6 +219,12 @@ def _turn_html(answer: Answer, turn: int) -> str:
     return "".join(parts)
 
 
+def _status(answer: Answer, mode: str) -> str:
+    if answer.abstained and answer.reason.startswith(NO_MORE):  # 'Any more papers like that?': there are none
+        return "No other paper on this topic; these are the closest abstracts"
+    return _MODES[mode]
+
+
 def sources_html(turns: Sequence[dict[str, Any]]) -> str:
     """The sources panel: the latest answer's sources, earlier answers folded away below."""
     if not turns:
@@ -230,7 +236,7 @@ def sources_html(turns: Sequence[dict[str, Any]]) -> str:
     timing = f" · {seconds:.1f} s" if seconds else ""
     parts = [
         f'<div class="ra-panel" data-turn="{last["turn"]}">',
-        f'<div class="ra-status ra-{mode}" data-mode="{esc(mode)}">{esc(_MODES[mode])}{timing}</div>',
+        f'<div class="ra-status ra-{mode}" data-mode="{esc(mode)}">{esc(_status(answer, mode))}{timing}</div>',
         _turn_html(answer, last["turn"]),
     ]
     for earlier in reversed(turns[:-1]):

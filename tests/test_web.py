@@ -418,16 +418,25 @@ def test_rendering_escapes_everything() -> None:
 
 def test_a_list_follow_up_with_no_more_papers_says_so_in_the_chat() -> None:
     from assistant.plan import NO_MORE
-    from assistant.web import answer_markdown
+    from assistant.web import answer_markdown, sources_html
 
     c = _citation(1, "Graph Neural Networks (GNNs) extend basic Neural Networks.", ())
     text = "No other paper in your library is about graph <b>neural</b> networks beyond those already listed."
-    none = Answer(question="Any more?", text=text, abstained=True, retrieved=(c,), reason=f"{NO_MORE} 'graph neural networks'")
+    none = Answer(
+        question="Any more?",
+        text=text,
+        abstained=True,
+        mode="abstained",
+        retrieved=(c,),
+        reason=f"{NO_MORE} 'graph neural networks'",
+    )
     md = answer_markdown(none, 2)
     assert "No other paper in your library is about graph" in md and "&lt;b&gt;" in md
     assert "does not hold the answer" not in md
-    plain = Answer(question="q", text="x", abstained=True, retrieved=(c,), reason="weak evidence (0.10 < 0.68)")
+    plain = Answer(question="q", text="x", abstained=True, mode="abstained", retrieved=(c,), reason="weak evidence (0.10 < 0.68)")
     assert "does not hold the answer" in answer_markdown(plain, 2)
+    assert "No other paper on this topic" in sources_html([{"turn": 2, "question": "Any more?", "answer": none}])
+    assert "does not hold the answer" in sources_html([{"turn": 2, "question": "q", "answer": plain}])
 
 
 def test_stage_uploads_uses_safe_names(tmp_path: Path) -> None:
