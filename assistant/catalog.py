@@ -47,6 +47,11 @@ class ModelSpec:
         return self.source.startswith(("https://", "http://"))
 
     @property
+    def base(self) -> str:
+        """The model a re-quantised entry is made from ('requant:<name>:<type>' -> name)."""
+        return self.source.split(":", 2)[1] if self.kind == "requant" else ""
+
+    @property
     def completion(self) -> bool:
         return self.chat_format == "completion"
 
@@ -293,8 +298,8 @@ def resolve(
 
 
 def _requantised(spec: ModelSpec, path: Path, models_dir: Path, specs: list[ModelSpec], requantize: Requantize | None) -> Path:
-    _, base_name, qtype = spec.source.split(":", 2)
-    base = find(specs, base_name)
+    qtype = spec.source.split(":", 2)[2]
+    base = find(specs, spec.base)
     source = resolve(base, models_dir, specs, requantize)
     digest_file = path.with_suffix(".sha256")
     if path.is_file() and digest_file.is_file():
@@ -337,7 +342,7 @@ def pull(
     catalog to find it in), then is made with `requantize`; a shipped or local model only needs
     checking."""
     if spec.kind == "requant":
-        pull(find(specs or [], spec.source.split(":", 2)[1]), models_dir, progress, timeout, specs, requantize)
+        pull(find(specs or [], spec.base), models_dir, progress, timeout, specs, requantize)
         return resolve(spec, models_dir, specs, requantize)
     if spec.kind == "parts":
         return install_parts(spec, models_dir)

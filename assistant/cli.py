@@ -234,7 +234,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
 def _cmd_models(args: argparse.Namespace) -> int:
     """Reads the catalog and the models dir only: no store is opened."""
-    from .catalog import ModelSpec, find, listing, load_catalog, pull
+    from .catalog import ModelSpec, find, installed, load_catalog, pull
     from .config import load_settings
 
     settings = load_settings(**_overrides(args))
@@ -261,16 +261,15 @@ def _cmd_models(args: argparse.Namespace) -> int:
         print(f"{args.name}: {path}")
         return 0
     default = settings.model.name
-    installed = {spec.name: ok for spec, ok, _ in listing(specs, settings.models_dir)}
 
     def state(spec: ModelSpec) -> str:
         """installed; pull (a download or wheels to install first, also for a re-quantised model whose
         base needs them); else made on first use."""
-        if installed[spec.name]:
+        if installed(spec, settings.models_dir):
             return "installed"
         if spec.is_url or spec.kind == "parts":
             return "pull"
-        if spec.kind == "requant" and state(find(specs, spec.source.split(":", 2)[1])) == "pull":
+        if spec.kind == "requant" and state(find(specs, spec.base)) == "pull":
             return "pull"
         return "made on first use"
 
