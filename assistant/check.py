@@ -285,6 +285,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += said_of_another(sentence, source)
     missing += named_otherwise(sentence, source)
     missing += copied_of_another(sentence, source) if joined else []
+    missing += claimed_of_other(sentence, source)
     # words compared with Greek letters as their Latin initials ('NF-κB' said, 'NF-kB' written)
     s_terms = WordSet([*terms(source), *(terms(folded) if folded != low else []), *terms(" ".join(spelled))])
     said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
@@ -374,17 +375,57 @@ def copied_of_another(sentence: str, source: str) -> list[str]:
     if subject is None:
         return []
 
-    def runs(text: str) -> set[tuple[str, ...]]:  # four content words in a row ('multiple experiment settings instruction')
-        t = terms(text)
-        return {tuple(t[i : i + 4]) for i in range(len(t) - 3)}
-
     def others(i: int) -> bool:  # the source sentence, or one beside it, names another thing exactly
         around = " ".join(parts[max(0, i - 1) : i + 2])
         return any(name_like(t) and not numbers(t) and t.lower() != subject.lower() for t in _NAME_TOKEN.findall(around))
 
-    grams = runs(sentence)
-    elsewhere = [g for i, p in enumerate(parts) if i not in near and others(i) for g in grams & runs(p)]
+    grams = _runs(sentence)
+    elsewhere = [g for i, p in enumerate(parts) if i not in near and others(i) for g in grams & _runs(p)]
     return [f"'{' '.join(elsewhere[0])}' (said of something other than {subject})"] if elsewhere else []
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    """Four content words in a row ('multiple experiment settings instruction'), stemmed."""
+    t = terms(text)
+    return {tuple(t[i : i + 4]) for i in range(len(t) - 3)}
+
+
+def _names(text: str) -> set[str]:
+    """The exact names of a text ('GPT-4', 'UL2R'), lower-cased; numbers left out."""
+    return {t.lower() for t in _NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()}
+
+
+def _opener(text: str) -> str | None:
+    """The exact name a sentence opens with (among its first four words): what it speaks of."""
+    words = _NAME_TOKEN.findall(re.sub(r"^\s*abstract\s*:\s*", "", text, flags=re.I))[:4]
+    return next((w.lower() for w in words if name_like(w) and not w[0].isdigit()), None)
+
+
+def claimed_of_other(sentence: str, source: str) -> list[str]:
+    """Words copied from a sentence of the source that speaks of another thing, said of a thing the
+    source names only once in passing: "GPT-4 Turbo is especially better at vision and audio
+    understanding" when the abstract says "It matches GPT-4 Turbo performance ..." and then "GPT-4o is
+    especially better at vision and audio understanding ...". A run of four content words the
+    sentence shares with a source sentence opening with another name must also stand in a sentence
+    that names the sentence's things, or follows one that does without opening with another name
+    ('It ...'). A thing the source names in two or more sentences is what the paper is about and is
+    left to the other checks ('U-PaLM' and 'UL2R' in one abstract)."""
+    own = _names(sentence)
+    parts = split_sentences(source) or [source]
+    if not own or sum(bool(_names(p) & own) for p in parts) != 1:
+        return []
+    speaks, previous = [], False
+    for p in parts:
+        opener = _opener(p)
+        previous = bool(_names(p) & own) or (previous and (opener is None or opener in own))
+        speaks.append(previous)
+    held = set().union(*(_runs(p) for p, s in zip(parts, speaks, strict=True) if s))
+    grams = _runs(sentence)
+    for p, s in zip(parts, speaks, strict=True):
+        other = _opener(p)
+        if not s and other is not None and (shared := (grams & _runs(p)) - held):
+            return [f"'{' '.join(min(shared))}' (said of {other})"]
+    return []
 
 
 def _negated_in(sentence: str, source: str) -> bool:

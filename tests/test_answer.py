@@ -220,6 +220,36 @@ def test_a_sentence_citing_two_abstracts_may_not_credit_one_things_words_to_anot
     assert check_sentence("Flan-MoE outperforms dense models under multiple experiment settings [2].", q, sources).kept
 
 
+def test_what_an_abstract_says_of_its_own_system_is_not_credited_to_one_it_names_in_passing() -> None:
+    # found using the chat: "How is GPT-4o different from GPT-4 Turbo?" was answered "GPT-4 Turbo is
+    # especially better at vision and audio understanding compared to existing models [1]"
+    src = (
+        "GPT-4o is an autoregressive omni model that accepts as input any combination of text, audio, image, "
+        "and video. GPT-4o can respond to audio inputs in as little as 232 milliseconds. It matches GPT-4 Turbo "
+        "performance on text in English and code, while also being much faster and 50% cheaper in the API. "
+        "GPT-4o is especially better at vision and audio understanding compared to existing models."
+    )
+    q = "How is GPT-4o different from GPT-4 Turbo?"
+    verdict = check_sentence(
+        "GPT-4 Turbo is especially better at vision and audio understanding than existing models [1].", q, {1: src}
+    )
+    assert not verdict.kept and "said of gpt-4o" in verdict.why
+    assert not check_sentence("GPT-4 Turbo can respond to audio inputs in as little as 232 milliseconds [1].", q, {1: src}).kept
+    # what the sentence naming GPT-4 Turbo says, and anything said of GPT-4o, holds
+    assert check_sentence("GPT-4o matches GPT-4 Turbo performance on text in English and code [1].", q, {1: src}).kept
+    assert check_sentence(
+        "GPT-4o is especially better at vision and audio understanding than existing models [1].", q, {1: src}
+    ).kept
+    # a thing the abstract names in two or more sentences is what it is about: left to the other checks
+    ul2r = (
+        "In this paper, we propose UL2R, a method that substantially improves existing language models and their "
+        "scaling curves with a relatively tiny amount of extra compute. We continue training PaLM with UL2R, "
+        "introducing a new set of models which we call U-PaLM. U-PaLM achieves the same performance at half the cost."
+    )
+    line = "U-PaLM is a method that improves existing language models and their scaling curves with a relatively tiny amount of extra compute [1]."
+    assert check_sentence(line, "What is U-PaLM?", {1: ul2r}).kept
+
+
 def test_a_list_line_may_not_say_the_topic_the_abstract_does_not() -> None:
     src = (
         "High breast cancer mortality rates have been reported in the northeastern United States. The authors "
