@@ -18,7 +18,9 @@ from .generate import Generator, Message
 from .guard import neutralise_special
 from .kinds import counts_papers
 from .plan import (
+    FROM_RECORD,
     NO_MORE,
+    NO_RECORD,
     Plan,
     Shown,
     answer_wanted,
@@ -135,6 +137,11 @@ class Answerer:
         closest abstracts of an abstention."""
         t0 = time.perf_counter()
         timings = dict(plan.timings)
+        if plan.record and not plan.abstain:  # 'Who wrote the BLOOM paper?': the library's record answers
+            answer = self.from_record(plan, timings, label)
+            yield answer.text
+            yield answer
+            return
         if plan.abstain or gen is None:
             answer = self.abstention(plan, plan.reason or "no model", timings, label)
             yield answer.text
@@ -504,6 +511,36 @@ class Answerer:
         said = tuple(s.text for s in draft.statements)
         return _with_antecedent(plan, shown.number, best, said) if best is not None else None
 
+    def from_record(self, plan: Plan, timings: dict[str, float], label: Labelling | None = None) -> Answer:
+        """The answer to a question about a paper's record (its authors, its year), from the record of
+        the first passage (the paper the question names), cited; no model is asked."""
+        paper = plan.shown[0].passage
+        if label is not None:
+            try:
+                paper = label([paper], 0)[0]
+            except Exception as e:  # the record answers with the name it has
+                log.info("labels not written: %s", e)
+        if plan.record == "authors":
+            authors = [a.strip() for a in paper.authors.split(";") if a.strip()]
+            who = authors[0] if len(authors) == 1 else f"{', '.join(authors[:-1])} and {authors[-1]}"
+            said = f"Your library's record of {paper.name} gives its author{'s' if len(authors) > 1 else ''} as {who}"
+        else:
+            said = f"Your library's record gives {paper.year} as the year of {paper.name}"
+        statement = Statement(text=said, citations=(1,), origin="quote")
+        timings["first_text"] = timings["total"] = sum(timings.get(k, 0.0) for k in ("retrieval", "evidence"))
+        return Answer(
+            question=plan.question,
+            text=f"{said} [1].",
+            abstained=False,
+            kind=plan.query.kind,
+            mode="extractive",
+            citations=(plan.shown[0].citation(),),
+            retrieved=tuple(s.citation() for s in plan.shown),
+            statements=(statement,),
+            reason=FROM_RECORD,
+            timings=timings,
+        )
+
     def abstention(self, plan: Plan, reason: str, timings: dict[str, float], label: Labelling | None = None) -> Answer:
         """The answer that says the library does not hold one, naming the closest abstracts; `label`
         gives them distinct names when the model has already run (two ACM papers are not both 'ACM')."""
@@ -518,6 +555,8 @@ class Answerer:
         text = self.prompts.render("abstain", closest=closest)
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
+        if reason.startswith(NO_RECORD) and closest_passages:  # 'Who wrote the BLOOM paper?' of a record without authors
+            text = f"Your library's record of {closest_passages[0].name} gives no {reason[len(NO_RECORD) :].strip()}, and its abstract does not say."
         return Answer(
             question=plan.question,
             text=text,

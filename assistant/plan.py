@@ -63,6 +63,28 @@ _DEFINES = re.compile(
 )
 
 # A question asking for a count: 'how many' is its first question word ('In how many papers ...').
+# A question about a paper's record rather than its abstract: who wrote it, when it came out.
+_WHO_WROTE = re.compile(
+    r"^\W*(?:who\s+(?:wrote|authored|(?:are|were)\s+the\s+authors\s+of|(?:is|was)\s+the\s+(?:first\s+|lead\s+|main\s+)?author\s+of)"
+    r"|(?:what|which)\s+(?:are|were)\s+the\s+(?:names\s+of\s+the\s+)?authors\s+of|(?:list|name)\s+the\s+authors\s+of)\b",
+    re.I,
+)
+_WHEN_OUT = re.compile(
+    r"^\W*(?:when|(?:in\s+)?(?:what|which)\s+year)\s+(?:was|were|did|is)\b.*\b(?:published|come\s+out|came\s+out|written)\W*$",
+    re.I,
+)
+
+
+def record_field(question: str) -> str | None:
+    """'authors' for 'Who wrote the BLOOM paper?', 'year' for 'When was the BLOOM paper published?':
+    what the library's record of a paper answers, not its abstract."""
+    if _WHO_WROTE.match(question):
+        return "authors"
+    if _WHEN_OUT.match(question):
+        return "year"
+    return None
+
+
 _HOW_MANY = re.compile(r"^\W*(?:\w+\s+){0,3}?how\s+many\b", re.I)
 # A sentence that gives a reason: what a 'why' question asks for.
 _CAUSE = re.compile(
@@ -154,6 +176,7 @@ class Plan:
     # for a list, the sentence that says the topic of a paper admitted by meaning
     second: tuple[Sentence | None, ...] = ()
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
+    record: str | None = None  # 'authors' / 'year': answered from the first passage's record (`record_field`)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -361,6 +384,10 @@ class Planner:
             passages = [*self._get([d for d in pinned if d not in found]), *passages]
             passages = sorted(passages, key=lambda p: p.doc_id not in pinned)[: max(k, len(pinned))]
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
+        record = record_field(question) if query.kind == "fact" else None
+        paper = _recorded(question, passages) if record else None
+        if paper is not None:  # the paper asked about comes first: its record answers
+            passages = [paper, *(p for p in passages if p is not paper)]
         t1 = time.perf_counter()
         # Sentences are ranked by what this question asks; a follow-up's earlier questions only
         # widened the search ('and how do they handle heterophily?' is about heterophily).
@@ -392,6 +419,9 @@ class Planner:
         if not abstain and query.kind == "yesno" and passages and (asked := silent_on(question, _full(passages[0]))):
             said = [w for w in re.findall(r"[\w'-]+", question) if set(terms(w)) & set(asked)]
             abstain, reason = True, f"the closest abstract says nothing of '{' '.join(said)}'"
+        if paper is not None:  # 'Who wrote the BLOOM paper?': the record says, or nothing in the library does
+            abstain = not getattr(paper, record or "")
+            reason = f"{NO_RECORD} {'authors' if record == 'authors' else 'year'}" if abstain else ""
         if not passages:
             abstain, reason = True, reason or "no documents to search"
         parts = question_parts(question) if query.kind == "explain" and not abstain else [question]
@@ -424,6 +454,7 @@ class Planner:
             decision=decision,
             timings=timings,
             second=second,
+            record=record if paper is not None and not abstain else None,
         )
 
     def _known(self, term: str) -> bool:
@@ -561,6 +592,23 @@ def closest(
     return out
 
 
+def _recorded(question: str, passages: list[Passage]) -> Passage | None:
+    """The paper a record question asks about: the first passage naming every name of the question
+    ('BLOOM'), or, for one that names none ('Who wrote the paper on heterophily?'), the first passage
+    when it uses every content word of the question's topic."""
+    names = subject_names(question)
+    if names:
+        return next((p for p in passages if all(names_or_spells(_full(p), n) for n in names)), None)
+    topic = re.sub(
+        _WHO_WROTE.pattern + r"|\b(?:paper|article|study|report|work|published|come|came|out|written|when|year|was|were)\b",
+        " ",
+        question,
+        flags=re.I,
+    )
+    words = [w for w in re.findall(r"[\w-]+", topic) if w.lower() not in STOPWORDS]
+    return passages[0] if passages and words and about(" ".join(words), _full(passages[0])) else None
+
+
 def _naming(question: str, passages: list[Passage]) -> list[Passage]:
     """The passages that mention every name the question uses (all of them when it uses none):
     the count of GPT-4o's parameters must come from an abstract about GPT-4o."""
@@ -607,6 +655,8 @@ _MORE = re.compile(
     re.I,
 )
 NO_MORE = "no other abstract in the library is about"
+NO_RECORD = "the library's record of the paper gives no"  # 'Who wrote the BLOOM paper?' of a record without authors
+FROM_RECORD = "from the library's record, not the abstract"
 
 
 # a compared thing named by pointing back ('it', 'this model', 'they')

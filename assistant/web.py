@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from .chat import Assistant, Retrieved, library_scope
 from .check import CITE, cited_numbers
 from .ingest import estimate
-from .plan import NO_MORE
+from .plan import FROM_RECORD, NO_MORE, NO_RECORD
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -127,7 +127,7 @@ def chat_markdown(text: str, turn: int, numbers: set[int] | None = None) -> str:
 
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The final chat message for an answer, styled by its mode."""
-    if answer.abstained and answer.reason.startswith(NO_MORE):  # 'Any more papers like that?': there are none
+    if answer.abstained and answer.reason.startswith((NO_MORE, NO_RECORD)):  # said in one line: no more papers, no authors
         return f'<div class="ra-abstain">\n\n**{_md_plain(answer.text)}**\n\n</div>'
     if answer.abstained:
         closest = [
@@ -222,6 +222,10 @@ def _turn_html(answer: Answer, turn: int) -> str:
 def _status(answer: Answer, mode: str) -> str:
     if answer.abstained and answer.reason.startswith(NO_MORE):  # 'Any more papers like that?': there are none
         return "No other paper on this topic; these are the closest abstracts"
+    if answer.abstained and answer.reason.startswith(NO_RECORD):  # 'Who wrote the BLOOM paper?'
+        return f"The paper's record gives no {answer.reason[len(NO_RECORD) :].strip()}; these are the closest abstracts"
+    if answer.reason == FROM_RECORD:
+        return "From the library's record of the cited paper, not its abstract"
     return _MODES[mode]
 
 

@@ -250,6 +250,29 @@ def test_what_an_abstract_says_of_its_own_system_is_not_credited_to_one_it_names
     assert check_sentence(line, "What is U-PaLM?", {1: ul2r}).kept
 
 
+def test_who_wrote_a_paper_and_when_are_answered_from_its_record(seeded_copy: Assistant) -> None:
+    from assistant.plan import record_field
+
+    assert record_field("Who wrote the BLOOM paper?") == record_field("Who are the authors of UniMax?") == "authors"
+    assert (
+        record_field("When was the OpenViDial paper published?") == record_field("In what year did NLX-GPT come out?") == "year"
+    )
+    for other in ("Who in my library writes about GNNs?", "When was BLOOM trained?", "Who won the 2022 FIFA World Cup?"):
+        assert record_field(other) is None, other
+    seeded_copy.ingest(ROOT / "tests" / "fixtures" / "formats" / "mendeley_rm.bib", library="Ann")
+    ans = seeded_copy.ask("Who wrote the NLX-GPT paper?")
+    assert not ans.abstained and ans.mode == "extractive"
+    assert "Fawaz Sammani, Tanmoy Mukherjee and Nikos Deligiannis [1]" in ans.text
+    assert [c.title for c in ans.citations] == [
+        "NLX-GPT: A Model for Natural Language Explanations in Vision and Vision-Language Tasks"
+    ]
+    assert "2020 as the year of OpenViDial" in seeded_copy.ask("When was the OpenViDial paper published?").text
+    # the seed abstracts come without authors: the record says nothing, and the answer says so
+    bloom = seeded_copy.ask("Who wrote the BLOOM paper?")
+    assert bloom.abstained and bloom.text == "Your library's record of BLOOM gives no authors, and its abstract does not say."
+    assert bloom.retrieved[0].label == "BLOOM"
+
+
 def test_a_list_line_may_not_say_the_topic_the_abstract_does_not() -> None:
     src = (
         "High breast cancer mortality rates have been reported in the northeastern United States. The authors "

@@ -439,6 +439,35 @@ def test_a_list_follow_up_with_no_more_papers_says_so_in_the_chat() -> None:
     assert "does not hold the answer" in sources_html([{"turn": 2, "question": "q", "answer": plain}])
 
 
+def test_an_answer_from_a_papers_record_says_so_in_the_chat() -> None:
+    from assistant.plan import FROM_RECORD, NO_RECORD
+    from assistant.web import answer_markdown, sources_html
+
+    c = _citation(1, "BLOOM is a decoder-only Transformer language model.", ())
+    none = Answer(
+        question="Who wrote the BLOOM paper?",
+        text="Your library's record of BLOOM gives no authors, and its abstract does not say.",
+        abstained=True,
+        mode="abstained",
+        retrieved=(c,),
+        reason=f"{NO_RECORD} authors",
+    )
+    md = answer_markdown(none, 4)
+    assert "record of BLOOM gives no authors" in md and "does not hold the answer" not in md
+    assert "The paper&#x27;s record gives no authors" in sources_html([{"turn": 4, "question": "q", "answer": none}])
+    said = Answer(
+        question="Who wrote it?",
+        text="Your library's record of X gives its author as Ann Lee [1].",
+        abstained=False,
+        mode="extractive",
+        citations=(c,),
+        retrieved=(c,),
+        reason=FROM_RECORD,
+    )
+    panel = sources_html([{"turn": 5, "question": "q", "answer": said}])
+    assert "From the library&#x27;s record of the cited paper" in panel and "Quoted from an abstract" not in panel
+
+
 def test_stage_uploads_uses_safe_names(tmp_path: Path) -> None:
     from assistant.web import stage_uploads
 
