@@ -407,24 +407,30 @@ def claimed_of_other(sentence: str, source: str) -> list[str]:
     understanding" when the abstract says "It matches GPT-4 Turbo performance ..." and then "GPT-4o is
     especially better at vision and audio understanding ...". A run of four content words the
     sentence shares with a source sentence opening with another name must also stand in a sentence
-    that names the sentence's things, or follows one that does without opening with another name
-    ('It ...'). A thing the source names in two or more sentences is what the paper is about and is
-    left to the other checks ('U-PaLM' and 'UL2R' in one abstract)."""
+    that names the sentence's things (a variant counts: 'Flan-PaLM-62B' for 'Flan-PaLM'), or follows
+    one that does without opening with another name ('It ...'). A thing the source names in two or
+    more sentences is what the paper is about and is left to the other checks ('U-PaLM' and 'UL2R'
+    in one abstract)."""
     own = _names(sentence)
+
+    def names_own(text: str) -> bool:
+        return any(n == o or n.startswith(o + "-") for n in _names(text) for o in own)
+
+    def other(opener: str | None) -> bool:
+        return opener is not None and not any(opener == o or opener.startswith(o + "-") for o in own)
+
     parts = split_sentences(source) or [source]
-    if not own or sum(bool(_names(p) & own) for p in parts) != 1:
+    if sum(names_own(p) for p in parts) != 1:
         return []
     speaks, previous = [], False
     for p in parts:
-        opener = _opener(p)
-        previous = bool(_names(p) & own) or (previous and (opener is None or opener in own))
+        previous = names_own(p) or (previous and not other(_opener(p)))
         speaks.append(previous)
     held = set().union(*(_runs(p) for p, s in zip(parts, speaks, strict=True) if s))
     grams = _runs(sentence)
     for p, s in zip(parts, speaks, strict=True):
-        other = _opener(p)
-        if not s and other is not None and (shared := (grams & _runs(p)) - held):
-            return [f"'{' '.join(min(shared))}' (said of {other})"]
+        if not s and other(_opener(p)) and (shared := (grams & _runs(p)) - held):
+            return [f"'{' '.join(min(shared))}' (said of {_opener(p)})"]
     return []
 
 

@@ -544,8 +544,14 @@ class Planner:
                 for i, p in enumerate(found)
                 if p.doc_id not in taken
             ]
-            if chosen and not any(sc[0] > 0 for sc in scored) and names_subject(subject, _full(chosen[0]), weights) > 0:
-                continue  # both things in one abstract ('RNN-T vs attention-based models'): it stands for both
+            if chosen and names_subject(subject, _full(chosen[0]), weights) > 0:
+                # both things in one abstract ('RNN-T vs attention-based models', 'U-PaLM compared to
+                # PaLM'): it stands for both, unless another abstract has the second thing's words
+                # and, for a thing with a name, is about it (says what it is, or opens with it) rather
+                # than naming it in passing
+                scored = [sc for sc in scored if sc[0] > 0 and (not _proper(subject) or _introduces(subject, sc[3]))]
+                if not scored:
+                    continue
             names = _proper(subject)
             if names and not any(s[0] > 0 for s in scored):
                 # a thing named exactly ('OPA1 in metabolic adaptation'): the best match that has its
@@ -559,6 +565,14 @@ class Planner:
         if missing:
             return chosen, True, "the library has nothing on " + " or ".join(f"'{m}'" for m in missing)
         return chosen[:k] if k >= 2 else chosen[:2], False, ""
+
+
+def _introduces(subject: str, p: Passage) -> bool:
+    """Whether an abstract is about a compared thing, not naming it in passing: its first sentence
+    names it, or a sentence says what it is ('we introduce Flan-MoE, a set of ...', 'PaLM is a ...')."""
+    names = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.I) for n in (subject, *_proper(subject))]
+    naming = [s for s in split_sentences(_full(p)) if any(n.search(s) for n in names)]  # 'Flan-PaLM', not 'Flan-PaLM-62B'
+    return bool(naming) and (naming[0] == split_sentences(_full(p))[0] or any(_DEFINES.search(s) for s in naming))
 
 
 def _point_within(query: Query, question: str) -> Query:

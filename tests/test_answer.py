@@ -240,6 +240,16 @@ def test_what_an_abstract_says_of_its_own_system_is_not_credited_to_one_it_names
     assert check_sentence(
         "GPT-4o is especially better at vision and audio understanding than existing models [1].", q, {1: src}
     ).kept
+    # a thing named once, as a variant ('Flan-PaLM-62B'): only that sentence speaks of it
+    moe = (
+        "The explosive growth of language models has led to an increased demand for efficient and scalable methods. "
+        "In this paper, we introduce Flan-MoE, a set of Instruction-Finetuned Sparse Mixture-of-Expert models. "
+        "However, our Flan-MoE outperforms dense models under multiple experiment settings. Specifically, our largest model, Flan-MoE-32B, surpasses the performance of Flan-PaLM-62B on four "
+        "benchmarks, while utilizing only one-third of the FLOPs."
+    )
+    q = "How does Flan-MoE compare with Flan-PaLM?"
+    assert not check_sentence("Flan-PaLM outperforms dense models under multiple experiment settings [1].", q, {1: moe}).kept
+    assert check_sentence("Flan-MoE-32B surpasses the performance of Flan-PaLM-62B on four benchmarks [1].", q, {1: moe}).kept
     # a thing the abstract names in two or more sentences is what it is about: left to the other checks
     ul2r = (
         "In this paper, we propose UL2R, a method that substantially improves existing language models and their "
@@ -780,6 +790,17 @@ def test_two_things_one_abstract_compares_is_answered_from_that_abstract(seeded_
     assert not plan.abstain and len(plan.shown) == 1 and "RNN-T" in plan.shown[0].passage.text
     ans = seeded_copy.ask("What is the difference between RNN-T and attention-based models?")
     assert not ans.abstained and {c.doc_id for c in ans.citations} == {plan.shown[0].passage.doc_id}
+
+
+def test_a_thing_another_abstract_names_only_in_passing_is_compared_within_the_one_naming_both(seeded: Assistant) -> None:
+    # U-PaLM's abstract names PaLM throughout; Med-PaLM's names it in passing ('we evaluate PaLM (a
+    # 540-billion parameter LLM)'), so it does not stand for PaLM
+    plan = seeded.plan("What's new in U-PaLM compared to PaLM?")
+    assert [p.name for p in plan.passages] == ["UL2R / U-PaLM"]
+    plan = seeded.plan("Compare Flan-MoE and U-PaLM.")  # each is what an abstract is about
+    assert [p.name for p in plan.passages] == ["Flan-MoE", "UL2R / U-PaLM"]
+    plan = seeded.plan("Compare Med-PaLM and Flan-PaLM.")  # not Flan-MoE's 'Flan-PaLM-62B'
+    assert [p.name for p in plan.passages] == ["Med-PaLM / MultiMedQA"]
 
 
 def test_a_follow_up_comparison_says_it_of_what_the_conversation_is_about(seeded_copy: Assistant) -> None:
