@@ -31,6 +31,9 @@ _NEGATION = re.compile(
     r"fails?|failed|lacks?|lacked|none|unable)\b",
     re.I,
 )
+# Things asked about that only say what kind of answer is wanted: "Smart Compose solves the problem of
+# ..." holds when the abstract states the problem in other words (its content words are checked).
+_ANSWER_KINDS = frozenset(terms("problem problems challenge challenges goal goals purpose aim motivation"))
 _PLAIN_NUMBER = re.compile(r"[\d.,%]+")
 _NAME_TOKEN = re.compile(r"[^\W_][\w\-.]*[^\W_]|[^\W_]")
 _COUNT_Q = re.compile(r"\bhow (many|much)\b", re.I)
@@ -290,7 +293,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     s_terms = WordSet([*terms(source), *(terms(folded) if folded != low else []), *terms(" ".join(spelled))])
     said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
     focus = focus_term(question)
-    if focus and focus in said and focus not in s_terms:
+    if focus and focus in said and focus not in s_terms and focus not in _ANSWER_KINDS:
         missing.append(focus)  # the thing asked about must be in the source, not echoed from the question
     if said and sum(t in s_terms for t in said) / len(said) < tuning.CONTENT_SHARE:
         missing += [t for t in said if t not in s_terms]

@@ -857,6 +857,11 @@ def test_the_thing_asked_about_must_be_in_the_source_not_only_in_the_question() 
     q = "What hardware is Smart Compose served on?"
     src = "Smart Compose is a system for generating interactive, real-time suggestions in Gmail."
     assert unsupported("Smart Compose is served on custom hardware.", q, src)
+    # 'problem' only says what kind of answer is wanted: the problem, in the abstract's words, holds
+    q = "What problem does Smart Compose solve?"
+    src += " It assists users in writing mails by reducing repetitive typing."
+    assert not unsupported("Smart Compose solves the problem of repetitive typing when writing mails.", q, src)
+    assert unsupported("Smart Compose solves the problem of slow hospital admissions.", q, src)
 
 
 @pytest.mark.parametrize(
