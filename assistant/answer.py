@@ -308,6 +308,11 @@ class Answerer:
         if both and set(verdict.citations) != set(sources):
             draft.dropped.append(f"rests on one abstract only: {verdict.text[:80]}")
             return
+        if not draft.pieces and not plan.previous and plan.kind != "list" and _DANGLING.match(verdict.text):
+            # 'This was done under multiple experiment settings ...' opening an answer: it points back
+            # to a sentence of the model's that did not hold up, or to nothing
+            draft.dropped.append(f"points back to nothing shown: {verdict.text[:80]}")
+            return
         said = set(content_terms(verdict.text))
         if said and said <= draft.said:
             return  # says nothing new
@@ -567,6 +572,14 @@ class Answerer:
             reason=reason,
             timings=timings,
         )
+
+
+# A sentence that opens by pointing back ('This was done ...', 'It is ...', 'They ...'); 'This paper'
+# points to the abstract it cites.
+_DANGLING = re.compile(
+    r"^\W*(?:this|these|that|those|it|its|they|their|such)\b(?!\s+(?:paper|papers|study|studies|work|report|article|abstract|review|trial|model|models)\b)",
+    re.I,
+)
 
 
 def safe(text: str, gen: Generator) -> str:
