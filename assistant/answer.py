@@ -574,10 +574,11 @@ class Answerer:
         )
 
 
-# A sentence that opens by pointing back ('This was done ...', 'It is ...', 'They ...'); 'This paper'
-# points to the abstract it cites.
+# A sentence that opens by pointing back to something said before ('This was done ...', 'These
+# ...'); 'This paper' points to the abstract it cites, and 'It' may be the thing asked about ('What
+# is umT5?' - 'It is trained with ...').
 _DANGLING = re.compile(
-    r"^\W*(?:this|these|that|those|it|its|they|their|such)\b(?!\s+(?:paper|papers|study|studies|work|report|article|abstract|review|trial|model|models)\b)",
+    r"^\W*(?:this|these|that|those|such)\b(?!\s+(?:paper|papers|study|studies|work|report|article|abstract|review|trial|model|models)\b)",
     re.I,
 )
 
