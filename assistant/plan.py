@@ -385,7 +385,7 @@ class Planner:
             passages = sorted(passages, key=lambda p: p.doc_id not in pinned)[: max(k, len(pinned))]
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
         record = record_field(question) if query.kind == "fact" else None
-        paper = _recorded(question, passages) if record else None
+        paper = _recorded(question, passages, bool(pinned)) if record else None
         if paper is not None:  # the paper asked about comes first: its record answers
             passages = [paper, *(p for p in passages if p is not paper)]
         t1 = time.perf_counter()
@@ -606,10 +606,11 @@ def closest(
     return out
 
 
-def _recorded(question: str, passages: list[Passage]) -> Passage | None:
+def _recorded(question: str, passages: list[Passage], follow_up: bool = False) -> Passage | None:
     """The paper a record question asks about: the first passage naming every name of the question
     ('BLOOM'), or, for one that names none ('Who wrote the paper on heterophily?'), the first passage
-    when it uses every content word of the question's topic."""
+    when it uses every content word of the question's topic; in a follow-up that says no more ('Who
+    wrote it?'), the paper the previous answer cited first."""
     names = subject_names(question)
     if names:
         return next((p for p in passages if all(names_or_spells(_full(p), n) for n in names)), None)
@@ -620,7 +621,9 @@ def _recorded(question: str, passages: list[Passage]) -> Passage | None:
         flags=re.I,
     )
     words = [w for w in re.findall(r"[\w-]+", topic) if w.lower() not in STOPWORDS]
-    return passages[0] if passages and words and about(" ".join(words), _full(passages[0])) else None
+    if not words:
+        return passages[0] if follow_up and passages else None
+    return passages[0] if passages and about(" ".join(words), _full(passages[0])) else None
 
 
 def _naming(question: str, passages: list[Passage]) -> list[Passage]:

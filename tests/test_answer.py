@@ -277,6 +277,11 @@ def test_who_wrote_a_paper_and_when_are_answered_from_its_record(seeded_copy: As
         "NLX-GPT: A Model for Natural Language Explanations in Vision and Vision-Language Tasks"
     ]
     assert "2020 as the year of OpenViDial" in seeded_copy.ask("When was the OpenViDial paper published?").text
+    # in a conversation, 'it' is the paper the previous answer cited
+    chat = seeded_copy.chat()
+    first = chat.ask("What is NLX-GPT?")
+    assert first.citations and first.citations[0].title.startswith("NLX-GPT")
+    assert "Fawaz Sammani" in chat.ask("Who wrote it?").text
     # the seed abstracts come without authors: the record says nothing, and the answer says so
     bloom = seeded_copy.ask("Who wrote the BLOOM paper?")
     assert bloom.abstained and bloom.text == "Your library's record of BLOOM gives no authors, and its abstract does not say."
