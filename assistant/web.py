@@ -140,6 +140,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         )
     numbers = {c.number for c in answer.retrieved} or None
     body = chat_markdown(answer.text, turn, numbers)
+    if answer.reason == FROM_RECORD:  # 'Who wrote it?': the record's fields, not the abstract's words
+        return f'<div class="ra-quote">\n\n**From the paper\'s record in your library**\n\n{body}\n\n</div>'
     if answer.mode == "extractive":
         return f'<div class="ra-quote">\n\n**Quoted from the abstracts**\n\n{body}\n\n</div>'
     return body

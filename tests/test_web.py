@@ -464,6 +464,7 @@ def test_an_answer_from_a_papers_record_says_so_in_the_chat() -> None:
         retrieved=(c,),
         reason=FROM_RECORD,
     )
+    assert "From the paper's record" in answer_markdown(said, 5) and "Quoted from the abstracts" not in answer_markdown(said, 5)
     panel = sources_html([{"turn": 5, "question": "q", "answer": said}])
     assert "From the library&#x27;s record of the cited paper" in panel and "Quoted from an abstract" not in panel
 
