@@ -20,7 +20,6 @@ from .kinds import counts_papers
 from .plan import (
     FROM_RECORD,
     NO_MORE,
-    NO_RECORD,
     Plan,
     Shown,
     answer_wanted,
@@ -30,6 +29,7 @@ from .plan import (
     quote_for,
     set_aside,
     subject_names,
+    unrecorded,
     wants_a_name,
 )
 from .prompts import Prompts
@@ -560,8 +560,8 @@ class Answerer:
         text = self.prompts.render("abstain", closest=closest)
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
-        if reason.startswith(NO_RECORD) and closest_passages:  # 'Who wrote the BLOOM paper?' of a record without authors
-            text = f"Your library's record of {closest_passages[0].name} gives no {reason[len(NO_RECORD) :].strip()}, and its abstract does not say."
+        if (lacks := unrecorded(reason)) and closest_passages:  # 'Who wrote the BLOOM paper?' of a record without authors
+            text = f"Your library's record of {closest_passages[0].name} gives no {lacks}, and its abstract does not say."
         return Answer(
             question=plan.question,
             text=text,

@@ -676,6 +676,11 @@ NO_RECORD = "the library's record of the paper gives no"  # 'Who wrote the BLOOM
 FROM_RECORD = "from the library's record, not the abstract"
 
 
+def unrecorded(reason: str) -> str:
+    """What a paper's record lacks, from an abstention's reason ('authors'); empty for other reasons."""
+    return reason[len(NO_RECORD) :].strip() if reason.startswith(NO_RECORD) else ""
+
+
 # a compared thing named by pointing back ('it', 'this model', 'they')
 _POINTER = re.compile(
     r"\s*(?:it|this|that|they|them|these|those|(?:this|that|the\s+same)\s+(?:one|model|paper|method|system|benchmark|approach))\s*",

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from .chat import Assistant, Retrieved, library_scope
 from .check import CITE, cited_numbers
 from .ingest import estimate
-from .plan import FROM_RECORD, NO_MORE, NO_RECORD
+from .plan import FROM_RECORD, NO_MORE, NO_RECORD, unrecorded
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -224,8 +224,8 @@ def _turn_html(answer: Answer, turn: int) -> str:
 def _status(answer: Answer, mode: str) -> str:
     if answer.abstained and answer.reason.startswith(NO_MORE):  # 'Any more papers like that?': there are none
         return "No other paper on this topic; these are the closest abstracts"
-    if answer.abstained and answer.reason.startswith(NO_RECORD):  # 'Who wrote the BLOOM paper?'
-        return f"The paper's record gives no {answer.reason[len(NO_RECORD) :].strip()}; these are the closest abstracts"
+    if answer.abstained and (lacks := unrecorded(answer.reason)):  # 'Who wrote the BLOOM paper?'
+        return f"The paper's record gives no {lacks}; these are the closest abstracts"
     if answer.reason == FROM_RECORD:
         return "From the library's record of the cited paper, not its abstract"
     return _MODES[mode]
