@@ -571,8 +571,9 @@ def _introduces(subject: str, p: Passage) -> bool:
     """Whether an abstract is about a compared thing, not naming it in passing: its first sentence
     names it, or a sentence says what it is ('we introduce Flan-MoE, a set of ...', 'PaLM is a ...')."""
     names = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.I) for n in (subject, *_proper(subject))]
-    naming = [s for s in split_sentences(_full(p)) if any(n.search(s) for n in names)]  # 'Flan-PaLM', not 'Flan-PaLM-62B'
-    return bool(naming) and (naming[0] == split_sentences(_full(p))[0] or any(_DEFINES.search(s) for s in naming))
+    sentences = split_sentences(_full(p))
+    naming = [s for s in sentences if any(n.search(s) for n in names)]  # 'Flan-PaLM', not 'Flan-PaLM-62B'
+    return bool(naming) and (naming[0] == sentences[0] or any(_DEFINES.search(s) for s in naming))
 
 
 def _point_within(query: Query, question: str) -> Query:
