@@ -120,9 +120,11 @@ _CONTRIBUTION = re.compile(
     re.I,
 )
 # A sentence in which a paper introduces something: 'we present SimpleQA, a benchmark ...', 'X is a ...',
-# '... applying a novel decoding algorithm'.
+# '... applying a novel decoding algorithm'; the verb may carry an adverb ('we publicly release our
+# models and code', 'we also introduce').
 _INTRODUCING = re.compile(
-    r"\b(?:we|this\s+(?:paper|work|report|article))\s+(?:first\s+)?(?:present|introduce|propose|release|develop|describe|"
+    r"\b(?:we|this\s+(?:paper|work|report|article))\s+(?:(?:first|also|further|then|here|now|\w+ly)\s+)?"
+    r"(?:present|introduce|propose|release|develop|describe|"
     r"build|create|construct)\w*\b|\b(?:is|are)\s+(?:a|an)\s|\b(?:a|an)\s+novel\b",
     re.I,
 )
