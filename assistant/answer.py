@@ -149,12 +149,19 @@ class Answerer:
             return
         draft = _Draft(label=label)
         if plan.kind == "list":  # one short call per paper: one line each, in the order found
+            if plan.contents:  # the library listed whole: how many papers it holds, first
+                draft.pieces.append(header := _holding(plan))
+                yield header
             written = self.written(plan)
             for i, shown in enumerate(written):
                 if label is not None:
                     draft.names[shown.number] = label([s.passage for s in written], i)[i]
-                user = self.prompts.render(
-                    "list", number=shown.number, text=safe(shown.text, gen), topic=safe(plan.query.topic, gen)
+                user = (
+                    self.prompts.render("paper", number=shown.number, text=safe(shown.text, gen))
+                    if plan.contents
+                    else self.prompts.render(
+                        "list", number=shown.number, text=safe(shown.text, gen), topic=safe(plan.query.topic, gen)
+                    )
                 )
                 prompt = self._single(user, _PAPER_PREFILL, gen)
                 sources = {shown.number: shown.passage.text}
@@ -439,7 +446,7 @@ class Answerer:
             yield answer.text
             yield answer
             return
-        if plan.kind == "list" and counts_papers(plan.question):
+        if plan.kind == "list" and counts_papers(plan.question) and not plan.contents:
             # 'How many papers do I have on GNNs?': the count of the papers listed, after them
             n = len({c for s in draft.statements for c in s.citations})
             where = f"{plan.library}'s library" if plan.library else "your library"
@@ -581,6 +588,17 @@ _DANGLING = re.compile(
     r"^\W*(?:this|these|that|those|such)\b(?!\s+(?:paper|papers|study|studies|work|report|article|abstract|review|trial|model|models)\b)",
     re.I,
 )
+
+
+def _holding(plan: Plan) -> str:
+    """The opening of a library listed whole: 'Tony's library holds 10 papers:'; when it holds more
+    than are listed, that only some are, and how to find the rest."""
+    where = f"{plan.library}'s library" if plan.library else "Your library"
+    n, shown = plan.contents, len(plan.shown)
+    papers = f"{n:,} paper{'' if n == 1 else 's'}"
+    if shown < n:
+        return f"{where} holds {papers}; here are {shown} of them. Ask about a topic to find the papers on it.\n"
+    return f"{where} holds {papers}:\n"
 
 
 def safe(text: str, gen: Generator) -> str:

@@ -60,6 +60,7 @@ class Assistant:
             libraries=lambda: list(self.index.libraries()),
             common=common_words,
             get=lambda ids: self.labeler.label(self.index.get(ids)),
+            contents=lambda library: list(self.index.library_ids(library)),
             k=s.answer.k,
             abstain_threshold=s.answer.abstain_threshold,
             history_turns=s.retrieval.history_turns,

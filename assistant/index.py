@@ -363,8 +363,8 @@ class Index:
             self._col.delete(ids=ids)
             self.lexical.remove(ids)
 
-    def library_ids(self, library: str) -> dict[str, tuple[str, ...]]:
-        """Documents in a library, with every library each belongs to."""
+    def library_ids(self, library: str | None) -> dict[str, tuple[str, ...]]:
+        """Documents in a library (every document: None), with every library each belongs to."""
         out: dict[str, tuple[str, ...]] = {}
         for ids, _, metas in self._pages(include=["metadatas"], where=_in_library(library)):
             out.update({d: _libs(m) for d, m in zip(ids, metas, strict=True)})

@@ -514,10 +514,24 @@ _TAG = re.compile(
 )
 
 
+# A library asked about as a whole ('What are Tony's papers about?', 'Summarize my library.', 'How
+# many papers does Alex have?', 'What do I have?'): a list of every paper in it
+_OWNER = r"(?:my|our|[\w.-]+['’]s|[\w.-]+s['’])"
+_WHOLE = re.compile(
+    rf"^\s*(?:(?:give|show)\s+(?:me\s+)?an?\s+(?:overview|summary)\s+of|summari[sz]e|describe|tell\s+me\s+about|what\s+(?:are|is))\s+"
+    rf"(?:{_OWNER}\s+(?:whole\s+|entire\s+)?(?:library|collection|{_PAPERS})|the\s+(?:whole\s+|entire\s+)?(?:library|collection))"
+    r"(?:\s+about)?\s*[?.!]*\s*$"
+    rf"|^\s*how\s+many\s+{_PAPERS}\s+(?:(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have|(?:are|is)\s+(?:there\s+)?in\s+(?:{_OWNER}|the)\s+"
+    r"(?:library|collection))\s*[?.!]*\s*$"
+    r"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s*[?.!]*\s*$",
+    re.I,
+)
+
+
 def kind_of(question: str) -> Kind:
     """The kind of answer a question asks for, from its form."""
     q = _strip_polite(question)
-    if _LIST.search(q):
+    if _LIST.search(q) or _WHOLE.search(q):
         return "list"
     if _TAG.search(q) and not _WH.match(q):
         return "yesno"
@@ -548,7 +562,8 @@ def read_question(question: str, libraries: Iterable[str] = ()) -> Query:
     kind = kind_of(question)
     library = named_library(question, libraries)
     if kind == "list":
-        return Query(text=question, kind=kind, topic=list_topic(q), introduces=bool(_INTRODUCE.search(q)), library=library)
+        topic = "" if _WHOLE.search(q) else list_topic(q)
+        return Query(text=question, kind=kind, topic=topic, introduces=bool(_INTRODUCE.search(q)), library=library)
     if kind == "compare":
         return Query(text=question, kind=kind, subjects=compare_subjects(q), library=library)
     return Query(text=question, kind=kind, library=library)

@@ -129,6 +129,8 @@ _INTRODUCING = re.compile(
     re.I,
 )
 Search = Callable[[str, int, "str | None"], list[Passage]]
+# a word standing for something said before ('them', 'that'): a list topic taken from elsewhere
+_POINTS_BACK = re.compile(r"\b(?:them|they|those|these|it|its|that|this|such|their|ones)\b", re.I)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -179,6 +181,7 @@ class Plan:
     second: tuple[Sentence | None, ...] = ()
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
     record: str | None = None  # 'authors' / 'year': answered from the first passage's record (`record_field`)
+    contents: int = 0  # a list of the library's whole contents ('List Tony's papers.'): how many papers it holds
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -330,6 +333,7 @@ class Planner:
         k: int,
         abstain_threshold: float,
         history_turns: int,
+        contents: Callable[[str | None], list[str]] | None = None,
     ) -> None:
         self._search = search
         self._embed = embed
@@ -337,6 +341,7 @@ class Planner:
         self._libraries = libraries
         self._common = common
         self._get = get
+        self._contents = contents  # the ids of every document in a library (in all: None)
         self.k = k
         self.threshold = abstain_threshold
         self.history_turns = history_turns
@@ -362,7 +367,15 @@ class Planner:
             # 'Which papers are about them?': the topic is what the previous question asked about
             query = replace(query, topic=list_topic(previous))
         saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
-        if query.kind == "list":
+        contents = 0
+        if query.kind == "list" and self._whole(query, previous):
+            # 'List Tony's papers.', 'What's in my library?': every paper in it, by name
+            search_text = ""
+            ids = self._contents(scope) if self._contents else []
+            contents = len(ids)
+            passages = sorted(self._get(ids[: tuning.LIST_CANDIDATES]), key=lambda p: p.name.casefold())
+            abstain, reason = not passages, "" if passages else "no documents to search"
+        elif query.kind == "list":
             search_text = f"{earlier} {query.topic}".strip()
             passages, abstain, reason, saying = self._list(query, search_text, scope)
             if previous and sources and _MORE.search(question) and not abstain:
@@ -457,6 +470,17 @@ class Planner:
             timings=timings,
             second=second,
             record=record if paper is not None and not abstain else None,
+            contents=contents,
+        )
+
+    def _whole(self, query: Query, previous: str | None) -> bool:
+        """A list of a library's whole contents: no topic, and no word pointing back to one
+        ('Which papers are about them?' out of the blue names nothing to list)."""
+        return (
+            self._contents is not None
+            and previous is None
+            and names_no_topic(query.topic)
+            and not _POINTS_BACK.search(query.text)
         )
 
     def _known(self, term: str) -> bool:
@@ -787,7 +811,9 @@ def select(query: Query, ev: Evidence, passages: list[Passage], second: tuple[Se
             ranked = sorted(ranked, key=lambda s: not cue.search(s.text))  # stable: best first within each
         elif names:
             ranked = sorted(ranked, key=lambda s: (not defines(s.text, names), -s.score))
-        if query.kind in ("list", "compare"):  # what the paper says on the topic, and what it contributes
+        if query.kind == "list" and names_no_topic(query.topic):  # a library listed whole: what each paper contributes
+            ranked = contributions(sorted(ranked, key=lambda s: s.position))
+        elif query.kind in ("list", "compare"):  # what the paper says on the topic, and what it contributes
             ranked = [*ranked[:1], *contributions(ranked[1:])]
         chosen = ranked[:n]
         extra = second[i - 1] if i <= len(second) else None
@@ -970,6 +996,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     if query.kind == "list":
         if hint in ranked:  # the sentence that says the topic, for a paper admitted by meaning
             return hint
+        if names_no_topic(query.topic):  # a library listed whole: what the paper contributes, earliest first
+            return contributions(sorted(ranked, key=lambda s: s.position))[0]
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
     hint = hint if hint in ranked else None

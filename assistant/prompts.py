@@ -19,6 +19,7 @@ SPEC: dict[str, tuple[set[str], set[str]]] = {
     "explain": (set(), set()),
     "yesno": (set(), set()),
     "list": ({"topic", "number", "text"}, set()),
+    "paper": ({"number", "text"}, set()),  # a line for one paper of a library listed whole
     "subject": ({"number", "text", "subject"}, set()),
     "findings": ({"number", "text", "subject"}, set()),
     "rephrase": ({"number", "text", "question"}, set()),
@@ -40,6 +41,7 @@ class Prompts:
     explain: str
     yesno: str
     list: str
+    paper: str
     subject: str
     findings: str
     rephrase: str

@@ -177,8 +177,9 @@ def highlight(text: str, support: Sequence[str]) -> str:
 
 
 def source_card(c: Citation, turn: int, also: bool = False) -> str:
-    """One abstract: number, label, libraries, score, link, and (when cited) its support marked."""
-    meta = [esc(", ".join(c.libraries) or "no library"), f"relevance {c.score:.2f}"]
+    """One abstract: number, label, libraries, score, link, and (when cited) its support marked. A
+    paper not found by a search (a library listed whole, a follow-up's earlier sources) has no score."""
+    meta = [esc(", ".join(c.libraries) or "no library"), *([f"relevance {c.score:.2f}"] if c.score else [])]
     if c.url.startswith(("https://", "http://")):
         meta.append(f'<a href="{esc(c.url)}" target="_blank" rel="noopener noreferrer nofollow">open ↗</a>')
     return (

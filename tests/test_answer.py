@@ -472,6 +472,21 @@ def test_list_writes_one_checked_line_per_paper(seeded_copy: Assistant) -> None:
     assert all("Graph Neural Networks" in c.text for c in ans.citations)
 
 
+def test_a_library_asked_about_as_a_whole_is_listed_paper_by_paper(seeded_copy: Assistant) -> None:
+    alex = set(seeded_copy.index.library_ids("Alex"))
+    ans, pieces, gen = ask_with(seeded_copy, " presents a system for training models.", "What papers does Alex have?")
+    assert ans.kind == "list" and not ans.abstained
+    assert pieces[0] == f"Alex's library holds {len(alex)} papers:\n"  # shown first, before any line
+    assert {c.doc_id for c in ans.citations} == alex  # every paper of his, each once
+    assert len([line for line in ans.text.splitlines() if line.startswith("- ")]) == len(alex)
+    lines_asked = [m[-1]["content"] for m in gen.prompts if isinstance(m, list) and m[-1]["content"].startswith("Abstract [")]
+    assert lines_asked and not any("about " in m.split("\n\n")[-1] for m in lines_asked)  # no topic to say it is about
+    everyone = seeded_copy.plan("How many papers are in my library?")
+    assert everyone.query.kind == "list" and everyone.contents == len(seeded_copy.index.library_ids(None))
+    # no topic, and a word that points back to one out of the blue: nothing to list
+    assert seeded_copy.plan("Which papers are about them?").abstain
+
+
 def test_list_with_no_paper_on_the_topic_abstains(seeded_copy: Assistant) -> None:
     ans, _, gen = ask_with(seeded_copy, "x", "Which papers in the library are about autonomous driving?")
     assert ans.abstained and not answer_prompts(gen)

@@ -54,6 +54,12 @@ from .conftest import SEEDS
         ("Anything on graph neural networks?", "list"),
         ("Papers on efficiency of large language models?", "list"),
         ("Show me Tony's papers on safety.", "list"),
+        # a library asked about as a whole
+        ("What are Tony's papers about?", "list"),
+        ("Give me an overview of Alex's library.", "list"),
+        ("How many papers does Tony have?", "list"),
+        ("What do I have?", "list"),
+        ("What are the papers about?", "explain"),  # 'the papers' of the conversation, not a library
         ("List everything about language model evaluation.", "list"),
         ("What in my library is about heterophily?", "list"),
         ("Do I have any work on making models refuse unsafe requests?", "list"),
