@@ -980,7 +980,32 @@ def silent_on(question: str, text: str) -> list[str]:
     names = name_terms(question)
     asked = [t for t in question_terms(question) if t not in names]
     held = WordSet(terms(text))
+    if names and all(t in _MAKING for t in asked) and all(n in held for n in names):
+        # 'Is Lingvo built on TensorFlow?': a verb of making only joins two names, and the abstract
+        # that names both ('Lingvo is a Tensorflow framework') is what can say yes or no
+        return []
     return [] if any(t in held for t in asked) else asked
+
+
+# verbs of making or using, stemmed: they join names rather than say something of their own
+_MAKING = frozenset(
+    {
+        "built",
+        "build",
+        "base",
+        "made",
+        "make",
+        "written",
+        "write",
+        "implement",
+        "develop",
+        "run",
+        "ran",
+        "use",
+        "creat",
+        "construct",
+    }
+)
 
 
 def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = None) -> Sentence | None:
@@ -991,8 +1016,12 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     if not ranked:
         return None
     if query.kind == "yesno":
-        # the sentence the decision was read from: the one that says No, else the closing finding
-        return deciding(ranked, query.text, name_terms(query.text)) or max(closing(ranked), key=lambda s: s.score)
+        # the sentence the decision was read from: the one that says No; else one naming every
+        # thing a question of two or more names joins ('Is Lingvo built on TensorFlow?' - 'Lingvo is
+        # a Tensorflow framework ...'); else the closing finding
+        names = name_terms(query.text)
+        joining = (s for s in ranked if len(names) > 1 and all(n in WordSet(terms(s.text)) for n in names))
+        return deciding(ranked, query.text, names) or next(joining, None) or max(closing(ranked), key=lambda s: s.score)
     if query.kind == "list":
         if hint in ranked:  # the sentence that says the topic, for a paper admitted by meaning
             return hint

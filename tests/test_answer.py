@@ -619,6 +619,16 @@ def test_another_name_in_the_place_of_the_one_asked_makes_it_no(seeded: Assistan
     assert not substitutes(recovery, "Recovery Outcome Measures: Is There a Place for Culture?")
 
 
+def test_a_verb_of_making_between_two_names_is_answered_by_the_sentence_naming_both(seeded_copy: Assistant) -> None:
+    # the abstract never says 'built'; 'Lingvo is a Tensorflow framework' is what can say yes or no
+    q = "Is Lingvo built on TensorFlow?"
+    assert not seeded_copy.plan(q).abstain
+    ans, _, _ = ask_with(seeded_copy, "Lingvo is built on TensorFlow [1].", q)
+    assert ans.text.startswith("Yes. “Lingvo is a Tensorflow framework")
+    assert seeded_copy.plan("Is Lingvo built on PyTorch?").abstain  # a name no abstract uses
+    assert seeded_copy.plan("Is Gemini Nano open-sourced?").abstain  # a word of its own, which no abstract says
+
+
 def test_a_count_of_only_some_or_the_other_thing_chosen_makes_it_no() -> None:
     gemini = _ranked("Gemini Ultra advances the state of the art in 30 of 32 of these benchmarks.")
     assert decide(gemini, "Did Gemini Ultra beat the state of the art on all 32 benchmarks?") == "No"
