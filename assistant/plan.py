@@ -1019,9 +1019,9 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         # the sentence the decision was read from: the one that says No; else one naming every
         # thing a question of two or more names joins ('Is Lingvo built on TensorFlow?' - 'Lingvo is
         # a Tensorflow framework ...'); else the closing finding
-        names = name_terms(query.text)
-        joining = (s for s in ranked if len(names) > 1 and all(n in WordSet(terms(s.text)) for n in names))
-        return deciding(ranked, query.text, names) or next(joining, None) or max(closing(ranked), key=lambda s: s.score)
+        named = name_terms(query.text)
+        joining = (s for s in ranked if len(named) > 1 and all(n in WordSet(terms(s.text)) for n in named))
+        return deciding(ranked, query.text, named) or next(joining, None) or max(closing(ranked), key=lambda s: s.score)
     if query.kind == "list":
         if hint in ranked:  # the sentence that says the topic, for a paper admitted by meaning
             return hint
