@@ -1019,9 +1019,9 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         # the sentence the decision was read from: the one that says No; else one naming every
         # thing a question of two or more names joins ('Is Lingvo built on TensorFlow?' - 'Lingvo is
         # a Tensorflow framework ...'); else the closing finding
-        named = name_terms(query.text)
-        joining = (s for s in ranked if len(named) > 1 and all(n in WordSet(terms(s.text)) for n in named))
-        return deciding(ranked, query.text, named) or next(joining, None) or max(closing(ranked), key=lambda s: s.score)
+        joined = name_terms(query.text)
+        joining = (s for s in ranked if len(joined) > 1 and all(n in WordSet(terms(s.text)) for n in joined))
+        return deciding(ranked, query.text, joined) or next(joining, None) or max(closing(ranked), key=lambda s: s.score)
     if query.kind == "list":
         if hint in ranked:  # the sentence that says the topic, for a paper admitted by meaning
             return hint
