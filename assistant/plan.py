@@ -570,7 +570,8 @@ class Planner:
                 for i, p in enumerate(found)
                 if p.doc_id not in taken
             ]
-            if chosen and names_subject(subject, _full(chosen[0]), weights) > 0:
+            twice = len(query.subjects) > 1 and len({x.casefold() for x in query.subjects}) == 1  # 'the two GNN papers'
+            if chosen and not twice and names_subject(subject, _full(chosen[0]), weights) > 0:
                 # both things in one abstract ('RNN-T vs attention-based models', 'U-PaLM compared to
                 # PaLM'): it stands for both, unless another abstract has the second thing's words
                 # and, for a thing with a name, is about it (says what it is, or opens with it) rather
