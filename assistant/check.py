@@ -9,6 +9,7 @@ no shown abstract supports is dropped. Nothing here is fitted to a question set 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -300,7 +301,32 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += [t for t in subject_terms(greek_folded(sentence)) if t not in s_terms]
     if _NEGATION.search(sentence) and not _negated_in(sentence, source):
         missing.append("(a negation the abstract does not make)")
+    elif _drops_negation(sentence, source):
+        missing.append("(leaves out the abstract's negation)")
     return list(dict.fromkeys(missing))
+
+
+_TOKEN = re.compile(r"[\w'’-]+|[,;:()]")
+_CLAUSE_BREAK = re.compile(r"[,;:()]|and|but|or|while|whereas|although|though|however|yet", re.I)
+
+
+def _drops_negation(sentence: str, source: str) -> bool:
+    """Whether a sentence with no negation says what the source sentence closest to it (by shared
+    terms) negates: 'heterophily is harmful for GNNs' from 'not all cases of heterophily are harmful
+    for GNNs'. A negation reaches to the end of its clause ('does not require Y, and improves Z'
+    negates nothing of 'improves Z'); 'not only' negates nothing."""
+    if _NEGATION.search(sentence):
+        return False
+    said = set(terms(sentence))
+    closest = max(split_sentences(source) or [source], key=lambda s: len(said & set(terms(s))))
+    tokens = _TOKEN.findall(closest)
+    for i, token in enumerate(tokens):
+        if not _NEGATION.fullmatch(token) or (i + 1 < len(tokens) and tokens[i + 1].lower() == "only"):
+            continue
+        scope = itertools.takewhile(lambda t: not _CLAUSE_BREAK.fullmatch(t), tokens[i + 1 :])
+        if any(said & set(terms(t)) for t in scope):
+            return True
+    return False
 
 
 _SUBJECT = re.compile(r"^\s*(?P<subject>(?:[\w\-/'’]+\s+){1,4}?)(?:is|are|was|were)\b", re.I)
