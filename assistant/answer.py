@@ -360,6 +360,8 @@ class Answerer:
         first = not draft.pieces
         cites = "".join(f"[{n}]" for n in s.citations)
         body = s.text if s.origin == "model" else f"“{s.text}”"
+        if s.origin == "model" and body[:1].islower() and not re.match(r"[a-z]+[A-Z0-9]", body):
+            body = body[0].upper() + body[1:]  # 'graph neural network extends ...' (not 'umT5', 'mC4')
         if plan.kind == "list":
             shown = plan.shown[s.citations[0] - 1] if s.citations and s.citations[0] <= len(plan.shown) else None
             papers = [draft.names.get(x.number, x.passage) for x in plan.shown]

@@ -831,6 +831,9 @@ def test_a_thing_another_abstract_names_only_in_passing_is_compared_within_the_o
     assert [p.name for p in plan.passages] == ["Flan-MoE", "UL2R / U-PaLM"]
     plan = seeded.plan("Compare Med-PaLM and Flan-PaLM.")  # not Flan-MoE's 'Flan-PaLM-62B'
     assert [p.name for p in plan.passages] == ["Med-PaLM / MultiMedQA"]
+    # one thing twice is two papers on it: the second is another paper, whatever the first names
+    plan = seeded.plan("Compare the two GNN papers.")
+    assert len({p.doc_id for p in plan.passages}) == 2 and all("Graph Neural Networks" in p.text for p in plan.passages)
 
 
 def test_a_follow_up_comparison_says_it_of_what_the_conversation_is_about(seeded_copy: Assistant) -> None:
@@ -881,6 +884,13 @@ def test_sentence_check_catches_names_numbers_and_negations() -> None:
     assert unsupported("BLOOM is not an open-access model.", "Is BLOOM open?", SRC)
     v = check_sentence("It has 176B parameters [2].", q, {1: SRC, 2: "Gemini comes in Ultra, Pro and Nano sizes."})
     assert v.kept and v.citations == (1,) and v.repaired
+    # nor may a sentence leave out a negation of what it copies ('not all cases of heterophily are harmful')
+    acm = "In this paper, we first show that not all cases of heterophily are harmful for GNNs with aggregation operation."
+    assert unsupported("Heterophily is harmful for GNNs with aggregation operation.", "How do the GNN papers differ?", acm)
+    assert not unsupported("Not all heterophily is harmful for GNNs with aggregation operation.", "How?", acm)
+    # a negation reaches to the end of its clause, and 'not only' negates nothing
+    assert not unsupported("BLOOM is released.", "Is BLOOM released?", "BLOOM is not small, and it is released.")
+    assert not unsupported("BLOOM covers 46 languages.", "?", "BLOOM not only covers 46 languages but also code.")
 
 
 def test_the_thing_asked_about_must_be_in_the_source_not_only_in_the_question() -> None:
