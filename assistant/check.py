@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import tuning
 from .evidence import WORD_NUMBERS, focus_phrase, focus_term, numbers, wants_number
@@ -303,7 +303,32 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
         missing.append("(a negation the abstract does not make)")
     elif _drops_negation(sentence, source):
         missing.append("(leaves out the abstract's negation)")
+    if _CLAIMED_CAUSE.search(sentence) and not _ASKS_CAUSE.search(question) and not _closest_say(sentence, source, _CAUSE):
+        missing.append("(a cause the abstract does not give)")
     return list(dict.fromkeys(missing))
+
+
+# 'X outperforms Y due to Z': a sentence that says what causes what; the abstract must say so too,
+# unless the question asks why (the model's 'because' answers it, and its words are checked)
+_CLAIMED_CAUSE = re.compile(
+    r"\b(?:due\s+to|because|as\s+a\s+result\s+of|thanks\s+to|owing\s+to|leads?\s+to|led\s+to|results?\s+in|resulted\s+in|"
+    r"caused\s+by)\b",
+    re.I,
+)
+_CAUSE = re.compile(
+    r"\b(?:due\s+to|because|as\s+a\s+result|thanks\s+to|owing\s+to|leads?\s+to|led\s+to|leading\s+to|results?\s+in|"
+    r"resulted\s+in|resulting\s+in|caused?|causes|causing|therefore|thus|hence|so\s+that|consequently|since|attribut\w*\s+to|"
+    r"explain\w*|enabl\w*|allow\w*|shows?\s+that)\b",
+    re.I,
+)
+_ASKS_CAUSE = re.compile(r"\b(?:why|how\s+come|what\s+(?:causes|caused|leads|led|explains)|reasons?|because)\b", re.I)
+
+
+def _closest_say(sentence: str, source: str, pattern: re.Pattern[str]) -> bool:
+    """Whether one of the two source sentences closest to `sentence` (by shared terms) matches `pattern`."""
+    said = set(terms(sentence))
+    ranked = sorted(split_sentences(source) or [source], key=lambda s: -len(said & set(terms(s))))
+    return any(pattern.search(s) for s in ranked[:2])
 
 
 _TOKEN = re.compile(r"[\w'’-]+|[,;:()]")
@@ -465,9 +490,7 @@ def claimed_of_other(sentence: str, source: str) -> list[str]:
 
 def _negated_in(sentence: str, source: str) -> bool:
     """Whether the source sentences closest to `sentence` (by shared terms) also negate."""
-    said = set(terms(sentence))
-    ranked = sorted(split_sentences(source) or [source], key=lambda s: -len(said & set(terms(s))))
-    return any(_NEGATION.search(s) for s in ranked[:2])
+    return _closest_say(sentence, source, _NEGATION)
 
 
 def responsive(sentence: str, question: str) -> bool:
@@ -518,6 +541,12 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
     for n in sorted(pool, key=lambda n: -_shared(body, sources[n])):
         if not unsupported_by([n]):
             return Verdict(text=body, citations=(n,), kept=True, repaired=True)
+    if (m := _CLAIMED_CAUSE.search(body)) and len(clause := body[: m.start()].rstrip(" ,;:-").split()) >= 3:
+        # 'Flan-PaLM is inferior to clinicians due to its accuracy ...': what stands before a cause
+        # the abstract does not give may hold on its own
+        cut = check_sentence(" ".join(clause) + "." + "".join(f"[{n}]" for n in cited), question, sources, allowed)
+        if cut.kept:
+            return replace(cut, repaired=True)
     why = ", ".join(unsupported_by(cited)[:4]) if cited else "no shown abstract holds it"
     return Verdict(text=body, citations=tuple(cited), kept=False, why=f"unsupported: {why}")
 

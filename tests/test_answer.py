@@ -891,6 +891,14 @@ def test_sentence_check_catches_names_numbers_and_negations() -> None:
     # a negation reaches to the end of its clause, and 'not only' negates nothing
     assert not unsupported("BLOOM is released.", "Is BLOOM released?", "BLOOM is not small, and it is released.")
     assert not unsupported("BLOOM covers 46 languages.", "?", "BLOOM not only covers 46 languages but also code.")
+    # a cause the abstract does not give is no claim to make, unless the question asks why; what
+    # stands before it may hold on its own
+    medpalm = "Flan-PaLM achieves state-of-the-art accuracy on MedQA. The resulting model remains inferior to clinicians."
+    because = "Flan-PaLM is inferior to clinicians due to its state-of-the-art accuracy on MedQA [1]."
+    assert unsupported(without_citations(because), "What are Flan-PaLM's limits?", medpalm)
+    assert not unsupported(without_citations(because), "Why is Flan-PaLM inferior to clinicians?", medpalm)
+    v = check_sentence(because, "What are Flan-PaLM's limits?", {1: medpalm})
+    assert v.kept and v.text == "Flan-PaLM is inferior to clinicians." and v.citations == (1,)
 
 
 def test_the_thing_asked_about_must_be_in_the_source_not_only_in_the_question() -> None:
