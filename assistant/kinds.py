@@ -34,6 +34,9 @@ _LIST = re.compile(
     rf"|^\s*what\s+(?:has|have|did|does)\s+(?:i|we|[A-Z][\w.-]*)\s+{_SAVED}\s+(?:on|about)\b"
     r"|^\s*(?:what|which)\s+(?:\w+\s+)?(?:in|from)\s+(?:my|the|our|[\w.-]+['’]s?)\s+(?:library|collection)\b"
     r"|^\s*which\s+ones\b"
+    # 'Which of them are about safety?', 'Are any of these on speech?': among the papers of the last answer
+    r"|^\s*(?:which|(?:are|is|do|does)\s+any)\s+of\s+(?:them|these|those)\s+(?:(?:(?:are|is)\s+)?(?:about|on|related\s+to|concerned\s+with)"
+    r"|(?:deal|talk|discuss|cover|mention|address|concern|involve|focus|stud(?:y|ie)|look|use|report)\w*)\b"
     rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY})\b"
     rf"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about)\b"
     rf"|\bany\s+{_BODY}\s+(?:on|about|that|which|in|mentioning|covering|discussing|using|involving|with)\b"
@@ -276,6 +279,7 @@ _LIBRARY_OF = [
 # Words that frame a list question rather than name its topic ("which papers in my library discuss ...").
 _FRAME_WORDS = (
     r"i\s+(?:need|want)|"  # before 'i' alone
+    r"(?<=of\s)(?:them|these|those)|"  # 'Which of them are about safety?': the papers of the last answer
     # 'Any more papers like that?': the topic is the conversation's
     rf"(?:more|other|further|additional|similar)(?=\s+{_PAPERS})|like\s+(?:that|this|those|these|it|them)(?![\w-])|"
     rf"what['’]s|i['’]m|looking\s+for|which|what|list|show|find|give|name|enumerate|any|all|the|a|an|my|our|me|of|in|from|among|library|collection|{_PAPERS}|"

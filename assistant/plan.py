@@ -378,6 +378,12 @@ class Planner:
         elif query.kind == "list":
             search_text = f"{earlier} {query.topic}".strip()
             passages, abstain, reason, saying = self._list(query, search_text, scope)
+            if previous and sources and _AMONG.search(question) and not abstain:
+                # 'Which of them are about safety?': the papers on the topic among those the last answer gave
+                passages = [p for p in passages if p.doc_id in sources]
+                if not passages:
+                    passages = self._get(list(sources[:3]))
+                    abstain, reason = True, f"{NONE_AMONG} '{query.topic}'"
             if previous and sources and _MORE.search(question) and not abstain:
                 # 'Any more papers like that?': the papers on the topic the last answer did not give
                 passages = [p for p in passages if p.doc_id not in sources]
@@ -394,7 +400,10 @@ class Planner:
             search_text = f"{earlier} {question}".strip()
             passages, abstain, reason = self._search(search_text, k, scope), False, ""
         pinned = tuple(sources or ()) if previous and query.kind not in ("list", "compare") else ()
-        if pinned:  # the papers the conversation is about come first, then what the search adds
+        if pinned and (i := ordinal(question)) is not None and i < len(pinned):
+            pinned = (pinned[i],)  # 'How does the second one evaluate safety?': that paper alone
+            passages = self._get(list(pinned))
+        elif pinned:  # the papers the conversation is about come first, then what the search adds
             found = {p.doc_id for p in passages}
             passages = [*self._get([d for d in pinned if d not in found]), *passages]
             passages = sorted(passages, key=lambda p: p.doc_id not in pinned)[: max(k, len(pinned))]
@@ -690,6 +699,22 @@ _FOLLOW_UP = re.compile(
     r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)\b",
     re.I,
 )
+# 'the second one', 'the last paper': one of the papers the last answer gave, by its place there
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ORDINAL = re.compile(rf"\bthe\s+({'|'.join(_ORDINALS)}|last)\s+(?:one|paper|abstract|study|article|result|source)\b", re.I)
+# 'Which of them are about safety?': a list among the papers the last answer gave
+_AMONG = re.compile(r"^\s*(?:which|(?:are|is|do|does)\s+any)\s+of\s+(?:them|these|those)\b", re.I)
+NONE_AMONG = "none of the papers of the last answer is about"
+
+
+def ordinal(question: str) -> int | None:
+    """The place, in the last answer, of the paper a question points to ('the second one': 1; 'the
+    last one': -1), if it points to one."""
+    m = _ORDINAL.search(question)
+    if m is None:
+        return None
+    word = m[1].lower()
+    return -1 if word == "last" else _ORDINALS.index(word)
 
 
 # a list follow-up asking for papers beyond those given ('Any more papers like that?', 'Anything else on it?'),
@@ -718,7 +743,7 @@ _POINTER = re.compile(
 
 def is_follow_up(question: str) -> bool:
     """A question that leans on the conversation: opens with a connective or refers back."""
-    return bool(_FOLLOW_UP.search(question.strip()))
+    return bool(_FOLLOW_UP.search(question.strip()) or _ORDINAL.search(question))
 
 
 def strength(ev: Evidence) -> float:

@@ -855,6 +855,20 @@ def test_a_list_of_papers_about_them_is_about_what_the_conversation_asked(seeded
     assert plan.abstain and "no topic" in plan.reason
 
 
+def test_a_follow_up_picks_among_or_by_place_from_the_papers_the_last_answer_gave(seeded: Assistant) -> None:
+    first = "What papers does Tony have?"
+    tony = [p.doc_id for p in seeded.plan(first).passages]
+    plan = seeded.plan("Which of them are about safety?", history=[first], sources=tony)
+    assert plan.query.kind == "list" and not plan.abstain and {p.doc_id for p in plan.passages} <= set(tony)
+    assert "Deliberative Alignment" in " ".join(p.text for p in plan.passages)
+    plan = seeded.plan("Which of them are about graph neural networks?", history=[first], sources=tony)
+    assert plan.abstain and "none of the papers of the last answer" in plan.reason  # the GNN papers are Alex's
+    plan = seeded.plan("How does the second one evaluate safety?", history=[first], sources=tony)
+    assert [p.doc_id for p in plan.passages] == [tony[1]]
+    assert [p.doc_id for p in seeded.plan("Who wrote the last one?", history=[first], sources=tony).passages] == [tony[-1]]
+    assert seeded.plan("Which of them has the most parameters?", history=[first], sources=tony).query.kind == "fact"
+
+
 def test_an_explanation_of_a_named_thing_is_not_held_to_the_wording_gate(seeded_copy: Assistant) -> None:
     q = "What does the Gemini report expect its models to make possible, and does it say how they will be rolled out?"
     plan = seeded_copy.plan(q)
