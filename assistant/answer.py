@@ -19,6 +19,7 @@ from .guard import neutralise_special
 from .kinds import counts_papers
 from .plan import (
     FROM_RECORD,
+    NO_LIBRARY,
     NO_MORE,
     Plan,
     Shown,
@@ -567,6 +568,8 @@ class Answerer:
                 log.info("labels not written: %s", e)
         closest = "\n".join(f"- {p.name} ({', '.join(p.libraries)})" for p in closest_passages) or "- (the library is empty)"
         text = self.prompts.render("abstain", closest=closest)
+        if reason.startswith(NO_LIBRARY):  # 'What papers does Ben have?' with no library called Ben
+            text = f"Your collection has no library called {reason[len(NO_LIBRARY) :].strip()}."
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
         if (lacks := unrecorded(reason)) and closest_passages:  # 'Who wrote the BLOOM paper?' of a record without authors

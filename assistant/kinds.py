@@ -491,6 +491,16 @@ def list_topic(question: str) -> str:
     return re.sub(r"\s+", " ", topic).strip()
 
 
+def named_owner(question: str) -> str | None:
+    """Whoever a question names as the owner of a library ("Ben's papers", "What does Ben have?"),
+    whether or not a library of that name exists."""
+    for pattern in _LIBRARY_OF:
+        for m in pattern.finditer(question):
+            if m["who"].casefold() not in ("i", "we", "my", "our", "the"):
+                return str(m["who"])
+    return None
+
+
 def named_library(question: str, libraries: Iterable[str]) -> str | None:
     """A library the question names ("in Tony's library", "Alex's papers"), if it is one of `libraries`."""
     known = {lib.casefold(): lib for lib in libraries}

@@ -33,7 +33,7 @@ from .evidence import (
     wants_number,
 )
 from .guard import guard_passages
-from .kinds import Query, asks_what_it_is, list_topic, question_parts, read_question
+from .kinds import Query, asks_what_it_is, list_topic, named_owner, question_parts, read_question
 from .text import (
     QUOTED,
     STOPWORDS,
@@ -368,7 +368,12 @@ class Planner:
             query = replace(query, topic=list_topic(previous))
         saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
         contents = 0
-        if query.kind == "list" and self._whole(query, previous):
+        owner = named_owner(question) if query.kind == "list" and known and not scope else None
+        if owner is not None and owner.casefold() not in {lib.casefold() for lib in known}:
+            # 'What papers does Ben have?' with no library called Ben: not every paper there is
+            search_text, passages, abstain = "", [], True
+            reason = f"{NO_LIBRARY} '{owner}' (the libraries: {', '.join(known)})"
+        elif query.kind == "list" and self._whole(query, previous):
             # 'List Tony's papers.', 'What's in my library?': every paper in it, by name
             search_text = ""
             ids = self._contents(scope) if self._contents else []
@@ -598,8 +603,9 @@ class Planner:
                 missing.append(subject)
                 continue
             chosen.append(max(scored, key=lambda s: (s[1], s[0], s[2]))[3])
-        if missing:
-            return chosen, True, "the library has nothing on " + " or ".join(f"'{m}'" for m in missing)
+        if missing:  # what the abstention names as closest: what was found, else what the things' words find
+            closest = chosen or self._search(" ".join(query.subjects), 3, scope)
+            return closest, True, "the library has nothing on " + " or ".join(f"'{m}'" for m in dict.fromkeys(missing))
         return chosen[:k] if k >= 2 else chosen[:2], False, ""
 
 
@@ -705,6 +711,7 @@ _ORDINAL = re.compile(rf"\bthe\s+({'|'.join(_ORDINALS)}|last)\s+(?:one|paper|abs
 # 'Which of them are about safety?': a list among the papers the last answer gave
 _AMONG = re.compile(r"^\s*(?:which|(?:are|is|do|does)\s+any)\s+of\s+(?:them|these|those)\b", re.I)
 NONE_AMONG = "none of the papers of the last answer is about"
+NO_LIBRARY = "no library is called"
 
 
 def ordinal(question: str) -> int | None:

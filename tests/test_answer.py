@@ -481,6 +481,10 @@ def test_a_library_asked_about_as_a_whole_is_listed_paper_by_paper(seeded_copy: 
     assert len([line for line in ans.text.splitlines() if line.startswith("- ")]) == len(alex)
     lines_asked = [m[-1]["content"] for m in gen.prompts if isinstance(m, list) and m[-1]["content"].startswith("Abstract [")]
     assert lines_asked and not any("about " in m.split("\n\n")[-1] for m in lines_asked)  # no topic to say it is about
+    # a library nobody has: said so, not every paper listed
+    ben = seeded_copy.ask("What papers does Ben have?")
+    assert ben.abstained and ben.text == "Your collection has no library called 'Ben' (the libraries: Alex, Tony)."
+    assert seeded_copy.plan("Which of Ben's papers are about safety?").abstain
     everyone = seeded_copy.plan("How many papers are in my library?")
     assert everyone.query.kind == "list" and everyone.contents == len(seeded_copy.index.library_ids(None))
     # no topic, and a word that points back to one out of the blue: nothing to list
@@ -813,6 +817,9 @@ def test_compare_with_a_thing_the_library_lacks_abstains(seeded_copy: Assistant)
     # a capitalised name counts too: SimpleQA's link to github.com does not stand for GitHub Copilot
     plan = seeded_copy.plan("Smart Compose vs GitHub Copilot: how do their suggestion systems differ?")
     assert plan.abstain and "GitHub Copilot" in plan.reason
+    # with nothing found for either, the abstention still names the closest abstracts, not an empty library
+    ans = seeded_copy.ask("Compare the two lung cancer delay studies.")
+    assert ans.abstained and "library is empty" not in ans.text and len(ans.retrieved) == 3
 
 
 def test_two_things_one_abstract_compares_is_answered_from_that_abstract(seeded_copy: Assistant) -> None:
