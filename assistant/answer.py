@@ -204,9 +204,13 @@ class Answerer:
         # a comparison of studies ("what do the two trials show") asks for each one's findings;
         # of things ("BLOOM and U-PaLM"), for what each is or does
         ask = "findings" if _OF_STUDIES.search(plan.question) else "subject"
+        # one thing twice ('the two lung cancer delay studies') is two papers on it, each said as a paper
+        twice = len({s.casefold() for s in plan.query.subjects}) == 1 and len({s.number for _, s in pairs}) == 2
         for subject, shown in pairs:
-            user = self.prompts.render(ask, number=shown.number, text=safe(shown.text, gen), subject=safe(subject, gen))
-            opening = subject if len(subject.split()) <= 3 else "This paper"
+            user = self.prompts.render(
+                "findings" if twice else ask, number=shown.number, text=safe(shown.text, gen), subject=safe(subject, gen)
+            )
+            opening = subject if len(subject.split()) <= 3 and not twice else "This paper"
             prompt = self._single(user, opening, gen)
             sources = {shown.number: shown.passage.text}
             yield from self._generate(
@@ -227,7 +231,7 @@ class Answerer:
         if len(pairs) == 2:
             unique = {s.number: s for _, s in pairs}.values()
             block = "\n".join(self.prompts.render("passage", number=s.number, text=safe(s.text, gen)) for s in unique)
-            names = [f"{safe(subject, gen)} [{shown.number}]" for subject, shown in pairs]
+            names = [f"{'the paper' if twice else safe(subject, gen)} [{shown.number}]" for subject, shown in pairs]
             user = self.prompts.render("contrast", passages=block, first=names[0], second=names[1])
             sources = {s.number: s.passage.text for _, s in pairs}
             # a contrast holds only if it rests on both abstracts

@@ -843,6 +843,13 @@ def test_a_thing_another_abstract_names_only_in_passing_is_compared_within_the_o
     assert len({p.doc_id for p in plan.passages}) == 2 and all("Graph Neural Networks" in p.text for p in plan.passages)
 
 
+def test_two_papers_on_one_thing_are_each_asked_for_as_a_paper(seeded_copy: Assistant) -> None:
+    ans, _, gen = ask_with(seeded_copy, " proposes new homophily metrics [1].", "Compare the two GNN papers.")
+    asked = [str(m) for m in answer_prompts(gen)]
+    assert sum("finds or concludes about GNN" in m for m in asked) == 2  # not 'what GNN is', twice
+    assert any("how the paper [1] and the paper [2] differ" in m for m in asked)
+
+
 def test_a_follow_up_comparison_says_it_of_what_the_conversation_is_about(seeded_copy: Assistant) -> None:
     first = seeded_copy.plan("What is Flan-MoE?")
     flan = first.shown[0].passage.doc_id
