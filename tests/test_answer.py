@@ -845,6 +845,7 @@ def test_a_thing_another_abstract_names_only_in_passing_is_compared_within_the_o
 
 def test_two_papers_on_one_thing_are_each_asked_for_as_a_paper(seeded_copy: Assistant) -> None:
     ans, _, gen = ask_with(seeded_copy, " proposes new homophily metrics [1].", "Compare the two GNN papers.")
+    assert len({c.doc_id for c in ans.citations}) == 2
     asked = [str(m) for m in answer_prompts(gen)]
     assert sum("finds or concludes about GNN" in m for m in asked) == 2  # not 'what GNN is', twice
     assert any("how the paper [1] and the paper [2] differ" in m for m in asked)
