@@ -368,6 +368,8 @@ class Answerer:
         if s.origin == "model" and body[:1].islower() and not re.match(r"[a-z]+[A-Z0-9]", body):
             body = body[0].upper() + body[1:]  # 'graph neural network extends ...' (not 'umT5', 'mC4')
         if plan.kind == "list":
+            if s.origin == "model":  # a line is about its paper: 'It also examines ...' is 'This paper also examines ...'
+                body = re.sub(r"^It(?=\s)", "This paper", body)
             shown = plan.shown[s.citations[0] - 1] if s.citations and s.citations[0] <= len(plan.shown) else None
             papers = [draft.names.get(x.number, x.passage) for x in plan.shown]
             names = [p.name for p in papers]

@@ -489,6 +489,10 @@ def test_a_library_asked_about_as_a_whole_is_listed_paper_by_paper(seeded_copy: 
     assert everyone.query.kind == "list" and everyone.contents == len(seeded_copy.index.library_ids(None))
     # no topic, and a word that points back to one out of the blue: nothing to list
     assert seeded_copy.plan("Which papers are about them?").abstain
+    # a line is about its paper: one the model opens with 'It' says so
+    reply = " is short. It also proposes new metrics based on a similarity matrix."
+    ans, _, _ = ask_with(seeded_copy, reply, "What papers does Alex have?")
+    assert "This paper also proposes new metrics" in ans.text and "- It " not in ans.text
 
 
 def test_list_with_no_paper_on_the_topic_abstains(seeded_copy: Assistant) -> None:
