@@ -541,9 +541,11 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
     for n in sorted(pool, key=lambda n: -_shared(body, sources[n])):
         if not unsupported_by([n]):
             return Verdict(text=body, citations=(n,), kept=True, repaired=True)
-    if (m := _CLAIMED_CAUSE.search(body)) and len(clause := body[: m.start()].rstrip(" ,;:-").split()) >= 3:
+    m = _CLAIMED_CAUSE.search(body)
+    if m and not _ASKS_CAUSE.search(question) and len(clause := body[: m.start()].rstrip(" ,;:-").split()) >= 3:
         # 'Flan-PaLM is inferior to clinicians due to its accuracy ...': what stands before a cause
-        # the abstract does not give may hold on its own
+        # the abstract does not give may hold on its own (not when the question asks why: there the
+        # cause is the answer, and what stands before it only says the question back)
         cut = check_sentence(" ".join(clause) + "." + "".join(f"[{n}]" for n in cited), question, sources, allowed)
         if cut.kept:
             return replace(cut, repaired=True)

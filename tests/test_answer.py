@@ -932,6 +932,10 @@ def test_sentence_check_catches_names_numbers_and_negations() -> None:
     assert not unsupported(without_citations(because), "Why is Flan-PaLM inferior to clinicians?", medpalm)
     v = check_sentence(because, "What are Flan-PaLM's limits?", {1: medpalm})
     assert v.kept and v.text == "Flan-PaLM is inferior to clinicians." and v.citations == (1,)
+    v = check_sentence(
+        "Flan-PaLM is inferior to clinicians because it uses TPUs [1].", "Why is Flan-PaLM inferior?", {1: medpalm}
+    )
+    assert not v.kept  # asked why: the cause is the answer, and the rest only says the question back
 
 
 def test_the_thing_asked_about_must_be_in_the_source_not_only_in_the_question() -> None:
