@@ -408,6 +408,8 @@ class Planner:
         if pinned and (i := ordinal(question)) is not None and i < len(pinned):
             pinned = (pinned[i],)  # 'How does the second one evaluate safety?': that paper alone
             passages = self._get(list(pinned))
+            if passages and passages[0].label_source != "text":  # asked of it by name, not 'the second one'
+                question = _ORDINAL.sub(passages[0].name, question, count=1)
         elif pinned:  # the papers the conversation is about come first, then what the search adds
             found = {p.doc_id for p in passages}
             passages = [*self._get([d for d in pinned if d not in found]), *passages]

@@ -884,6 +884,7 @@ def test_a_follow_up_picks_among_or_by_place_from_the_papers_the_last_answer_gav
     assert plan.abstain and "none of the papers of the last answer" in plan.reason  # the GNN papers are Alex's
     plan = seeded.plan("How does the second one evaluate safety?", history=[first], sources=tony)
     assert [p.doc_id for p in plan.passages] == [tony[1]]
+    assert plan.question == f"How does {plan.passages[0].name} evaluate safety?"  # asked of it by name
     assert [p.doc_id for p in seeded.plan("Who wrote the last one?", history=[first], sources=tony).passages] == [tony[-1]]
     assert seeded.plan("Which of them has the most parameters?", history=[first], sources=tony).query.kind == "fact"
 
