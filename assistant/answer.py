@@ -205,7 +205,7 @@ class Answerer:
         # of things ("BLOOM and U-PaLM"), for what each is or does
         ask = "findings" if _OF_STUDIES.search(plan.question) else "subject"
         # one thing twice ('the two lung cancer delay studies') is two papers on it, each said as a paper
-        twice = len({s.casefold() for s in plan.query.subjects}) == 1 and len({s.number for _, s in pairs}) == 2
+        twice = plan.query.twice and len({s.number for _, s in pairs}) == 2
         for subject, shown in pairs:
             user = self.prompts.render(
                 "findings" if twice else ask, number=shown.number, text=safe(shown.text, gen), subject=safe(subject, gen)

@@ -316,6 +316,11 @@ class Query:
     subjects: tuple[str, ...] = ()
     library: str | None = None
 
+    @property
+    def twice(self) -> bool:
+        """A comparison of one thing twice: two papers on it ('the two GNN papers')."""
+        return len(self.subjects) > 1 and len({s.casefold() for s in self.subjects}) == 1
+
 
 def is_yes_no(question: str) -> bool:
     """A question answered by yes or no: it opens with an auxiliary verb ('Does X improve Y?') or

@@ -586,8 +586,7 @@ class Planner:
                 for i, p in enumerate(found)
                 if p.doc_id not in taken
             ]
-            twice = len(query.subjects) > 1 and len({x.casefold() for x in query.subjects}) == 1  # 'the two GNN papers'
-            if chosen and not twice and names_subject(subject, _full(chosen[0]), weights) > 0:
+            if chosen and not query.twice and names_subject(subject, _full(chosen[0]), weights) > 0:
                 # both things in one abstract ('RNN-T vs attention-based models', 'U-PaLM compared to
                 # PaLM'): it stands for both, unless another abstract has the second thing's words
                 # and, for a thing with a name, is about it (says what it is, or opens with it) rather
@@ -847,7 +846,7 @@ def select(query: Query, ev: Evidence, passages: list[Passage], second: tuple[Se
         elif names:
             ranked = sorted(ranked, key=lambda s: (not defines(s.text, names), -s.score))
         if query.kind == "list" and names_no_topic(query.topic):  # a library listed whole: what each paper contributes
-            ranked = contributions(sorted(ranked, key=lambda s: s.position))
+            ranked = _contributed(ranked)
         elif query.kind in ("list", "compare"):  # what the paper says on the topic, and what it contributes
             ranked = [*ranked[:1], *contributions(ranked[1:])]
         chosen = ranked[:n]
@@ -928,6 +927,12 @@ def pointed(sentences: list[Sentence], query: Query) -> Sentence | None:
 def contributions(ranked: list[Sentence]) -> list[Sentence]:
     """The sentences stating what the paper itself does or finds first, the rest after, each in the given order."""
     return sorted(ranked, key=lambda s: not _CONTRIBUTION.search(s.text))
+
+
+def _contributed(sentences: list[Sentence]) -> list[Sentence]:
+    """What a paper listed for no topic is shown and quoted by: its contribution sentences, then the
+    rest, each in the abstract's order."""
+    return contributions(sorted(sentences, key=lambda s: s.position))
 
 
 def _clip(sentence: str, limit: int = tuning.MAX_SENTENCE) -> str:
@@ -1023,24 +1028,7 @@ def silent_on(question: str, text: str) -> list[str]:
 
 
 # verbs of making or using, stemmed: they join names rather than say something of their own
-_MAKING = frozenset(
-    {
-        "built",
-        "build",
-        "base",
-        "made",
-        "make",
-        "written",
-        "write",
-        "implement",
-        "develop",
-        "run",
-        "ran",
-        "use",
-        "creat",
-        "construct",
-    }
-)
+_MAKING = frozenset(terms("built build based made make written write implemented developed run ran used created constructed"))
 
 
 def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = None) -> Sentence | None:
@@ -1061,7 +1049,7 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         if hint in ranked:  # the sentence that says the topic, for a paper admitted by meaning
             return hint
         if names_no_topic(query.topic):  # a library listed whole: what the paper contributes, earliest first
-            return contributions(sorted(ranked, key=lambda s: s.position))[0]
+            return _contributed(ranked)[0]
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
     hint = hint if hint in ranked else None
