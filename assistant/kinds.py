@@ -15,8 +15,8 @@ from .types import Kind
 
 # "Can you explain ...", "Please list ...": the request inside the courtesy decides the kind.
 _POLITE = re.compile(
-    r"^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|i\s+(?:want|would like|need)\s+(?:you\s+)?to\s+|"
-    r"i'?d\s+like\s+(?:you\s+)?to\s+|help\s+me\s+)",
+    r"^\s*(?:please[,\s]+(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?|(?:can|could|would|will)\s+you\s+(?:please\s+)?|"
+    r"i\s+(?:want|would like|need)\s+(?:you\s+)?to\s+|i'?d\s+like\s+(?:you\s+)?to\s+|help\s+me\s+)",
     re.I,
 )
 # what someone did to papers to have them in a library ("What has Tony saved about X?")

@@ -60,6 +60,8 @@ from .conftest import SEEDS
         ("How many papers does Tony have?", "list"),
         ("What do I have?", "list"),
         ("What are the papers about?", "explain"),  # 'the papers' of the conversation, not a library
+        ("Please list Alex's papers.", "list"),  # a plain 'please' is courtesy
+        ("Please explain UniMax.", "explain"),
         ("List everything about language model evaluation.", "list"),
         ("What in my library is about heterophily?", "list"),
         ("Do I have any work on making models refuse unsafe requests?", "list"),
