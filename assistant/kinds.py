@@ -542,7 +542,10 @@ _WHOLE = re.compile(
     r"(?:\s+about)?\s*[?.!]*\s*$"
     rf"|^\s*how\s+many\s+{_PAPERS}\s+(?:(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have|(?:are|is)\s+(?:there\s+)?in\s+(?:{_OWNER}|the)\s+"
     r"(?:library|collection))\s*[?.!]*\s*$"
-    r"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s*[?.!]*\s*$",
+    r"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s*[?.!]*\s*$"
+    # 'What topics does my library cover?', 'What is Tony's library about?'
+    rf"|^\s*what\s+(?:topics|subjects|areas|fields)\s+(?:do|does)\s+(?:{_OWNER}|the)\s+(?:library|collection|{_PAPERS})\s+cover\s*[?.!]*\s*$"
+    rf"|^\s*what\s+is\s+(?:{_OWNER}|the)\s+(?:library|collection)\s+about\s*[?.!]*\s*$",
     re.I,
 )
 

@@ -60,6 +60,7 @@ from .conftest import SEEDS
         ("How many papers does Tony have?", "list"),
         ("What do I have?", "list"),
         ("What are the papers about?", "explain"),  # 'the papers' of the conversation, not a library
+        ("What topics does my library cover?", "list"),
         ("Please list Alex's papers.", "list"),  # a plain 'please' is courtesy
         ("Please explain UniMax.", "explain"),
         ("List everything about language model evaluation.", "list"),
