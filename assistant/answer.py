@@ -458,7 +458,7 @@ class Answerer:
         if plan.kind == "list" and counts_papers(plan.question) and not plan.contents:
             # 'How many papers do I have on GNNs?': the count of the papers listed, after them
             n = len({c for s in draft.statements for c in s.citations})
-            where = f"{plan.library}'s library" if plan.library else "your library"
+            where = _library_of(plan)
             count = f"\n\n{n} paper{'' if n == 1 else 's'} in {where} {'is' if n == 1 else 'are'} about {plan.query.topic}."
             draft.pieces.append(count)
             yield count
@@ -601,10 +601,16 @@ _DANGLING = re.compile(
 )
 
 
+def _library_of(plan: Plan) -> str:
+    """Where a list's papers are: 'Tony's library', or 'your library'."""
+    return f"{plan.library}'s library" if plan.library else "your library"
+
+
 def _holding(plan: Plan) -> str:
     """The opening of a library listed whole: 'Tony's library holds 10 papers:'; when it holds more
     than are listed, that only some are, and how to find the rest."""
-    where = f"{plan.library}'s library" if plan.library else "Your library"
+    where = _library_of(plan)
+    where = where[0].upper() + where[1:]
     n, shown = plan.contents, len(plan.shown)
     papers = f"{n:,} paper{'' if n == 1 else 's'}"
     if shown < n:

@@ -324,11 +324,15 @@ _CAUSE = re.compile(
 _ASKS_CAUSE = re.compile(r"\b(?:why|how\s+come|what\s+(?:causes|caused|leads|led|explains)|reasons?|because)\b", re.I)
 
 
-def _closest_say(sentence: str, source: str, pattern: re.Pattern[str]) -> bool:
-    """Whether one of the two source sentences closest to `sentence` (by shared terms) matches `pattern`."""
+def _closest(sentence: str, source: str) -> list[str]:
+    """The source's sentences, closest to `sentence` (by shared terms) first."""
     said = set(terms(sentence))
-    ranked = sorted(split_sentences(source) or [source], key=lambda s: -len(said & set(terms(s))))
-    return any(pattern.search(s) for s in ranked[:2])
+    return sorted(split_sentences(source) or [source], key=lambda s: -len(said & set(terms(s))))
+
+
+def _closest_say(sentence: str, source: str, pattern: re.Pattern[str]) -> bool:
+    """Whether one of the two source sentences closest to `sentence` matches `pattern`."""
+    return any(pattern.search(s) for s in _closest(sentence, source)[:2])
 
 
 _TOKEN = re.compile(r"[\w'’-]+|[,;:()]")
@@ -343,8 +347,7 @@ def _drops_negation(sentence: str, source: str) -> bool:
     if _NEGATION.search(sentence):
         return False
     said = set(terms(sentence))
-    closest = max(split_sentences(source) or [source], key=lambda s: len(said & set(terms(s))))
-    tokens = _TOKEN.findall(closest)
+    tokens = _TOKEN.findall(_closest(sentence, source)[0])
     for i, token in enumerate(tokens):
         if not _NEGATION.fullmatch(token) or (i + 1 < len(tokens) and tokens[i + 1].lower() == "only"):
             continue

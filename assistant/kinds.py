@@ -22,6 +22,8 @@ _POLITE = re.compile(
 # what someone did to papers to have them in a library ("What has Tony saved about X?")
 _SAVED = r"(?:save|saved|collected|gathered|got|stored|kept|read)"
 _PAPERS = r"(?:papers?|abstracts?|articles?|studies|works|publications|documents|entries|reports|references|stuff|material)"
+# 'Which of them ...', 'Are any of these ...': a question among the papers the last answer gave
+_AMONG = r"^\s*(?:which|(?:are|is|do|does)\s+any)\s+of\s+(?:them|these|those)\b"
 # a body of papers named without a plural ("Do I have any work on X?", "any research about X")
 _BODY = rf"(?:{_PAPERS}|work|research|literature)"
 _LIST = re.compile(
@@ -35,7 +37,7 @@ _LIST = re.compile(
     r"|^\s*(?:what|which)\s+(?:\w+\s+)?(?:in|from)\s+(?:my|the|our|[\w.-]+['’]s?)\s+(?:library|collection)\b"
     r"|^\s*which\s+ones\b"
     # 'Which of them are about safety?', 'Are any of these on speech?': among the papers of the last answer
-    r"|^\s*(?:which|(?:are|is|do|does)\s+any)\s+of\s+(?:them|these|those)\s+(?:(?:(?:are|is)\s+)?(?:about|on|related\s+to|concerned\s+with)"
+    rf"|{_AMONG}\s+(?:(?:(?:are|is)\s+)?(?:about|on|related\s+to|concerned\s+with)"
     r"|(?:deal|talk|discuss|cover|mention|address|concern|involve|focus|stud(?:y|ie)|look|use|report)\w*)\b"
     rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY})\b"
     rf"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about)\b"
@@ -494,6 +496,11 @@ def list_topic(question: str) -> str:
 
     topic = _LIST_FRAME.sub(frame, question)
     return re.sub(r"\s+", " ", topic).strip()
+
+
+def among_last(question: str) -> bool:
+    """A question asked among the papers the last answer gave ('Which of them are about safety?')."""
+    return re.search(_AMONG, question, re.I) is not None
 
 
 def named_owner(question: str) -> str | None:

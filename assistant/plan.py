@@ -33,7 +33,7 @@ from .evidence import (
     wants_number,
 )
 from .guard import guard_passages
-from .kinds import Query, asks_what_it_is, list_topic, named_owner, question_parts, read_question
+from .kinds import Query, among_last, asks_what_it_is, list_topic, named_owner, question_parts, read_question
 from .text import (
     QUOTED,
     STOPWORDS,
@@ -368,22 +368,23 @@ class Planner:
             query = replace(query, topic=list_topic(previous))
         saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
         contents = 0
+        # an owner named where the question names no known library: 'What papers does Ben have?'
+        # with no library called Ben lists not every paper there is
         owner = named_owner(question) if query.kind == "list" and known and not scope else None
-        if owner is not None and owner.casefold() not in {lib.casefold() for lib in known}:
-            # 'What papers does Ben have?' with no library called Ben: not every paper there is
+        if owner is not None:
             search_text, passages, abstain = "", [], True
             reason = f"{NO_LIBRARY} '{owner}' (the libraries: {', '.join(known)})"
         elif query.kind == "list" and self._whole(query, previous):
             # 'List Tony's papers.', 'What's in my library?': every paper in it, by name
             search_text = ""
-            ids = self._contents(scope) if self._contents else []
+            ids = self._contents(scope) if self._contents is not None else []
             contents = len(ids)
             passages = sorted(self._get(ids[: tuning.LIST_CANDIDATES]), key=lambda p: p.name.casefold())
             abstain, reason = not passages, "" if passages else "no documents to search"
         elif query.kind == "list":
             search_text = f"{earlier} {query.topic}".strip()
             passages, abstain, reason, saying = self._list(query, search_text, scope)
-            if previous and sources and _AMONG.search(question) and not abstain:
+            if previous and sources and among_last(question) and not abstain:
                 # 'Which of them are about safety?': the papers on the topic among those the last answer gave
                 passages = [p for p in passages if p.doc_id in sources]
                 if not passages:
@@ -709,8 +710,6 @@ _FOLLOW_UP = re.compile(
 # 'the second one', 'the last paper': one of the papers the last answer gave, by its place there
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 _ORDINAL = re.compile(rf"\bthe\s+({'|'.join(_ORDINALS)}|last)\s+(?:one|paper|abstract|study|article|result|source)\b", re.I)
-# 'Which of them are about safety?': a list among the papers the last answer gave
-_AMONG = re.compile(r"^\s*(?:which|(?:are|is|do|does)\s+any)\s+of\s+(?:them|these|those)\b", re.I)
 NONE_AMONG = "none of the papers of the last answer is about"
 NO_LIBRARY = "no library is called"
 
