@@ -8,7 +8,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import tuning
 from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copied_from, echoed, is_refusal, responsive
@@ -135,7 +135,16 @@ class Answerer:
     def stream(self, plan: Plan, gen: Generator | None, label: Labelling | None = None) -> Iterator[str | Answer]:
         """Checked text as it is written, then the final Answer. `label` names the papers of a list
         as their lines are written (a list line opens with what tells its paper apart), and the
-        closest abstracts of an abstention."""
+        closest abstracts of an abstention. A question that mistyped a name is first told how it
+        was read ('Reading "gemeni" as "Gemini".')."""
+        note = " ".join(f"Reading “{typed}” as “{read}”." for typed, read in plan.respelled)
+        if note:
+            note += "\n\n"
+            yield note
+        for item in self._stream(plan, gen, label):
+            yield replace(item, text=note + item.text) if note and isinstance(item, Answer) else item
+
+    def _stream(self, plan: Plan, gen: Generator | None, label: Labelling | None = None) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         timings = dict(plan.timings)
         if plan.record and not plan.abstain:  # 'Who wrote the BLOOM paper?': the library's record answers

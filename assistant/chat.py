@@ -17,7 +17,7 @@ from .index import Index
 from .ingest import Progress, forget, ingest
 from .labels import Labeler
 from .parsers import needs_library
-from .plan import Plan, Planner, Shown
+from .plan import Plan, Planner, Shown, unrecorded
 from .prompts import load_prompts
 from .text import clean
 from .types import Answer, Citation, IngestReport, Passage, QuestionError
@@ -237,7 +237,7 @@ class Chat:
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         earlier = [q for q, _ in self.history]
-        cited = [c.doc_id for c in self.history[-1][1].citations] if self.history else None
+        cited = talked_about(self.history[-1][1]) if self.history else None
         for item in self.assistant.stream(question, k=self.k, library=self.library, history=earlier, sources=cited):
             if isinstance(item, Answer):
                 self.history.append((clean(question), item))
@@ -255,6 +255,16 @@ class Chat:
         self.history.clear()
 
 
+def talked_about(answer: Answer) -> list[str]:
+    """The papers a follow-up to `answer` is about ('Who are its authors?'): those it cited, or, when
+    it said that a paper's record lacks something ('Your library's record of Lingvo gives no
+    authors'), that paper ('What year is it from?' asks the same record)."""
+    cited = [c.doc_id for c in answer.citations]
+    if not cited and unrecorded(answer.reason) and answer.retrieved:
+        return [answer.retrieved[0].doc_id]
+    return cited
+
+
 def library_scope(library: str | None) -> str | None:
     """The library a search is limited to: None for every library, which None, "" and "All" all mean."""
     if library is None or library.strip().casefold() in ("", "all"):
@@ -262,4 +272,4 @@ def library_scope(library: str | None) -> str | None:
     return library.strip()
 
 
-__all__ = ["Assistant", "Chat", "Retrieved", "Shown"]
+__all__ = ["Assistant", "Chat", "Retrieved", "Shown", "talked_about"]

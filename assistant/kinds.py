@@ -253,7 +253,8 @@ _EXPLAIN = re.compile(
     r"|\b(?:how|why)\s+(?:does|do|did|is|are|was|were)\s+(?:it|they|this|that)\b"
     r"|^\s*what\s+(?:can|could)\s+.+?\s+do\s*\??\s*$|\band\s+(?:why|how)\s*\??\s*$"
     r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:do|propose|introduce|present|show|find|contribute|offer|add|mean|address|solve|study|"
-    r"assess|evaluate|examine|investigate|cover|measure)\s*\??\s*$"
+    r"assess|evaluate|examine|investigate|cover|measure|say|argue|claim|conclude|report|discuss|describe|suggest|demonstrate|"
+    r"reveal)\s*\??\s*$"
     r"|^\s*what\s+(?:does|do|did)\s+.+?\s+(?:find|show|conclude|say|report|suggest|reveal|observe|note|argue)\s+(?:about|on|regarding|in|for)\b"
     r"|^\s*what\s+(?:sets|makes|distinguishes|happens|happened|motivated|motivates|drove|drives|led|leads|causes|caused)\b"
     # "what problems ...", "what trade-off does X improve on": the answer is an account, not a fact

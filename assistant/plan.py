@@ -34,6 +34,7 @@ from .evidence import (
 )
 from .guard import guard_passages
 from .kinds import Query, among_last, asks_what_it_is, list_topic, named_owner, question_parts, read_question
+from .spelling import Respeller
 from .text import (
     QUOTED,
     STOPWORDS,
@@ -66,11 +67,13 @@ _DEFINES = re.compile(
 # A question about a paper's record rather than its abstract: who wrote it, when it came out.
 _WHO_WROTE = re.compile(
     r"^\W*(?:who\s+(?:wrote|authored|(?:are|were)\s+the\s+authors\s+of|(?:is|was)\s+the\s+(?:first\s+|lead\s+|main\s+)?author\s+of)"
-    r"|(?:what|which)\s+(?:are|were)\s+the\s+(?:names\s+of\s+the\s+)?authors\s+of|(?:list|name)\s+the\s+authors\s+of)\b",
+    r"|(?:what|which)\s+(?:are|were)\s+the\s+(?:names\s+of\s+the\s+)?authors\s+of|(?:list|name)\s+the\s+authors\s+of"
+    r"|(?:who|what|which)\s+(?:are|were|is|was)\s+(?:its|their|the)\s+(?:first\s+|lead\s+|main\s+)?authors?(?=\W*$))\b",
     re.I,
 )
 _WHEN_OUT = re.compile(
-    r"^\W*(?:when|(?:in\s+)?(?:what|which)\s+year)\s+(?:was|were|did|is)\b.*\b(?:published|come\s+out|came\s+out|written)\W*$",
+    r"^\W*(?:when|(?:in\s+)?(?:what|which)\s+year)\s+(?:was|were|did|is)\b.*\b(?:published|come\s+out|came\s+out|written)\W*$"
+    r"|^\W*(?:when|(?:what|which)\s+year)\s+(?:is|was|are|were)\s+(?:it|this|that|they|these|those)\s+from\W*$",
     re.I,
 )
 
@@ -182,6 +185,7 @@ class Plan:
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
     record: str | None = None  # 'authors' / 'year': answered from the first passage's record (`record_field`)
     contents: int = 0  # a list of the library's whole contents ('List Tony's papers.'): how many papers it holds
+    respelled: tuple[tuple[str, str], ...] = ()  # names the question mistyped, as read: (('gemeni', 'Gemini'),)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -345,6 +349,11 @@ class Planner:
         self.k = k
         self.threshold = abstain_threshold
         self.history_turns = history_turns
+        self._respeller = Respeller(
+            known=lambda ts: self._doc_freq(ts)[0],
+            texts=lambda word: [_full(p) for p in self._search(word, 3, None)],
+            common=common,
+        )
 
     def plan(
         self,
@@ -358,6 +367,7 @@ class Planner:
         previous answer cited, which a follow-up ('and how do they ...?') is about."""
         t0 = time.perf_counter()
         k = k or self.k
+        question, respelled = self._respeller.respell(question)  # 'Uni-Max' -> 'UniMax', 'gemeni' -> 'Gemini'
         known = self._libraries() if re.search(r"['’]s\b|\bhave\b", question) else []
         query = read_question(question, known)
         previous = history[-1] if history and is_follow_up(question) else None
@@ -488,6 +498,7 @@ class Planner:
             second=second,
             record=record if paper is not None and not abstain else None,
             contents=contents,
+            respelled=tuple(respelled),
         )
 
     def _whole(self, query: Query, previous: str | None) -> bool:

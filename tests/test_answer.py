@@ -286,6 +286,18 @@ def test_who_wrote_a_paper_and_when_are_answered_from_its_record(seeded_copy: As
     bloom = seeded_copy.ask("Who wrote the BLOOM paper?")
     assert bloom.abstained and bloom.text == "Your library's record of BLOOM gives no authors, and its abstract does not say."
     assert bloom.retrieved[0].label == "BLOOM"
+    # a record that lacks the authors is still the paper the conversation is on: 'its' year is asked of it
+    assert record_field("Who are its authors?") == record_field("Who is the first author?") == "authors"
+    assert record_field("What year is it from?") == "year" and record_field("Who are the authors working on?") is None
+    chat = seeded_copy.chat()
+    chat.ask("What does the Lingvo paper say?")
+    assert (
+        chat.ask("Who are its authors?").text
+        == "Your library's record of Lingvo gives no authors, and its abstract does not say."
+    )
+    assert (
+        chat.ask("What year is it from?").text == "Your library's record of Lingvo gives no year, and its abstract does not say."
+    )
 
 
 def test_a_list_line_may_not_say_the_topic_the_abstract_does_not() -> None:
@@ -1086,3 +1098,26 @@ def test_prompt_files_are_checked_when_loaded(tmp_path: Path) -> None:
     (folder / "question.txt").unlink()
     with pytest.raises(ConfigError, match="cannot be read"):
         load_prompts(folder)
+
+
+def test_a_name_split_or_mistyped_is_read_as_the_library_writes_it(seeded: Assistant) -> None:
+    # split by a hyphen or a space: the same name, read silently
+    for typed, read in (
+        ("What is Uni-Max?", "What is UniMax?"),
+        ("What is Simple QA?", "What is SimpleQA?"),
+        ("Explain flan moe.", "Explain Flan-MoE."),
+        ("What is Multi Med QA?", "What is MultiMedQA?"),
+    ):
+        plan = seeded.plan(typed)
+        assert plan.question == read and not plan.respelled and not plan.abstain, typed
+    # one letter off a library name of six letters or more: read as it, and said
+    plan = seeded.plan("What does lingov do?")
+    assert plan.question == "What does Lingvo do?" and plan.respelled == (("lingov", "Lingvo"),)
+    assert plan.passages[0].name == "Lingvo" and not plan.abstain
+    answer = seeded.ask("How many parameters does gemeni ultra have?")
+    assert answer.text.startswith("Reading “gemeni” as “Gemini”.\n\nYour library does not seem to hold the answer")
+    # a name typed with capitals or a digit is meant as typed; nor is a word the library uses changed
+    for kept in ("What is BLOOMZ?", "what is bloomz", "What is the U-PaLM model?", "How does Smart Compose work?"):
+        plan = seeded.plan(kept)
+        assert plan.question == kept and not plan.respelled, kept
+    assert seeded.plan("What is BLOOMZ?").abstain

@@ -84,6 +84,8 @@ from .conftest import SEEDS
         ("Who built BLOOM and why?", "explain"),
         ("What is the accuracy of Flan-PaLM on MedQA?", "fact"),
         ("What does the Gemini report expect, and does it say how the models will be rolled out?", "explain"),
+        ("What does the Lingvo paper say?", "explain"),  # what it says, in all
+        ("What did the BLOOM paper conclude?", "explain"),
         # the many ways people type them (benchmarks/data/seeds_phrasing_questions.jsonl, dev half)
         ("Got anything on BIG-Bench?", "list"),
         ("Any abstracts mentioning PaLM?", "list"),
