@@ -34,6 +34,7 @@ from .plan import (
     wants_a_name,
 )
 from .prompts import Prompts
+from .ranking import ranked_by
 from .text import terms
 from .types import Answer, Mode, ModelError, Passage, Statement
 
@@ -149,6 +150,11 @@ class Answerer:
         timings = dict(plan.timings)
         if plan.record and not plan.abstain:  # 'Who wrote the BLOOM paper?': the library's record answers
             answer = self.from_record(plan, timings, label)
+            yield answer.text
+            yield answer
+            return
+        if plan.ranking and not plan.abstain:  # 'Which paper has the most languages?': the numbers, ranked
+            answer = self.from_ranking(plan, timings, label)
             yield answer.text
             yield answer
             return
@@ -568,6 +574,42 @@ class Answerer:
             retrieved=tuple(s.citation() for s in plan.shown),
             statements=(statement,),
             reason=FROM_RECORD,
+            timings=timings,
+        )
+
+    def from_ranking(self, plan: Plan, timings: dict[str, float], label: Labelling | None = None) -> Answer:
+        """The answer to a question that ranks the library by a number: the papers that give a
+        number of the thing, ranked by it, each quoted where it gives it; no model is asked."""
+        shown = list(plan.shown[: len(plan.ranking)])
+        papers = [s.passage for s in shown]
+        if label is not None:
+            try:
+                papers = label(papers, None)
+            except Exception as e:  # the ranking stands with the names it has
+                log.info("labels not written: %s", e)
+        least = (ranked_by(plan.question) or ("", False))[1]
+        top = plan.ranking[0]
+        where = _library_of(plan)
+        if len(shown) == 1:
+            head = f"Only one paper in {where} gives a number of {plan.ranked_by}: {papers[0].name}, with “{top.said}”"
+        else:
+            most = "fewest" if least else "most"
+            head = f"Of the papers in {where} that give a number of {plan.ranked_by}, {papers[0].name} gives the {most}: “{top.said}”"
+        statements = [Statement(text=head, citations=(1,), origin="quote")]
+        lines = [f"{head} [1]."]
+        for r, paper, s in zip(plan.ranking, papers, shown, strict=False):
+            statements.append(Statement(text=r.sentence, citations=(s.number,), origin="quote"))
+            lines.append(f"- {paper.name}: “{r.sentence}” [{s.number}]")
+        timings["first_text"] = timings["total"] = sum(timings.get(k, 0.0) for k in ("retrieval", "evidence"))
+        return Answer(
+            question=plan.question,
+            text="\n".join(lines),
+            abstained=False,
+            kind=plan.query.kind,
+            mode="extractive",
+            citations=tuple(s.citation() for s in shown),
+            retrieved=tuple(s.citation() for s in plan.shown),
+            statements=tuple(statements),
             timings=timings,
         )
 

@@ -268,7 +268,10 @@ _WHAT_IS = re.compile(r"^\s*what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?P<x>[^?]{
 _FACT_NOUN = re.compile(
     r"^(?:the\s+)?(?:[\w-]+\s+){0,4}(?:of|for|in|on|by|at|per|between)\s+(?!it\b|them\b)\w"
     r"|^(?:the\s+)?(?:name|number|size|value|rate|score|accuracy|year|date|amount|percentage|proportion|result|capital|"
-    r"length|cost|price|speed|time|count)\b",
+    r"length|cost|price|speed|time|count)\b"
+    # 'the largest Gemini model': which one, a name
+    r"|^the\s+(?:largest|biggest|smallest|newest|latest|oldest|first|last|best|worst|most|least|fastest|slowest|strongest|"
+    r"weakest|highest|lowest|longest|shortest)\b",
     re.I,
 )
 _LIBRARY_OF = [

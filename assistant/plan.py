@@ -34,6 +34,7 @@ from .evidence import (
 )
 from .guard import guard_passages
 from .kinds import Query, among_last, asks_what_it_is, list_topic, named_owner, question_parts, read_question
+from .ranking import Ranked, rank, ranked_by
 from .spelling import Respeller
 from .text import (
     QUOTED,
@@ -185,6 +186,10 @@ class Plan:
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
     record: str | None = None  # 'authors' / 'year': answered from the first passage's record (`record_field`)
     contents: int = 0  # a list of the library's whole contents ('List Tony's papers.'): how many papers it holds
+    # a question ranking the library by a number ('Which paper has the most languages?'): the thing,
+    # and the papers giving a number of it, ranked (Ranked.index: of `passages`)
+    ranked_by: str = ""
+    ranking: tuple[Ranked, ...] = ()
     respelled: tuple[tuple[str, str], ...] = ()  # names the question mistyped, as read: (('gemeni', 'Gemini'),)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -377,6 +382,7 @@ class Planner:
             # 'Which papers are about them?': the topic is what the previous question asked about
             query = replace(query, topic=list_topic(previous))
         saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
+        ranked_thing, ranking = "", list[Ranked]()
         contents = 0
         # an owner named where the question names no known library: 'What papers does Ben have?'
         # with no library called Ben lists not every paper there is
@@ -384,6 +390,15 @@ class Planner:
         if owner is not None:
             search_text, passages, abstain = "", [], True
             reason = f"{NO_LIBRARY} '{owner}' (the libraries: {', '.join(known)})"
+        elif query.kind in ("fact", "list") and not previous and (by := ranked_by(question)) is not None:
+            # 'Which paper has the most languages?': the papers giving a number of languages, ranked by it
+            ranked_thing, least = by
+            search_text = f"{ranked_thing} {question}"
+            candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
+            ranking = rank(ranked_thing, least, [_full(p) for p in candidates])[: tuning.RANKED_SHOWN]
+            passages = [candidates[r.index] for r in ranking] or candidates[:3]
+            ranking = [replace(r, index=i) for i, r in enumerate(ranking)]
+            abstain, reason = not ranking, "" if ranking else f"no abstract in the library gives a number of '{ranked_thing}'"
         elif query.kind == "list" and self._whole(query, previous):
             # 'List Tony's papers.', 'What's in my library?': every paper in it, by name
             search_text = ""
@@ -435,7 +450,7 @@ class Planner:
         # widened the search ('and how do they handle heterophily?' is about heterophily).
         ev = measure(query.topic if query.kind == "list" else question, passages, self._embed, self._doc_freq)
         count = focus_term(question) if _HOW_MANY.match(question) else None
-        if not abstain and query.kind not in ("list", "compare"):
+        if not abstain and query.kind not in ("list", "compare") and not ranking:
             names, rare = self._unknown(question, passages)
             if query.kind == "yesno" and ev.sentences and contradicts(ev.sentences[0][0].text, question):
                 # a number no abstract gives ('... at 8B, 62B and 175B scales?') that the best
@@ -498,6 +513,8 @@ class Planner:
             second=second,
             record=record if paper is not None and not abstain else None,
             contents=contents,
+            ranked_by=ranked_thing,
+            ranking=tuple(ranking),
             respelled=tuple(respelled),
         )
 

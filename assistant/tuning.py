@@ -43,10 +43,12 @@ COPIED = 0.9
 COUNTED_AFTER = 6
 
 # -- breadth of each kind of question (plan.py, answer.py) ------------------------------------------
-# SET (sizes): how many candidates a list looks at, for how many papers the model writes a line
+# SET (sizes): how many candidates a list looks at (and a question ranking the library by a number),
+# how many papers such a ranking shows, for how many papers the model writes a line
 # (the rest are quoted), how many results a compared thing is looked for in, how long a sentence
 # shown to the model may be, and how many sentences of the first / other abstracts each kind shows.
 LIST_CANDIDATES = 30
+RANKED_SHOWN = 6
 LIST_WRITTEN = 6
 COMPARE_CANDIDATES = 5
 MAX_SENTENCE = 600  # characters

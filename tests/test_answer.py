@@ -1121,3 +1121,30 @@ def test_a_name_split_or_mistyped_is_read_as_the_library_writes_it(seeded: Assis
         plan = seeded.plan(kept)
         assert plan.question == kept and not plan.respelled, kept
     assert seeded.plan("What is BLOOMZ?").abstain
+
+
+def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_one(seeded: Assistant) -> None:
+    from assistant.ranking import numbers_of, ranked_by
+
+    assert ranked_by("Which paper has the most languages?") == ("languages", False)
+    assert ranked_by("What is the largest model in my library?") == ("parameters", False)  # a model's size
+    assert ranked_by("Which of Tony's papers has the fewest parameters?") == ("parameters", True)
+    assert ranked_by("What is the largest Gemini model?") is None  # one paper's models
+    bloom = "It was trained on 46 natural and 13 programming languages. BLOOM is a 176B-parameter open-access language model."
+    assert [(v, said) for v, said, _ in numbers_of("languages", bloom)] == [
+        (46.0, "46 natural and 13 programming languages"),
+        (13.0, "13 programming languages"),
+    ]  # not the '176B' of '176B-parameter ... language'
+    assert [v for v, *_ in numbers_of("parameters", "PaLM (a 540-billion parameter LLM) and Flan-MoE-32B")] == [540e9]
+    answer = seeded.ask("Which paper has the most languages?")
+    assert not answer.abstained and answer.mode == "extractive"
+    assert answer.text.startswith(
+        "Of the papers in your library that give a number of languages, UniMax gives the most: “107 languages” [1]."
+    )
+    assert [c.label for c in answer.citations] == ["UniMax", "BLOOM"]
+    assert "- BLOOM: “BLOOM is a decoder-only Transformer" in answer.text
+    fewest = seeded.ask("Which of Tony's papers has the fewest parameters?")
+    assert "BLOOM gives the fewest: “176B-parameter” [1]" in fewest.text
+    assert seeded.plan("What is the largest model in my library?").passages[0].name.startswith("Med-PaLM")
+    nothing = seeded.ask("Which paper has the most questions?")  # no abstract counts its questions
+    assert nothing.abstained and nothing.reason == "no abstract in the library gives a number of 'questions'"

@@ -86,6 +86,7 @@ from .conftest import SEEDS
         ("What does the Gemini report expect, and does it say how the models will be rolled out?", "explain"),
         ("What does the Lingvo paper say?", "explain"),  # what it says, in all
         ("What did the BLOOM paper conclude?", "explain"),
+        ("What is the largest Gemini model?", "fact"),  # which one: a name
         # the many ways people type them (benchmarks/data/seeds_phrasing_questions.jsonl, dev half)
         ("Got anything on BIG-Bench?", "list"),
         ("Any abstracts mentioning PaLM?", "list"),

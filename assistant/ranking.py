@@ -1,0 +1,125 @@
+"""Questions that rank the whole library by a number ('Which paper has the most languages?', 'What
+is the largest model in my library?'): no one abstract answers them, so the answer is the papers
+that give a number of the thing, ranked by it, each quoted where it says it. The system ranks the
+numbers as the abstracts write them; no model is asked, and a paper that gives no number of the
+thing is not guessed at."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import tuning
+from .text import split_sentences, terms
+
+# 'the most languages', 'the largest model', 'the fewest questions'
+_SUPERLATIVE = re.compile(
+    r"\b(most|largest|biggest|highest|longest|greatest|fewest|least|smallest|lowest|shortest)\s+((?:[\w-]+\s+){0,2}?[\w-]+)",
+    re.I,
+)
+_LEAST = frozenset("fewest least smallest lowest shortest".split())
+# what says the question is about the library, not about one paper: 'in my library', 'of Tony's
+# papers', 'Which paper ...'
+_OVER_LIBRARY = re.compile(
+    r"\b(?:in|across|among|of|from)\s+(?:all\s+)?(?:my|your|the|these|those|\w+['’]s)\s+(?:library|libraries|papers|collection|abstracts|studies)\b"
+    r"|^\W*(?:which|what)\s+(?:paper|abstract|study|article|work)s?\b"
+    r"|\b(?:any|every)\s+(?:paper|abstract|study)\b",
+    re.I,
+)
+# a model's size is its number of parameters
+_SIZE = frozenset("largest biggest smallest".split())
+_MODEL = frozenset(terms("model models network networks llm llms"))
+_PARAMETERS = "parameters"
+# the thing counted ends where a clause or a preposition begins ('the most languages in my library')
+_ENDS = frozenset("in of on among across from for to that which with by than and or is are was were has have".split())
+_SCALE = {
+    "k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12,
+}  # fmt: skip
+# a number, with its scale ('176B', '4.4 million', '540-billion'), not one inside a name ('GPT-4o',
+# 'mC4', 'Flan-MoE-32B'); or a word
+_TOKEN = re.compile(
+    r"(?<![\w.\-/])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:[\s-]*(?P<scale>thousand|million|billion|trillion)\b|(?P<scale_>[kKmMbBtT])(?![a-zA-Z]))?(?!\d)"
+    r"|(?P<word>[A-Za-z]+)"
+)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A paper's number of the thing ranked by: its value, the words that give it, the sentence."""
+
+    index: int  # of the passage in the plan
+    value: float
+    said: str  # '107 languages'
+    sentence: str
+
+
+def ranked_by(question: str) -> tuple[str, bool] | None:
+    """What a question ranks the library by, and whether it asks for the least: ('languages', False)
+    for 'Which paper has the most languages?', ('parameters', False) for 'What is the largest model
+    in my library?'. None for a question on one paper ('What is the largest Gemini model?')."""
+    m = _SUPERLATIVE.search(question)
+    if not m or not _OVER_LIBRARY.search(question):
+        return None
+    words = []
+    for w in m.group(2).split():
+        if w.lower() in _ENDS:
+            break
+        words.append(w)
+    if not words:
+        return None
+    adjective = m.group(1).lower()
+    thing = " ".join(words)
+    if adjective in _SIZE and set(terms(words[-1])) <= _MODEL:
+        thing = _PARAMETERS
+    return thing, adjective in _LEAST
+
+
+def numbers_of(thing: str, text: str) -> list[tuple[float, str, str]]:
+    """Each number a text gives of the thing, as (value, the words that say it, the sentence). The
+    thing's head word follows the number within tuning.COUNTED_AFTER words, with no other number
+    between unless the two are joined ('46 natural and 13 programming languages' counts languages
+    twice)."""
+    head = (terms(thing.split()[-1]) or [""])[0]
+    if not head:
+        return []
+    found = []
+    for sentence in split_sentences(text):
+        tokens = [
+            (m.start(), m.end(), m)
+            if m.group("num")
+            else (m.start(), m.end(), (terms(m.group("word")) or [m.group("word").lower()])[0])
+            for m in _TOKEN.finditer(sentence)
+        ]
+        for i, (start, stop, first) in enumerate(tokens):
+            if not isinstance(first, re.Match):
+                continue
+            words, joined = 0, False
+            # a number joined to its word counts that word only ('176B-parameter open-access language')
+            window = 1 if sentence[stop : stop + 1] == "-" else tuning.COUNTED_AFTER
+            for _, end, tok in tokens[i + 1 :]:
+                if isinstance(tok, re.Match):
+                    if not joined:
+                        break
+                    words, joined = 0, False
+                    continue
+                if tok == head and words < window:
+                    scale = (first.group("scale") or first.group("scale_") or "").lower()
+                    value = float(first.group("num").replace(",", "")) * _SCALE.get(scale, 1.0)
+                    found.append((value, sentence[start:end], sentence))
+                    break
+                joined = joined or tok in ("and", "or")
+                words += 1
+    return found
+
+
+def rank(thing: str, least: bool, texts: list[str]) -> list[Ranked]:
+    """The texts that give a number of the thing, each with its largest (or, for the least, its
+    smallest) such number, ranked by it."""
+    best = []
+    for i, text in enumerate(texts):
+        found = numbers_of(thing, text)
+        if found:
+            value, said, sentence = (min if least else max)(found, key=lambda f: f[0])
+            best.append(Ranked(index=i, value=value, said=said, sentence=sentence))
+    return sorted(best, key=lambda r: r.value, reverse=not least)
