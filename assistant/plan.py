@@ -1068,10 +1068,17 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     if query.kind == "yesno":
         # the sentence the decision was read from: the one that says No; else one naming every
         # thing a question of two or more names joins ('Is Lingvo built on TensorFlow?' - 'Lingvo is
-        # a Tensorflow framework ...'); else the closing finding
+        # a Tensorflow framework ...'); else the closing finding, unless it says nothing of what is
+        # asked ('Was it randomized?' - 'LNS supplementation can improve fetal growth'): then the
+        # best sentence that does ('In a randomized controlled trial ...')
         joined = name_terms(query.text)
         joining = (s for s in ranked if len(joined) > 1 and all(n in WordSet(terms(s.text)) for n in joined))
-        return deciding(ranked, query.text, joined) or next(joining, None) or max(closing(ranked), key=lambda s: s.score)
+        finding = max(closing(ranked), key=lambda s: s.score)
+        asked = [t for t in question_terms(query.text) if t not in joined]
+        saying = [s for s in ranked if any(t in WordSet(terms(s.text)) for t in asked)]
+        if saying and not any(t in WordSet(terms(finding.text)) for t in asked):
+            finding = saying[0]
+        return deciding(ranked, query.text, joined) or next(joining, None) or finding
     if query.kind == "list":
         if hint in ranked:  # the sentence that says the topic, for a paper admitted by meaning
             return hint

@@ -61,8 +61,11 @@ def ranked_by(question: str) -> tuple[str, bool] | None:
     m = _SUPERLATIVE.search(question)
     if not m or not _OVER_LIBRARY.search(question):
         return None
+    # 'the largest number of patients': the thing is what is numbered
+    rest = re.sub(r"^(?:number|count|amount|quantity)\s+of\s+", "", question[m.start(2) :], flags=re.I)
     words = []
-    for w in m.group(2).split():
+    for w in rest.split()[:3]:
+        w = w.strip("?.!,;:")
         if w.lower() in _ENDS:
             break
         words.append(w)

@@ -649,6 +649,18 @@ def test_a_verb_of_making_between_two_names_is_answered_by_the_sentence_naming_b
     assert seeded_copy.plan("Is Gemini Nano open-sourced?").abstain  # a word of its own, which no abstract says
 
 
+def test_a_yes_no_quote_shows_what_is_asked_when_the_closing_finding_does_not(seeded: Assistant) -> None:
+    from assistant.plan import quote_for
+
+    plan = seeded.plan("Is BLOOM open-access?")
+    quote = quote_for(plan.query, plan.shown[0], plan.evidence)
+    assert quote is not None and "176B-parameter open-access language model" in quote.text
+    # a closing finding that says it stays the quote
+    plan = seeded.plan("Does UniMax outperform temperature-based sampling?")
+    quote = quote_for(plan.query, plan.shown[0], plan.evidence)
+    assert quote is not None and quote.text.startswith("We find that UniMax outperforms standard temperature-based sampling")
+
+
 def test_a_count_of_only_some_or_the_other_thing_chosen_makes_it_no() -> None:
     gemini = _ranked("Gemini Ultra advances the state of the art in 30 of 32 of these benchmarks.")
     assert decide(gemini, "Did Gemini Ultra beat the state of the art on all 32 benchmarks?") == "No"
@@ -1130,6 +1142,7 @@ def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_o
     assert ranked_by("What is the largest model in my library?") == ("parameters", False)  # a model's size
     assert ranked_by("Which of Tony's papers has the fewest parameters?") == ("parameters", True)
     assert ranked_by("What is the largest Gemini model?") is None  # one paper's models
+    assert ranked_by("Which study had the largest number of patients?") == ("patients", False)  # what is numbered
     bloom = "It was trained on 46 natural and 13 programming languages. BLOOM is a 176B-parameter open-access language model."
     assert [(v, said) for v, said, _ in numbers_of("languages", bloom)] == [
         (46.0, "46 natural and 13 programming languages"),
