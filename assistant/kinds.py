@@ -507,6 +507,17 @@ def among_last(question: str) -> bool:
     return re.search(_AMONG, question, re.I) is not None
 
 
+# what points to the papers of the last answer as the things compared
+_THOSE = re.compile(r"\b(?:them|they|these|those|both|the\s+two|these\s+two|those\s+two|the\s+papers|each)\b", re.I)
+
+
+def compares_last(question: str) -> bool:
+    """A comparison that names nothing and points back to the papers the last answer gave ('Compare
+    them.', 'How do they differ?', 'What do the two have in common?')."""
+    q = _strip_polite(question)
+    return bool(_COMPARE_CUE.search(q) and _THOSE.search(q)) and not compare_subjects(q)
+
+
 def named_owner(question: str) -> str | None:
     """Whoever a question names as the owner of a library ("Ben's papers", "What does Ben have?"),
     whether or not a library of that name exists."""

@@ -33,7 +33,7 @@ from .evidence import (
     wants_number,
 )
 from .guard import guard_passages
-from .kinds import Query, among_last, asks_what_it_is, list_topic, named_owner, question_parts, read_question
+from .kinds import Query, among_last, asks_what_it_is, compares_last, list_topic, named_owner, question_parts, read_question
 from .ranking import Ranked, rank, ranked_by
 from .spelling import Respeller
 from .text import (
@@ -421,6 +421,10 @@ class Planner:
                 if not passages:
                     passages = self._search(search_text, 3, scope)
                     abstain, reason = True, f"{NO_MORE} '{query.topic}'"
+        elif previous and sources and len(sources) >= 2 and compares_last(question):
+            # 'Compare them.' after an answer that gave two papers: those two, each said as a paper
+            query = Query(text=question, kind="compare", subjects=("the paper", "the paper"), library=query.library)
+            search_text, passages, abstain, reason = "", self._get(list(sources[:2])), False, ""
         elif query.kind == "compare":
             search_text = f"{earlier} {question}".strip()
             query = _point_within(query, question)

@@ -1161,3 +1161,19 @@ def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_o
     assert seeded.plan("What is the largest model in my library?").passages[0].name.startswith("Med-PaLM")
     nothing = seeded.ask("Which paper has the most questions?")  # no abstract counts its questions
     assert nothing.abstained and nothing.reason == "no abstract in the library gives a number of 'questions'"
+
+
+def test_a_comparison_pointing_back_compares_the_two_papers_of_the_last_answer(seeded: Assistant) -> None:
+    from assistant.kinds import compares_last
+
+    assert compares_last("Compare them.") and compares_last("How do they differ?")
+    assert compares_last("What do the two have in common?")
+    assert not compares_last("Compare Flan-MoE and U-PaLM.") and not compares_last("Which of them are about safety?")
+    listed = seeded.plan("Which papers are about graph neural networks?")
+    sources = [p.doc_id for p in listed.passages]
+    assert len(sources) == 2
+    plan = seeded.plan("Compare them.", history=["Which papers are about graph neural networks?"], sources=sources)
+    assert plan.kind == "compare" and plan.query.twice and not plan.abstain
+    assert [p.doc_id for p in plan.passages] == sources
+    # out of the blue, 'them' is nothing to compare
+    assert seeded.plan("Compare them.").kind != "compare"
