@@ -18,6 +18,7 @@ from .generate import Generator, Message
 from .guard import neutralise_special
 from .kinds import counts_papers
 from .plan import (
+    FROM_NUMBERS,
     FROM_RECORD,
     NO_LIBRARY,
     NO_MORE,
@@ -610,6 +611,7 @@ class Answerer:
             citations=tuple(s.citation() for s in shown),
             retrieved=tuple(s.citation() for s in plan.shown),
             statements=tuple(statements),
+            reason=FROM_NUMBERS,
             timings=timings,
         )
 

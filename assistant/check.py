@@ -303,6 +303,8 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
         missing.append("(a negation the abstract does not make)")
     elif _drops_negation(sentence, source):
         missing.append("(leaves out the abstract's negation)")
+    if _NEGATION.search(sentence) and not _QUANTIFIED.search(sentence) and _NOT_ALL.search(_closest(sentence, source)[0]):
+        missing.append("(says of every case what the abstract says of some)")
     if _CLAIMED_CAUSE.search(sentence) and not _ASKS_CAUSE.search(question) and not _closest_say(sentence, source, _CAUSE):
         missing.append("(a cause the abstract does not give)")
     return list(dict.fromkeys(missing))
@@ -335,6 +337,9 @@ def _closest_say(sentence: str, source: str, pattern: re.Pattern[str]) -> bool:
     return any(pattern.search(s) for s in _closest(sentence, source)[:2])
 
 
+# 'not all cases of heterophily are harmful' is no 'heterophily is not harmful'
+_NOT_ALL = re.compile(r"\bnot\s+(?:all|every|always|necessarily|universally)\b", re.I)
+_QUANTIFIED = re.compile(r"\b(?:all|every|always|some|certain|many|most|several|necessarily|universally|only|sometimes)\b", re.I)
 _TOKEN = re.compile(r"[\w'’-]+|[,;:()]")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|and|but|or|while|whereas|although|though|however|yet", re.I)
 

@@ -766,6 +766,7 @@ _MORE = re.compile(
 NO_MORE = "no other abstract in the library is about"
 NO_RECORD = "the library's record of the paper gives no"  # 'Who wrote the BLOOM paper?' of a record without authors
 FROM_RECORD = "from the library's record, not the abstract"
+FROM_NUMBERS = "ranked by the numbers the abstracts give"
 
 
 def unrecorded(reason: str) -> str:

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from .chat import Assistant, Retrieved, library_scope, talked_about
 from .check import CITE, cited_numbers
 from .ingest import estimate
-from .plan import FROM_RECORD, NO_MORE, NO_RECORD, unrecorded
+from .plan import FROM_NUMBERS, FROM_RECORD, NO_MORE, NO_RECORD, unrecorded
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -229,6 +229,8 @@ def _status(answer: Answer, mode: str) -> str:
         return f"The paper's record gives no {lacks}; these are the closest abstracts"
     if answer.reason == FROM_RECORD:
         return "From the library's record of the cited paper, not its abstract"
+    if answer.reason == FROM_NUMBERS:  # 'Which paper has the most languages?'
+        return "Ranked by the numbers the cited abstracts give, each quoted where it gives it"
     return _MODES[mode]
 
 
