@@ -220,8 +220,9 @@ class Answerer:
         # a comparison of studies ("what do the two trials show") asks for each one's findings;
         # of things ("BLOOM and U-PaLM"), for what each is or does
         ask = "findings" if _OF_STUDIES.search(plan.question) else "subject"
-        # one thing twice ('the two lung cancer delay studies') is two papers on it, each said as a paper
-        twice = plan.query.twice and len({s.number for _, s in pairs}) == 2
+        # one thing twice ('the two lung cancer delay studies') is two papers on it, each said as a
+        # paper; so are the papers of the last answer ('Compare them.')
+        twice = plan.query.twice and len({s.number for _, s in pairs}) == len(pairs) > 1
         for subject, shown in pairs:
             user = self.prompts.render(
                 "findings" if twice else ask, number=shown.number, text=safe(shown.text, gen), subject=safe(subject, gen)

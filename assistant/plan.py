@@ -422,9 +422,10 @@ class Planner:
                     passages = self._search(search_text, 3, scope)
                     abstain, reason = True, f"{NO_MORE} '{query.topic}'"
         elif previous and sources and len(sources) >= 2 and compares_last(question):
-            # 'Compare them.' after an answer that gave two papers: those two, each said as a paper
-            query = Query(text=question, kind="compare", subjects=("the paper", "the paper"), library=query.library)
-            search_text, passages, abstain, reason = "", self._get(list(sources[:2])), False, ""
+            # 'Compare them.' after an answer that gave two or three papers: those, each said as a paper
+            passages = self._get(list(sources[: tuning.COMPARED_LAST]))
+            query = Query(text=question, kind="compare", subjects=("the paper",) * len(passages), library=query.library)
+            search_text, abstain, reason = "", False, ""
         elif query.kind == "compare":
             search_text = f"{earlier} {question}".strip()
             query = _point_within(query, question)

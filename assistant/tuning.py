@@ -49,6 +49,7 @@ COUNTED_AFTER = 6
 # shown to the model may be, and how many sentences of the first / other abstracts each kind shows.
 LIST_CANDIDATES = 30
 RANKED_SHOWN = 6
+COMPARED_LAST = 3  # papers of the last answer that 'Compare them.' compares
 LIST_WRITTEN = 6
 COMPARE_CANDIDATES = 5
 MAX_SENTENCE = 600  # characters

@@ -1181,3 +1181,8 @@ def test_a_comparison_pointing_back_compares_the_two_papers_of_the_last_answer(s
     assert [p.doc_id for p in plan.passages] == sources
     # out of the blue, 'them' is nothing to compare
     assert seeded.plan("Compare them.").kind != "compare"
+    # three papers are compared all three
+    three = [p.doc_id for p in seeded.plan("Which papers are about safety?").passages]
+    assert len(three) == 3
+    plan = seeded.plan("Compare them.", history=["Which papers are about safety?"], sources=three)
+    assert [p.doc_id for p in plan.passages] == three and len(plan.query.subjects) == 3 and plan.query.twice
