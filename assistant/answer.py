@@ -166,7 +166,7 @@ class Answerer:
             return
         draft = _Draft(label=label)
         if plan.kind == "list":  # one short call per paper: one line each, in the order found
-            if plan.contents:  # the library listed whole: how many papers it holds, first
+            if plan.contents or plan.similar:  # the library listed whole: how many papers it holds, first
                 draft.pieces.append(header := _holding(plan))
                 yield header
             written = self.written(plan)
@@ -175,7 +175,7 @@ class Answerer:
                     draft.names[shown.number] = label([s.passage for s in written], i)[i]
                 user = (
                     self.prompts.render("paper", number=shown.number, text=safe(shown.text, gen))
-                    if plan.contents
+                    if plan.contents or plan.similar
                     else self.prompts.render(
                         "list", number=shown.number, text=safe(shown.text, gen), topic=safe(plan.query.topic, gen)
                     )
@@ -662,7 +662,10 @@ def _library_of(plan: Plan) -> str:
 
 def _holding(plan: Plan) -> str:
     """The opening of a library listed whole: 'Tony's library holds 10 papers:'; when it holds more
-    than are listed, that only some are, and how to find the rest."""
+    than are listed, that only some are, and how to find the rest. Of the papers closest to one:
+    'The papers in your library closest to UniMax:'."""
+    if plan.similar:  # 'Find papers similar to UniMax.'
+        return f"The papers in {_library_of(plan)} closest to {plan.similar}:\n"
     where = _library_of(plan)
     where = where[0].upper() + where[1:]
     n, shown = plan.contents, len(plan.shown)

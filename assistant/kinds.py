@@ -518,6 +518,29 @@ def compares_last(question: str) -> bool:
     return bool(_COMPARE_CUE.search(q) and _THOSE.search(q)) and not compare_subjects(q)
 
 
+# 'Find papers similar to UniMax.', 'Anything like the BLOOM paper?': the papers closest to one paper
+_SIMILAR = re.compile(
+    r"\b(?:similar\s+to|(?:much\s+)?like|related\s+to|close\s+to|resembling|in\s+the\s+same\s+vein\s+as)\s+"
+    r"(?P<x>(?:the\s+)?[^?.!]+?)(?:\s+(?:paper|abstract|study|article|work|report|one))?\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+# what asks for papers ('Find papers similar to UniMax', 'Anything like BLOOM?', 'What else is like
+# Flan-MoE?'), not for a thing in one ('Is there a method like UniMax?')
+_OTHERS = re.compile(rf"\b(?:{_PAPERS}|anything|what\s+else)\b", re.I)
+
+
+def similar_to(question: str) -> str | None:
+    """The paper a list asks for others like ('Find papers similar to UniMax.' -> 'UniMax'), when
+    it names one; None for a list on a topic ('papers related to safety' names no paper)."""
+    m = _SIMILAR.search(_strip_polite(question))
+    if not m:
+        return None
+    x = re.sub(r"^the\s+", "", m["x"].strip(), flags=re.I)
+    return x if _has_name(x) else None
+
+
 def named_owner(question: str) -> str | None:
     """Whoever a question names as the owner of a library ("Ben's papers", "What does Ben have?"),
     whether or not a library of that name exists."""
@@ -559,7 +582,8 @@ _TAG = re.compile(
 # many papers does Alex have?', 'What do I have?'): a list of every paper in it
 _OWNER = r"(?:my|our|[\w.-]+['’]s|[\w.-]+s['’])"
 _WHOLE = re.compile(
-    rf"^\s*(?:(?:give|show)\s+(?:me\s+)?an?\s+(?:overview|summary)\s+of|summari[sz]e|describe|tell\s+me\s+about|what\s+(?:are|is))\s+"
+    rf"^\s*(?:(?:give|show)\s+(?:me\s+)?(?:an?\s+)?(?:(?:one|two|short|brief)[\s-]+(?:line|sentence)\s+)?(?:overview|summary|summaries)\s+of"
+    r"(?:\s+(?:each|all|every\s+one)\s+of)?|summari[sz]e(?:\s+(?:each|all)\s+of)?|describe|tell\s+me\s+about|what\s+(?:are|is))\s+"
     rf"(?:{_OWNER}\s+(?:whole\s+|entire\s+)?(?:library|collection|{_PAPERS})|the\s+(?:whole\s+|entire\s+)?(?:library|collection))"
     r"(?:\s+about)?\s*[?.!]*\s*$"
     rf"|^\s*how\s+many\s+{_PAPERS}\s+(?:(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have|(?:are|is)\s+(?:there\s+)?in\s+(?:{_OWNER}|the)\s+"
@@ -567,7 +591,10 @@ _WHOLE = re.compile(
     r"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s*[?.!]*\s*$"
     # 'What topics does my library cover?', 'What is Tony's library about?'
     rf"|^\s*what\s+(?:topics|subjects|areas|fields)\s+(?:do|does)\s+(?:{_OWNER}|the)\s+(?:library|collection|{_PAPERS})\s+cover\s*[?.!]*\s*$"
-    rf"|^\s*what\s+is\s+(?:{_OWNER}|the)\s+(?:library|collection)\s+about\s*[?.!]*\s*$",
+    rf"|^\s*what\s+is\s+(?:{_OWNER}|the)\s+(?:library|collection)\s+about\s*[?.!]*\s*$"
+    # 'What are the main themes of my library?'
+    r"|^\s*what\s+(?:are|is)\s+(?:the\s+)?(?:main\s+|key\s+|major\s+)?(?:themes?|topics?|subjects?|areas?)\s+(?:of|in)\s+"
+    rf"(?:{_OWNER}|the)\s+(?:library|collection|{_PAPERS})\s*[?.!]*\s*$",
     re.I,
 )
 
@@ -575,7 +602,7 @@ _WHOLE = re.compile(
 def kind_of(question: str) -> Kind:
     """The kind of answer a question asks for, from its form."""
     q = _strip_polite(question)
-    if _LIST.search(q) or _WHOLE.search(q):
+    if _LIST.search(q) or _WHOLE.search(q) or (similar_to(q) and _OTHERS.search(q)):
         return "list"
     if _TAG.search(q) and not _WH.match(q):
         return "yesno"

@@ -33,7 +33,17 @@ from .evidence import (
     wants_number,
 )
 from .guard import guard_passages
-from .kinds import Query, among_last, asks_what_it_is, compares_last, list_topic, named_owner, question_parts, read_question
+from .kinds import (
+    Query,
+    among_last,
+    asks_what_it_is,
+    compares_last,
+    list_topic,
+    named_owner,
+    question_parts,
+    read_question,
+    similar_to,
+)
 from .ranking import Ranked, rank, ranked_by
 from .spelling import Respeller
 from .text import (
@@ -186,6 +196,7 @@ class Plan:
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
     record: str | None = None  # 'authors' / 'year': answered from the first passage's record (`record_field`)
     contents: int = 0  # a list of the library's whole contents ('List Tony's papers.'): how many papers it holds
+    similar: str = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): its name
     # a question ranking the library by a number ('Which paper has the most languages?'): the thing,
     # and the papers giving a number of it, ranked (Ranked.index: of `passages`)
     ranked_by: str = ""
@@ -383,6 +394,7 @@ class Planner:
             query = replace(query, topic=list_topic(previous))
         saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
         ranked_thing, ranking = "", list[Ranked]()
+        similar = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): its name
         contents = 0
         # an owner named where the question names no known library: 'What papers does Ben have?'
         # with no library called Ben lists not every paper there is
@@ -406,6 +418,22 @@ class Planner:
             contents = len(ids)
             passages = sorted(self._get(ids[: tuning.LIST_CANDIDATES]), key=lambda p: p.name.casefold())
             abstain, reason = not passages, "" if passages else "no documents to search"
+        elif query.kind == "list" and not previous and (like := similar_to(question)) is not None:
+            # 'Find papers similar to UniMax.': the papers closest to the one it names, by its whole abstract
+            search_text = like
+            naming = self._search(like, 3, scope)
+            paper = next((p for p in naming if all(names_or_spells(_full(p), n) for n in question_names(like))), None)
+            query = replace(query, topic="")
+            if paper is None:
+                passages, abstain, reason = naming, True, f"no abstract in the library is about '{like}'"
+            else:
+                near = self._search(_full(paper), tuning.SIMILAR_SHOWN + 1, scope)
+                passages = [p for p in near if p.doc_id != paper.doc_id][: tuning.SIMILAR_SHOWN]
+                abstain, reason, similar = (
+                    not passages,
+                    "" if passages else f"the library holds no paper but {paper.name}",
+                    paper.name,
+                )
         elif query.kind == "list":
             search_text = f"{earlier} {query.topic}".strip()
             passages, abstain, reason, saying = self._list(query, search_text, scope)
@@ -518,6 +546,7 @@ class Planner:
             second=second,
             record=record if paper is not None and not abstain else None,
             contents=contents,
+            similar=similar,
             ranked_by=ranked_thing,
             ranking=tuple(ranking),
             respelled=tuple(respelled),

@@ -50,6 +50,7 @@ COUNTED_AFTER = 6
 LIST_CANDIDATES = 30
 RANKED_SHOWN = 6
 COMPARED_LAST = 3  # papers of the last answer that 'Compare them.' compares
+SIMILAR_SHOWN = 3  # papers a 'papers similar to X' list gives: the closest, by X's whole abstract
 LIST_WRITTEN = 6
 COMPARE_CANDIDATES = 5
 MAX_SENTENCE = 600  # characters

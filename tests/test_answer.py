@@ -1186,3 +1186,19 @@ def test_a_comparison_pointing_back_compares_the_two_papers_of_the_last_answer(s
     assert len(three) == 3
     plan = seeded.plan("Compare them.", history=["Which papers are about safety?"], sources=three)
     assert [p.doc_id for p in plan.passages] == three and len(plan.query.subjects) == 3 and plan.query.twice
+
+
+def test_papers_similar_to_one_are_the_closest_to_its_whole_abstract(seeded: Assistant) -> None:
+    from assistant.kinds import similar_to
+
+    assert similar_to("Find papers similar to UniMax.") == "UniMax"
+    assert similar_to("Anything like the BLOOM paper?") == "BLOOM"
+    assert similar_to("Which papers are related to safety?") is None  # a topic, no paper
+    plan = seeded.plan("Find papers similar to UniMax.")
+    assert plan.kind == "list" and plan.similar == "UniMax" and not plan.abstain
+    assert 0 < len(plan.passages) <= 3 and all(p.name != "UniMax" for p in plan.passages)
+    assert seeded.plan("Papers similar to GraphSAGE?").abstain  # no paper of that name
+    # the whole library, by other wordings
+    assert seeded.plan("What are the main themes of my library?").contents == 18
+    alex = seeded.plan("Give me a one-line summary of each of Alex's papers.")
+    assert alex.library == "Alex" and alex.contents == len(alex.passages) > 0

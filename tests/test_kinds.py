@@ -87,6 +87,11 @@ from .conftest import SEEDS
         ("What does the Lingvo paper say?", "explain"),  # what it says, in all
         ("What did the BLOOM paper conclude?", "explain"),
         ("What is the largest Gemini model?", "fact"),  # which one: a name
+        ("What are the main themes of my library?", "list"),  # the library, whole
+        ("Give me a one-line summary of each of Alex's papers.", "list"),
+        ("Find papers similar to UniMax.", "list"),  # the papers closest to one
+        ("Anything like the BLOOM paper?", "list"),
+        ("Is UniMax like temperature sampling?", "yesno"),
         # the many ways people type them (benchmarks/data/seeds_phrasing_questions.jsonl, dev half)
         ("Got anything on BIG-Bench?", "list"),
         ("Any abstracts mentioning PaLM?", "list"),
