@@ -521,7 +521,7 @@ def compares_last(question: str) -> bool:
 # 'Find papers similar to UniMax.', 'Anything like the BLOOM paper?': the papers closest to one paper
 _SIMILAR = re.compile(
     r"\b(?:similar\s+to|(?:much\s+)?like|related\s+to|close\s+to|resembling|in\s+the\s+same\s+vein\s+as)\s+"
-    r"(?P<x>(?:the\s+)?[^?.!]+?)(?:\s+(?:paper|abstract|study|article|work|report|one))?\s*[?.!]*\s*$",
+    r"(?P<said>(?P<x>(?:the\s+)?[^?.!]+?)(?:\s+(?:paper|abstract|study|article|work|report|one))?)\s*[?.!]*\s*$",
     re.I,
 )
 
@@ -531,14 +531,15 @@ _SIMILAR = re.compile(
 _OTHERS = re.compile(rf"\b(?:{_PAPERS}|anything|what\s+else)\b", re.I)
 
 
-def similar_to(question: str) -> str | None:
-    """The paper a list asks for others like ('Find papers similar to UniMax.' -> 'UniMax'), when
-    it names one; None for a list on a topic ('papers related to safety' names no paper)."""
+def similar_to(question: str) -> tuple[str, str] | None:
+    """The paper a list asks for others like, as its name and as the question says it ('Anything
+    like the BLOOM paper?' -> ('BLOOM', 'the BLOOM paper')), when it names one; None for a list on a
+    topic ('papers related to safety' names no paper)."""
     m = _SIMILAR.search(_strip_polite(question))
     if not m:
         return None
     x = re.sub(r"^the\s+", "", m["x"].strip(), flags=re.I)
-    return x if _has_name(x) else None
+    return (x, m["said"].strip()) if _has_name(x) else None
 
 
 def named_owner(question: str) -> str | None:

@@ -196,7 +196,7 @@ class Plan:
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
     record: str | None = None  # 'authors' / 'year': answered from the first passage's record (`record_field`)
     contents: int = 0  # a list of the library's whole contents ('List Tony's papers.'): how many papers it holds
-    similar: str = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): its name
+    similar: str = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): it, as asked
     # a question ranking the library by a number ('Which paper has the most languages?'): the thing,
     # and the papers giving a number of it, ranked (Ranked.index: of `passages`)
     ranked_by: str = ""
@@ -394,7 +394,7 @@ class Planner:
             query = replace(query, topic=list_topic(previous))
         saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
         ranked_thing, ranking = "", list[Ranked]()
-        similar = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): its name
+        similar = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): it, as asked
         contents = 0
         # an owner named where the question names no known library: 'What papers does Ben have?'
         # with no library called Ben lists not every paper there is
@@ -418,8 +418,9 @@ class Planner:
             contents = len(ids)
             passages = sorted(self._get(ids[: tuning.LIST_CANDIDATES]), key=lambda p: p.name.casefold())
             abstain, reason = not passages, "" if passages else "no documents to search"
-        elif query.kind == "list" and not previous and (like := similar_to(question)) is not None:
+        elif query.kind == "list" and not previous and (to := similar_to(question)) is not None:
             # 'Find papers similar to UniMax.': the papers closest to the one it names, by its whole abstract
+            like, asked_as = to
             search_text = like
             naming = self._search(like, 3, scope)
             paper = next((p for p in naming if all(names_or_spells(_full(p), n) for n in question_names(like))), None)
@@ -429,11 +430,7 @@ class Planner:
             else:
                 near = self._search(_full(paper), tuning.SIMILAR_SHOWN + 1, scope)
                 passages = [p for p in near if p.doc_id != paper.doc_id][: tuning.SIMILAR_SHOWN]
-                abstain, reason, similar = (
-                    not passages,
-                    "" if passages else f"the library holds no paper but {paper.name}",
-                    paper.name,
-                )
+                abstain, reason, similar = not passages, "" if passages else f"the library holds no paper but {like}", asked_as
         elif query.kind == "list":
             search_text = f"{earlier} {query.topic}".strip()
             passages, abstain, reason, saying = self._list(query, search_text, scope)

@@ -109,7 +109,7 @@ def numbers_of(thing: str, text: str) -> list[tuple[float, str, str]]:
                 if tok == head and words < window:
                     scale = (first.group("scale") or first.group("scale_") or "").lower()
                     value = float(first.group("num").replace(",", "")) * _SCALE.get(scale, 1.0)
-                    found.append((value, sentence[start:end], sentence))
+                    found.append((value, sentence[start:end].replace("(", "").replace(")", ""), sentence))
                     break
                 joined = joined or tok in ("and", "or")
                 words += 1

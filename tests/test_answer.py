@@ -1191,8 +1191,8 @@ def test_a_comparison_pointing_back_compares_the_two_papers_of_the_last_answer(s
 def test_papers_similar_to_one_are_the_closest_to_its_whole_abstract(seeded: Assistant) -> None:
     from assistant.kinds import similar_to
 
-    assert similar_to("Find papers similar to UniMax.") == "UniMax"
-    assert similar_to("Anything like the BLOOM paper?") == "BLOOM"
+    assert similar_to("Find papers similar to UniMax.") == ("UniMax", "UniMax")
+    assert similar_to("Anything like the BLOOM paper?") == ("BLOOM", "the BLOOM paper")
     assert similar_to("Which papers are related to safety?") is None  # a topic, no paper
     plan = seeded.plan("Find papers similar to UniMax.")
     assert plan.kind == "list" and plan.similar == "UniMax" and not plan.abstain
