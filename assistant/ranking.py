@@ -26,6 +26,13 @@ _OVER_LIBRARY = re.compile(
     r"|\b(?:any|every)\s+(?:paper|abstract|study)\b",
     re.I,
 )
+# words for people counted: a question on participants counts patients, women, children ...
+_PEOPLE = frozenset(
+    terms(
+        "participants subjects people persons individuals patients volunteers adults children infants women men mothers "
+        "pregnancies respondents"
+    )
+)
 # a model's size is its number of parameters
 _SIZE = frozenset("largest biggest smallest".split())
 _MODEL = frozenset(terms("model models network networks llm llms"))
@@ -86,6 +93,8 @@ def numbers_of(thing: str, text: str) -> list[tuple[float, str, str]]:
     head = (terms(thing.split()[-1]) or [""])[0]
     if not head:
         return []
+    # a count of people is said of whoever they are ('1320 women', '3402 patients')
+    heads = _PEOPLE if head in _PEOPLE else {head}
     found = []
     for sentence in split_sentences(text):
         tokens = [
@@ -106,7 +115,7 @@ def numbers_of(thing: str, text: str) -> list[tuple[float, str, str]]:
                         break
                     words, joined = 0, False
                     continue
-                if tok == head and words < window:
+                if tok in heads and words < window:
                     scale = (first.group("scale") or first.group("scale_") or "").lower()
                     value = float(first.group("num").replace(",", "")) * _SCALE.get(scale, 1.0)
                     found.append((value, sentence[start:end].replace("(", "").replace(")", ""), sentence))

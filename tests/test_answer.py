@@ -1153,6 +1153,9 @@ def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_o
         (13.0, "13 programming languages"),
     ]  # not the '176B' of '176B-parameter ... language'
     assert [v for v, *_ in numbers_of("parameters", "PaLM (a 540-billion parameter LLM) and Flan-MoE-32B")] == [540e9]
+    # a count of people is said of whoever they are
+    trial = "In a randomized trial, 1320 women received supplements. Of 3402 patients, 99% (3368) were seen."
+    assert [v for v, *_ in numbers_of("participants", trial)] == [1320.0, 3402.0]
     answer = seeded.ask("Which paper has the most languages?")
     assert not answer.abstained and answer.mode == "extractive" and answer.reason == FROM_NUMBERS
     assert answer.text.startswith(
