@@ -386,7 +386,11 @@ class Planner:
         question, respelled = self._respeller.respell(question)  # 'Uni-Max' -> 'UniMax', 'gemeni' -> 'Gemini'
         known = self._libraries() if re.search(r"['’]s\b|\bhave\b", question) else []
         query = read_question(question, known)
-        previous = history[-1] if history and is_follow_up(question) else None
+        # a question in common words that names nothing ('How many women took part?' after 'Summarise
+        # the Ghana trial.') is about the papers the conversation is on, as one that points back is;
+        # but the library must still hold its answer (the abstention threshold stays)
+        elliptic = bool(history and sources and not is_follow_up(question) and self._elliptic(question, query))
+        previous = history[-1] if history and (is_follow_up(question) or elliptic) else None
         earlier = " ".join(history[-self.history_turns :]) if previous and history else ""
         scope = library or query.library
         if query.kind == "list" and names_no_topic(query.topic) and previous:
@@ -492,7 +496,7 @@ class Planner:
             # names ('What does the Gemini report expect its models to make possible?') is about what
             # the library holds, however the question words it
             named = query.kind == "explain" and bool(passages) and _names_in_text(question, _full(passages[0]))
-            threshold = 0.0 if previous or named else self.threshold
+            threshold = 0.0 if (previous and not elliptic) or named else self.threshold
             abstain, reason = abstain_decision(ev, threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
@@ -547,6 +551,19 @@ class Planner:
             ranked_by=ranked_thing,
             ranking=tuple(ranking),
             respelled=tuple(respelled),
+        )
+
+    def _elliptic(self, question: str, query: Query) -> bool:
+        """A fact, yes/no or explanation question that names nothing and says nothing but common
+        words ('How many women took part?', 'What was the primary outcome?'): it leaves out what it
+        is about."""
+        common = self._common()
+        said = [w for w in re.findall(r"[a-z]+", question.lower()) if w not in STOPWORDS]
+        return (
+            query.kind in ("fact", "yesno", "explain")
+            and bool(common)
+            and not question_names(question)
+            and all(w in common for w in said)
         )
 
     def _whole(self, query: Query, previous: str | None) -> bool:

@@ -1205,3 +1205,19 @@ def test_papers_similar_to_one_are_the_closest_to_its_whole_abstract(seeded: Ass
     assert seeded.plan("What are the main themes of my library?").contents == 18
     alex = seeded.plan("Give me a one-line summary of each of Alex's papers.")
     assert alex.library == "Alex" and alex.contents == len(alex.passages) > 0
+
+
+def test_a_question_in_common_words_that_names_nothing_is_about_the_paper_the_conversation_is_on(
+    seeded: Assistant,
+) -> None:
+    bloom = seeded.plan("What is BLOOM?").passages[0]
+    assert bloom.name == "BLOOM"
+    plan = seeded.plan("How many languages?", history=["What is BLOOM?"], sources=[bloom.doc_id])
+    assert plan.previous == "What is BLOOM?" and plan.passages[0].doc_id == bloom.doc_id and not plan.abstain
+    # it must still be answerable from the library: the abstention threshold stays
+    assert seeded.plan("How do vaccines work?", history=["What is BLOOM?"], sources=[bloom.doc_id]).abstain
+    # a question with a name or a word of its own is a new question
+    assert (
+        seeded.plan("How many languages does UniMax cover?", history=["What is BLOOM?"], sources=[bloom.doc_id]).previous is None
+    )
+    assert seeded.plan("What is heterophily?", history=["What is BLOOM?"], sources=[bloom.doc_id]).previous is None
