@@ -418,6 +418,10 @@ def compare_subjects(question: str) -> tuple[str, ...]:
                 # compared is no sentence's end and no question of its own
                 continue
             if a and b and a.casefold() != b.casefold():
+                # 'Compare BLOOM, Gemini and GPT-4o': the first is a list of names, each compared
+                firsts = [x.strip() for x in a.split(",") if x.strip()]
+                if len(firsts) > 1 and all(_has_name(x) and len(x.split()) <= 3 for x in firsts):
+                    return (*firsts, b)
                 return a, b
     if m := _TWO_PAPERS.search(question):
         x = _clean_subject(m["x"])

@@ -178,6 +178,9 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert kind_of(q) == "compare" and compare_subjects(q) == ("Deliberative Alignment", "GPT-4o system card")
     q = "How is chain-of-thought used differently in o1 and in Flan 2022?"
     assert kind_of(q) == "compare" and compare_subjects(q) == ("o1", "Flan 2022")
+    # three or more names, listed
+    assert compare_subjects("Compare BLOOM, Gemini and GPT-4o.") == ("BLOOM", "Gemini", "GPT-4o")
+    assert compare_subjects("What do UniMax, BLOOM, and N-Grammer have in common?") == ("UniMax", "BLOOM", "N-Grammer")
     # a remark on what a paper compares with, then a question of what that is: explained
     q = "In the ACM paper they compare with 'graph-agnostic NNs'. What is this, and why do they compare GNNs with it?"
     assert kind_of(q) == "explain" and not compare_subjects(q)
