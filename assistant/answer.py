@@ -627,11 +627,14 @@ class Answerer:
             except Exception as e:  # the abstention stands with the labels it has
                 log.info("labels not written: %s", e)
         closest = "\n".join(f"- {p.name} ({', '.join(p.libraries)})" for p in closest_passages) or "- (the library is empty)"
-        text = self.prompts.render("abstain", closest=closest)
+        text = self.prompts.render("abstain", closest=closest, where=_library_of(plan, opening=True))
         if reason.startswith(NO_LIBRARY):  # 'What papers does Ben have?' with no library called Ben
             text = f"Your collection has no library called {reason[len(NO_LIBRARY) :].strip()}."
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
+        if plan.elsewhere:  # asked within one library, answered in another
+            names = " and ".join(f"{p.name} ({', '.join(p.libraries)})" for p in plan.elsewhere)
+            text += f"\n\nOutside {plan.library}'s library, {names} may answer it: ask with all libraries."
         if (lacks := unrecorded(reason)) and closest_passages:  # 'Who wrote the BLOOM paper?' of a record without authors
             text = f"Your library's record of {closest_passages[0].name} gives no {lacks}, and its abstract does not say."
         return Answer(
@@ -655,9 +658,11 @@ _DANGLING = re.compile(
 )
 
 
-def _library_of(plan: Plan) -> str:
-    """Where a list's papers are: 'Tony's library', or 'your library'."""
-    return f"{plan.library}'s library" if plan.library else "your library"
+def _library_of(plan: Plan, opening: bool = False) -> str:
+    """Where a question's papers are: 'Tony's library', or 'your library' ('Your library' to open a sentence)."""
+    if plan.library:
+        return f"{plan.library}'s library"
+    return "Your library" if opening else "your library"
 
 
 def _holding(plan: Plan) -> str:
@@ -666,8 +671,7 @@ def _holding(plan: Plan) -> str:
     'The papers in your library closest to UniMax:'."""
     if plan.similar:  # 'Find papers similar to UniMax.'
         return f"The papers in {_library_of(plan)} closest to {plan.similar}:\n"
-    where = _library_of(plan)
-    where = where[0].upper() + where[1:]
+    where = _library_of(plan, opening=True)
     n, shown = plan.contents, len(plan.shown)
     papers = f"{n:,} paper{'' if n == 1 else 's'}"
     if shown < n:

@@ -196,6 +196,7 @@ class Plan:
     decision: str | None = None  # Yes / No of a yes/no question, read from the evidence
     record: str | None = None  # 'authors' / 'year': answered from the first passage's record (`record_field`)
     contents: int = 0  # a list of the library's whole contents ('List Tony's papers.'): how many papers it holds
+    elsewhere: tuple[Passage, ...] = ()  # asked within a library that abstains: papers of others that answer
     similar: str = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): it, as asked
     # a question ranking the library by a number ('Which paper has the most languages?'): the thing,
     # and the papers giving a number of it, ranked (Ranked.index: of `passages`)
@@ -378,9 +379,11 @@ class Planner:
         k: int | None = None,
         library: str | None = None,
         sources: list[str] | None = None,
+        everywhere: bool = False,
     ) -> Plan:
         """`history`: the conversation's earlier questions; `sources`: the ids of the abstracts the
-        previous answer cited, which a follow-up ('and how do they ...?') is about."""
+        previous answer cited, which a follow-up ('and how do they ...?') is about; `everywhere`:
+        in every library, whatever library the question names."""
         t0 = time.perf_counter()
         k = k or self.k
         question, respelled = self._respeller.respell(question)  # 'Uni-Max' -> 'UniMax', 'gemeni' -> 'Gemini'
@@ -392,7 +395,7 @@ class Planner:
         elliptic = bool(history and sources and not is_follow_up(question) and self._elliptic(question, query))
         previous = history[-1] if history and (is_follow_up(question) or elliptic) else None
         earlier = " ".join(history[-self.history_turns :]) if previous and history else ""
-        scope = library or query.library
+        scope = None if everywhere else library or query.library
         if query.kind == "list" and names_no_topic(query.topic) and previous:
             # 'Which papers are about them?': the topic is what the previous question asked about
             query = replace(query, topic=list_topic(previous))
@@ -515,6 +518,12 @@ class Planner:
             reason = f"{NO_RECORD} {'authors' if record == 'authors' else 'year'}" if abstain else ""
         if not passages:
             abstain, reason = True, reason or "no documents to search"
+        elsewhere: tuple[Passage, ...] = ()
+        if abstain and scope and owner is None and not unrecorded(reason) and not everywhere:
+            # 'What is Lingvo?' asked in Tony's library, when Alex's answers it: the abstention says where
+            other = self.plan(question, history=history, k=k, sources=sources, everywhere=True)
+            if not other.abstain:
+                elsewhere = tuple(p for p in other.passages[:2] if scope not in p.libraries)
         parts = question_parts(question) if query.kind == "explain" and not abstain else [question]
         second = second_part(parts[1], ev, self._embed) if len(parts) == 2 else ()
         if query.kind == "list" and saying and not abstain:
@@ -548,6 +557,7 @@ class Planner:
             record=record if paper is not None and not abstain else None,
             contents=contents,
             similar=similar,
+            elsewhere=elsewhere,
             ranked_by=ranked_thing,
             ranking=tuple(ranking),
             respelled=tuple(respelled),

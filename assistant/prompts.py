@@ -26,7 +26,7 @@ SPEC: dict[str, tuple[set[str], set[str]]] = {
     "contrast": ({"passages", "first", "second"}, set()),
     "title": ({"text"}, set()),
     "cannot_answer": (set(), set()),
-    "abstain": ({"closest"}, set()),
+    "abstain": ({"closest"}, {"where"}),  # where: 'Your library', or "Tony's library" for a question asked within it
 }
 
 

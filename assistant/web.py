@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from .chat import Assistant, Retrieved, library_scope, talked_about
 from .check import CITE, cited_numbers
 from .ingest import estimate
-from .plan import FROM_NUMBERS, FROM_RECORD, NO_MORE, NO_RECORD, unrecorded
+from .plan import FROM_NUMBERS, FROM_RECORD, NO_LIBRARY, NO_MORE, NO_RECORD, unrecorded
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -125,18 +125,37 @@ def chat_markdown(text: str, turn: int, numbers: set[int] | None = None) -> str:
     return "".join(out)
 
 
+def _abstention_parts(text: str) -> tuple[list[str], str, list[str]]:
+    """An abstention's text as what comes before its headline ('Reading "gemeni" as "Gemini".'),
+    the headline ("Tony's library does not hold the answer to this question."), and what follows
+    its list of closest abstracts ('Outside Tony's library, Lingvo (Alex) may answer it ...'); the
+    list itself is drawn from the answer's sources."""
+    paragraphs = text.split("\n\n")
+    i = next((k for k, p in enumerate(paragraphs) if "does not seem to hold" in p), None)
+    if i is None:
+        return [], "Your library does not hold the answer to this question.", []
+    head = paragraphs[i].split(" The closest abstracts")[0].replace("does not seem to hold", "does not hold")
+    return paragraphs[:i], head, paragraphs[i + 1 :]
+
+
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The final chat message for an answer, styled by its mode."""
-    if answer.abstained and answer.reason.startswith((NO_MORE, NO_RECORD)):  # said in one line: no more papers, no authors
+    if answer.abstained and answer.reason.startswith((NO_MORE, NO_RECORD, NO_LIBRARY)):
+        # said in one line: no more papers, no authors, no library called Ben
         return f'<div class="ra-abstain">\n\n**{_md_plain(answer.text)}**\n\n</div>'
     if answer.abstained:
         closest = [
             f"- [\\[{c.number}\\]](#{anchor(turn, c.number)}) {_md_plain(c.label)} ({_md_plain(', '.join(c.libraries))})"
             for c in answer.retrieved[:3]
         ] or ["- (your library is empty: add abstracts below)"]
+        before, head, after = _abstention_parts(answer.text)
         return (
-            '<div class="ra-abstain">\n\n**Your library does not hold the answer to this question.**\n\n'
-            "Closest abstracts:\n\n" + "\n".join(closest) + "\n\n</div>"
+            '<div class="ra-abstain">\n\n'
+            + "".join(f"{_md_plain(p)}\n\n" for p in before)
+            + f"**{_md_plain(head)}**\n\nClosest abstracts:\n\n"
+            + "\n".join(closest)
+            + "".join(f"\n\n{_md_plain(p)}" for p in after)
+            + "\n\n</div>"
         )
     numbers = {c.number for c in answer.retrieved} or None
     body = chat_markdown(answer.text, turn, numbers)

@@ -1221,3 +1221,15 @@ def test_a_question_in_common_words_that_names_nothing_is_about_the_paper_the_co
         seeded.plan("How many languages does UniMax cover?", history=["What is BLOOM?"], sources=[bloom.doc_id]).previous is None
     )
     assert seeded.plan("What is heterophily?", history=["What is BLOOM?"], sources=[bloom.doc_id]).previous is None
+
+
+def test_a_question_asked_within_a_library_that_lacks_the_answer_says_where_it_is(seeded: Assistant) -> None:
+    plan = seeded.plan("What is Lingvo?", library="Tony")
+    assert plan.abstain and [p.name for p in plan.elsewhere] == ["Lingvo"]
+    answer = seeded.ask("What is Lingvo?", library="Tony")
+    assert answer.text.startswith("Tony's library does not seem to hold the answer to this question.")
+    assert answer.text.endswith("Outside Tony's library, Lingvo (Alex) may answer it: ask with all libraries.")
+    # nowhere else either: nothing more is said
+    nowhere = seeded.plan("What is GraphSAGE?", library="Tony")
+    assert nowhere.abstain and not nowhere.elsewhere
+    assert not seeded.plan("What is Lingvo?").elsewhere  # asked of every library

@@ -417,7 +417,7 @@ def test_rendering_escapes_everything() -> None:
 
 
 def test_a_list_follow_up_with_no_more_papers_says_so_in_the_chat() -> None:
-    from assistant.plan import NO_MORE
+    from assistant.plan import NO_LIBRARY, NO_MORE
     from assistant.web import answer_markdown, sources_html
 
     c = _citation(1, "Graph Neural Networks (GNNs) extend basic Neural Networks.", ())
@@ -435,6 +435,30 @@ def test_a_list_follow_up_with_no_more_papers_says_so_in_the_chat() -> None:
     assert "does not hold the answer" not in md
     plain = Answer(question="q", text="x", abstained=True, mode="abstained", retrieved=(c,), reason="weak evidence (0.10 < 0.68)")
     assert "does not hold the answer" in answer_markdown(plain, 2)
+    # what the abstention says around its list of closest abstracts is shown: how a name was read,
+    # which library was asked, and where else the answer is
+    scoped = Answer(
+        question="What is lingov?",
+        text=(
+            "Reading “lingov” as “Lingvo”.\n\nTony's library does not seem to hold the answer to this question. The closest "
+            "abstracts I found:\n- BLOOM (Tony)\n\nOutside Tony's library, Lingvo (Alex) may answer it: ask with all libraries."
+        ),
+        abstained=True,
+        mode="abstained",
+        retrieved=(c,),
+        reason="weak evidence (0.14 < 0.68)",
+    )
+    md = answer_markdown(scoped, 3)
+    assert md.index("Reading “lingov” as “Lingvo”.") < md.index("**Tony's library does not hold the answer to this question.**")
+    assert md.index("Closest abstracts:") < md.index("Outside Tony's library, Lingvo (Alex) may answer it")
+    ben = Answer(
+        question="What papers does Ben have?",
+        text="Your collection has no library called 'Ben' (the libraries: Alex, Tony).",
+        abstained=True,
+        mode="abstained",
+        reason=f"{NO_LIBRARY} 'Ben' (the libraries: Alex, Tony)",
+    )
+    assert "no library called" in answer_markdown(ben, 4) and "does not hold" not in answer_markdown(ben, 4)
     assert "No other paper on this topic" in sources_html([{"turn": 2, "question": "Any more?", "answer": none}])
     assert "does not hold the answer" in sources_html([{"turn": 2, "question": "q", "answer": plain}])
 
