@@ -22,6 +22,7 @@ from .plan import (
     FROM_RECORD,
     NO_LIBRARY,
     NO_MORE,
+    SMALL_TALK,
     Plan,
     Shown,
     answer_wanted,
@@ -30,6 +31,7 @@ from .plan import (
     offers,
     quote_for,
     set_aside,
+    small_talk,
     subject_names,
     unrecorded,
     wants_a_name,
@@ -632,6 +634,8 @@ class Answerer:
             text = f"Your collection has no library called {reason[len(NO_LIBRARY) :].strip()}."
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
+        if reason == SMALL_TALK:  # 'hi', 'thanks!'
+            text = _SMALL_TALK_REPLY[small_talk(plan.question) or "ok"]
         if plan.elsewhere:  # asked within one library, answered in another
             names = " and ".join(f"{p.name} ({', '.join(p.libraries)})" for p in plan.elsewhere)
             text += f"\n\nOutside {plan.library}'s library, {names} may answer it: ask with all libraries."
@@ -656,6 +660,14 @@ _DANGLING = re.compile(
     r"^\W*(?:this|these|that|those|such)\b(?!\s+(?:paper|papers|study|studies|work|report|article|abstract|review|trial|model|models)\b)",
     re.I,
 )
+
+
+_SMALL_TALK_REPLY = {
+    "greeting": "Hello! Ask me about the papers in your library: I answer from their abstracts, and cite them.",
+    "thanks": "You're welcome.",
+    "bye": "Goodbye.",
+    "ok": "Ask me about the papers in your library whenever you like.",
+}
 
 
 def _library_of(plan: Plan, opening: bool = False) -> str:

@@ -246,7 +246,7 @@ _EXPLAIN = re.compile(
     r"remind\s+me\s+(?:what|how|why)|in\s+a\s+nutshell|eli5|what['’]?s\s+the\s+deal\s+with)\b"
     r"|^\s*what\s+(?:does|do|did)\s+(?:it|that|this)\s+(?:\w+\s+)?mean\b|^\s*what\s+is\s+the\s+meaning\s+of\b"
     r"|^\s*what\s+(?:does|do|did)\s+.+?\s+mean\s+by\b"
-    r"|^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+(?:about|what|how|why)|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|explanation)|"
+    r"|^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+(?:more\s+)?(?:about|what|how|why)|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|explanation)|"
     r"what(?:\s*['’]s|\s+is|\s+are)\s+(?:the\s+)?(?:idea|point|purpose|goal|main\s+\w+|contribution|approach|method)\b)"
     r"|^\s*why\b|^\s*is\s+there\s+(?:a|an|any)\s+(?:reason|explanation|account)\b"
     r"|^\s*how\s+(?!many\b|much\b|long\b|large\b|big\b|fast\b|quickly\b|often\b|old\b|far\b|high\b|low\b|small\b)\w+"

@@ -386,7 +386,15 @@ class Planner:
         in every library, whatever library the question names."""
         t0 = time.perf_counter()
         k = k or self.k
+        question = _GREETING.sub("", question)  # 'Hi, what is BLOOM?' asks 'what is BLOOM?'
         question, respelled = self._respeller.respell(question)  # 'Uni-Max' -> 'UniMax', 'gemeni' -> 'Gemini'
+        if history and (asked_again := swapped(question, history)) is not None:
+            question = asked_again  # 'What about Flan-MoE?' after 'How many parameters does BLOOM have?'
+        if history and sources and _TELL_MORE.match(question):
+            # 'Tell me more.': what the paper the last answer cited first says, explained
+            last_cited = self._get(list(sources[:1]))
+            if last_cited and last_cited[0].label_source != "text":
+                question = f"Tell me more about {last_cited[0].name}."
         known = self._libraries() if re.search(r"['’]s\b|\bhave\b", question) else []
         query = read_question(question, known)
         # a question in common words that names nothing ('How many women took part?' after 'Summarise
@@ -406,7 +414,10 @@ class Planner:
         # an owner named where the question names no known library: 'What papers does Ben have?'
         # with no library called Ben lists not every paper there is
         owner = named_owner(question) if query.kind == "list" and known and not scope else None
-        if owner is not None:
+        passages: list[Passage]
+        if small_talk(question):  # 'hi', 'thanks!': nothing to search for
+            search_text, passages, abstain, reason = "", [], True, SMALL_TALK
+        elif owner is not None:
             search_text, passages, abstain = "", [], True
             reason = f"{NO_LIBRARY} '{owner}' (the libraries: {', '.join(known)})"
         elif query.kind in ("fact", "list") and not previous and (by := ranked_by(question)) is not None:
@@ -519,7 +530,7 @@ class Planner:
         if not passages:
             abstain, reason = True, reason or "no documents to search"
         elsewhere: tuple[Passage, ...] = ()
-        if abstain and scope and owner is None and not unrecorded(reason) and not everywhere:
+        if abstain and scope and owner is None and not unrecorded(reason) and reason != SMALL_TALK and not everywhere:
             # 'What is Lingvo?' asked in Tony's library, when Alex's answers it: the abstention says where
             other = self.plan(question, history=history, k=k, sources=sources, everywhere=True)
             if not other.abstain:
@@ -821,6 +832,32 @@ NO_MORE = "no other abstract in the library is about"
 NO_RECORD = "the library's record of the paper gives no"  # 'Who wrote the BLOOM paper?' of a record without authors
 FROM_RECORD = "from the library's record, not the abstract"
 FROM_NUMBERS = "ranked by the numbers the abstracts give"
+SMALL_TALK = "no question to answer"
+# 'hi', 'thank you!', 'ok', 'bye': said to the assistant, not asked of the library
+_SMALL_TALK = re.compile(
+    r"^\W*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|cheers|"
+    r"ok(?:ay)?|great|cool|nice|perfect|got\s+it|bye|goodbye|see\s+you)(?:\s+(?:there|again|a\s+lot))?\W*$",
+    re.I,
+)
+
+
+# a greeting before a question ('Hi, what is BLOOM?'); not 'Hi-C'
+_GREETING = re.compile(r"^\W*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening))(?:\s+there)?[\s,!.:;]+(?=\w)", re.I)
+
+
+def small_talk(question: str) -> str | None:
+    """What a message that asks nothing says: 'greeting', 'thanks', 'bye' or 'ok'; else None."""
+    m = _SMALL_TALK.match(question)
+    if not m:
+        return None
+    word = question.strip().lower()
+    if re.match(r"\W*(?:thank|thx|cheers)", word):
+        return "thanks"
+    if re.match(r"\W*(?:bye|goodbye|see\s+you)", word):
+        return "bye"
+    if re.match(r"\W*(?:hi|hello|hey|hiya|good\s)", word):
+        return "greeting"
+    return "ok"
 
 
 def unrecorded(reason: str) -> str:
@@ -833,6 +870,32 @@ _POINTER = re.compile(
     r"\s*(?:it|this|that|they|them|these|those|(?:this|that|the\s+same)\s+(?:one|model|paper|method|system|benchmark|approach))\s*",
     re.I,
 )
+
+
+# 'What about Flan-MoE?', 'And U-PaLM?': the last full question, asked of another thing
+_SWAP = re.compile(
+    r"^\W*(?:and|(?:and\s+)?(?:what|how)\s+about|same\s+(?:for|with)|what\s+of)\s+(?P<x>[^?.!,;]{1,40}?)\s*[?.!]*\s*$", re.I
+)
+# 'Tell me more.', 'Go on.', 'Can you elaborate?'
+_TELL_MORE = re.compile(
+    r"^\W*(?:(?:can|could)\s+you\s+|please\s+)?(?:tell\s+me\s+more|say\s+more|more\s+(?:details?|info(?:rmation)?)|go\s+on|"
+    r"continue|elaborate|expand(?:\s+on\s+(?:it|that|this))?)(?:\s+(?:about\s+(?:it|that|this)|please))?\W*$",
+    re.I,
+)
+
+
+def swapped(question: str, history: list[str]) -> str | None:
+    """A follow-up that names only another thing ('What about Flan-MoE?', 'And U-PaLM?') as the
+    conversation's last full question asked of it ('How many parameters does Flan-MoE have?'); None
+    for any other question, or when the last full question does not name one thing to swap."""
+    m = _SWAP.match(question)
+    if not m or not question_names(m["x"]):
+        return None
+    base = next((h for h in reversed(history) if not _SWAP.match(h)), None)
+    names = subject_names(base) if base else []
+    if base is None or len(names) != 1 or names[0] not in base:
+        return None
+    return base.replace(names[0], m["x"].strip(), 1)
 
 
 def is_follow_up(question: str) -> bool:

@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from .chat import Assistant, Retrieved, library_scope, talked_about
 from .check import CITE, cited_numbers
 from .ingest import estimate
-from .plan import FROM_NUMBERS, FROM_RECORD, NO_LIBRARY, NO_MORE, NO_RECORD, unrecorded
+from .plan import FROM_NUMBERS, FROM_RECORD, NO_LIBRARY, NO_MORE, NO_RECORD, SMALL_TALK, unrecorded
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -140,6 +140,8 @@ def _abstention_parts(text: str) -> tuple[list[str], str, list[str]]:
 
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The final chat message for an answer, styled by its mode."""
+    if answer.reason == SMALL_TALK:  # 'hi', 'thanks!'
+        return _md_plain(answer.text)
     if answer.abstained and answer.reason.startswith((NO_MORE, NO_RECORD, NO_LIBRARY)):
         # said in one line: no more papers, no authors, no library called Ben
         return f'<div class="ra-abstain">\n\n**{_md_plain(answer.text)}**\n\n</div>'
@@ -248,6 +250,8 @@ def _status(answer: Answer, mode: str) -> str:
         return f"The paper's record gives no {lacks}; these are the closest abstracts"
     if answer.reason == FROM_RECORD:
         return "From the library's record of the cited paper, not its abstract"
+    if answer.reason == SMALL_TALK:
+        return "Nothing was asked of the library"
     if answer.reason == FROM_NUMBERS:  # 'Which paper has the most languages?'
         return "Ranked by the numbers the cited abstracts give, each quoted where it gives it"
     return _MODES[mode]

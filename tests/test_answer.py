@@ -1233,3 +1233,29 @@ def test_a_question_asked_within_a_library_that_lacks_the_answer_says_where_it_i
     nowhere = seeded.plan("What is GraphSAGE?", library="Tony")
     assert nowhere.abstain and not nowhere.elsewhere
     assert not seeded.plan("What is Lingvo?").elsewhere  # asked of every library
+
+
+def test_a_follow_up_naming_only_another_thing_asks_the_last_question_of_it(seeded: Assistant) -> None:
+    from assistant.plan import swapped
+
+    history = ["How many parameters does BLOOM have?"]
+    assert swapped("What about Flan-MoE?", history) == "How many parameters does Flan-MoE have?"
+    assert swapped("And U-PaLM?", [*history, "What about Flan-MoE?"]) == "How many parameters does U-PaLM have?"
+    assert swapped("And why?", history) is None and swapped("What about safety?", history) is None
+    plan = seeded.plan("What about UniMax?", history=["What is BLOOM?"], sources=[])
+    assert plan.question == "What is UniMax?" and plan.kind == "explain" and plan.passages[0].name == "UniMax"
+    # 'Tell me more.': the paper the last answer cited, explained
+    bloom = seeded.plan("What is BLOOM?").passages[0]
+    more = seeded.plan("Tell me more.", history=["What is BLOOM?"], sources=[bloom.doc_id])
+    assert more.question == "Tell me more about BLOOM." and more.kind == "explain" and more.passages[0].doc_id == bloom.doc_id
+
+
+def test_a_greeting_or_thanks_is_answered_without_a_search(seeded: Assistant) -> None:
+    from assistant.plan import SMALL_TALK
+
+    for said, reply in (("hi", "Hello!"), ("Thanks!", "You're welcome."), ("ok", "Ask me about")):
+        answer = seeded.ask(said)
+        assert answer.reason == SMALL_TALK and answer.text.startswith(reply) and not answer.retrieved, said
+    # a greeting before a question does not change the question
+    assert seeded.plan("Hi, what is BLOOM?").question == "what is BLOOM?"
+    assert seeded.plan("Hi-C maps of chromatin?").question == "Hi-C maps of chromatin?"

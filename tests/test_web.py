@@ -417,7 +417,7 @@ def test_rendering_escapes_everything() -> None:
 
 
 def test_a_list_follow_up_with_no_more_papers_says_so_in_the_chat() -> None:
-    from assistant.plan import NO_LIBRARY, NO_MORE
+    from assistant.plan import NO_LIBRARY, NO_MORE, SMALL_TALK
     from assistant.web import answer_markdown, sources_html
 
     c = _citation(1, "Graph Neural Networks (GNNs) extend basic Neural Networks.", ())
@@ -459,6 +459,9 @@ def test_a_list_follow_up_with_no_more_papers_says_so_in_the_chat() -> None:
         reason=f"{NO_LIBRARY} 'Ben' (the libraries: Alex, Tony)",
     )
     assert "no library called" in answer_markdown(ben, 4) and "does not hold" not in answer_markdown(ben, 4)
+    hello = Answer(question="hi", text="Hello! Ask me about the papers.", abstained=True, mode="abstained", reason=SMALL_TALK)
+    assert answer_markdown(hello, 5) == "Hello! Ask me about the papers."
+    assert "Nothing was asked of the library" in sources_html([{"turn": 5, "question": "hi", "answer": hello}])
     assert "No other paper on this topic" in sources_html([{"turn": 2, "question": "Any more?", "answer": none}])
     assert "does not hold the answer" in sources_html([{"turn": 2, "question": "q", "answer": plain}])
 
