@@ -524,7 +524,8 @@ def compares_last(question: str) -> bool:
 
 # 'Find papers similar to UniMax.', 'Anything like the BLOOM paper?': the papers closest to one paper
 _SIMILAR = re.compile(
-    r"\b(?:similar\s+to|(?:much\s+)?like|related\s+to|close\s+to|resembling|in\s+the\s+same\s+vein\s+as)\s+"
+    # not 'papers proposing a new optimizer, like a variant of Adam': an example of the topic
+    r"(?<!,)\s(?:similar\s+to|(?:much\s+)?like(?!\s+an?\s)|related\s+to|close\s+to|resembling|in\s+the\s+same\s+vein\s+as)\s+"
     r"(?P<said>(?P<x>(?:the\s+)?[^?.!]+?)(?:\s+(?:paper|abstract|study|article|work|report|one))?)\s*[?.!]*\s*$",
     re.I,
 )

@@ -441,7 +441,8 @@ class Planner:
             like, asked_as = to
             search_text = like
             naming = self._search(like, 3, scope)
-            paper = next((p for p in naming if all(names_or_spells(_full(p), n) for n in question_names(like))), None)
+            names = question_names(like) or [like]
+            paper = next((p for p in naming if all(names_or_spells(_full(p), n) for n in names)), None)
             query = replace(query, topic="")
             if paper is None:
                 passages, abstain, reason = naming, True, f"no abstract in the library is about '{like}'"

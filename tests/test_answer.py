@@ -1197,6 +1197,7 @@ def test_papers_similar_to_one_are_the_closest_to_its_whole_abstract(seeded: Ass
     assert similar_to("Find papers similar to UniMax.") == ("UniMax", "UniMax")
     assert similar_to("Anything like the BLOOM paper?") == ("BLOOM", "the BLOOM paper")
     assert similar_to("Which papers are related to safety?") is None  # a topic, no paper
+    assert similar_to("Do I have any papers proposing a new optimizer, like a variant of Adam?") is None  # an example
     plan = seeded.plan("Find papers similar to UniMax.")
     assert plan.kind == "list" and plan.similar == "UniMax" and not plan.abstain
     assert 0 < len(plan.passages) <= 3 and all(p.name != "UniMax" for p in plan.passages)
