@@ -591,16 +591,21 @@ class Answerer:
                 papers = label(papers, None)
             except Exception as e:  # the ranking stands with the names it has
                 log.info("labels not written: %s", e)
-        least = (ranked_by(plan.question) or ("", False))[1]
+        by = ranked_by(plan.question)
+        least = bool(by and by[1])
         top = plan.ranking[0]
         where = _library_of(plan)
-        if len(shown) == 1:
+        if by is None:  # 'Which papers tell me how many parameters their models have?': which give one
+            n = len(shown)
+            head = f"{n} paper{'s' if n > 1 else ''} in {where} give{'' if n > 1 else 's'} a number of {plan.ranked_by}, the largest first"
+        elif len(shown) == 1:
             head = f"Only one paper in {where} gives a number of {plan.ranked_by}: {papers[0].name}, with “{top.said}”"
         else:
             most = "fewest" if least else "most"
             head = f"Of the papers in {where} that give a number of {plan.ranked_by}, {papers[0].name} gives the {most}: “{top.said}”"
-        statements = [Statement(text=head, citations=(1,), origin="quote")]
-        lines = [f"{head} [1]."]
+        # the head of a ranking says which paper gives the most, citing it; of a list, only how many give one
+        statements = [Statement(text=head, citations=(1,), origin="quote")] if by is not None else []
+        lines = [f"{head} [1]." if by is not None else f"{head}:"]
         for r, paper, s in zip(plan.ranking, papers, shown, strict=False):
             statements.append(Statement(text=r.sentence, citations=(s.number,), origin="quote"))
             lines.append(f"- {paper.name}: “{r.sentence}” [{s.number}]")

@@ -44,7 +44,7 @@ from .kinds import (
     read_question,
     similar_to,
 )
-from .ranking import Ranked, rank, ranked_by
+from .ranking import Ranked, counted_in, rank, ranked_by
 from .spelling import Respeller
 from .text import (
     QUOTED,
@@ -420,8 +420,9 @@ class Planner:
         elif owner is not None:
             search_text, passages, abstain = "", [], True
             reason = f"{NO_LIBRARY} '{owner}' (the libraries: {', '.join(known)})"
-        elif query.kind in ("fact", "list") and not previous and (by := ranked_by(question)) is not None:
-            # 'Which paper has the most languages?': the papers giving a number of languages, ranked by it
+        elif query.kind in ("fact", "list") and not previous and (by := _ranks(question, query)) is not None:
+            # 'Which paper has the most languages?': the papers giving a number of languages, ranked by
+            # it; 'Which papers tell me how many parameters their models have?': the same, as a list
             ranked_thing, least = by
             search_text = f"{ranked_thing} {question}"
             candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
@@ -883,6 +884,15 @@ _TELL_MORE = re.compile(
     r"continue|elaborate|expand(?:\s+on\s+(?:it|that|this))?)(?:\s+(?:about\s+(?:it|that|this)|please))?\W*$",
     re.I,
 )
+
+
+def _ranks(question: str, query: Query) -> tuple[str, bool] | None:
+    """What a question ranks the library by, and whether by the least (`ranked_by`); for a list of
+    the papers that give a number of something, that thing, ranked by the most."""
+    if (by := ranked_by(question)) is not None:
+        return by
+    thing = counted_in(question) if query.kind == "list" else None
+    return (thing, False) if thing else None
 
 
 def swapped(question: str, history: list[str]) -> str | None:

@@ -51,6 +51,17 @@ _TOKEN = re.compile(
 )
 
 
+# a model's size written by its scale alone ('540B', '8B, 62B, and 540B scales', 'Flan-MoE-32B')
+_SIZE_WRITTEN = re.compile(r"(?<![\w.])(?:[A-Za-z][\w]*-)*?(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?P<scale>[MBT])\b")
+# a list of the papers that give a number of something: 'Which papers tell me how many parameters
+# their models have?', 'Which studies report the number of patients?'
+_COUNTED = re.compile(
+    r"\b(?:tell|give|report|say|state|mention|list|disclose)s?\s+(?:me\s+|us\s+)?(?:how\s+many|the\s+number\s+of|the\s+count\s+of)\s+"
+    r"(?P<thing>[\w-]+(?:\s+[\w-]+)?)",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Ranked:
     """A paper's number of the thing ranked by: its value, the words that give it, the sentence."""
@@ -122,7 +133,24 @@ def numbers_of(thing: str, text: str) -> list[tuple[float, str, str]]:
                     break
                 joined = joined or tok in ("and", "or")
                 words += 1
+    if head == (terms(_PARAMETERS) or [""])[0]:
+        for sentence in split_sentences(text):
+            for m in _SIZE_WRITTEN.finditer(sentence):
+                value = float(m.group("num")) * _SCALE[m.group("scale").lower()]
+                if not any(v == value and sentence == where for v, _, where in found):
+                    found.append((value, m.group(0), sentence))
     return found
+
+
+def counted_in(question: str) -> str | None:
+    """What a list of papers asks a number of ('Which papers tell me how many parameters their
+    models have?' -> 'parameters'), or None."""
+    m = _COUNTED.search(question)
+    if not m:
+        return None
+    words = [w for w in m["thing"].split() if w.lower() not in _ENDS]
+    thing = words[0] if words else ""
+    return _PARAMETERS if set(terms(thing)) <= _MODEL else thing or None
 
 
 def rank(thing: str, least: bool, texts: list[str]) -> list[Ranked]:

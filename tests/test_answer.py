@@ -1140,7 +1140,7 @@ def test_a_name_split_or_mistyped_is_read_as_the_library_writes_it(seeded: Assis
 
 def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_one(seeded: Assistant) -> None:
     from assistant.plan import FROM_NUMBERS
-    from assistant.ranking import numbers_of, ranked_by
+    from assistant.ranking import counted_in, numbers_of, ranked_by
 
     assert ranked_by("Which paper has the most languages?") == ("languages", False)
     assert ranked_by("What is the largest model in my library?") == ("parameters", False)  # a model's size
@@ -1152,7 +1152,7 @@ def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_o
         (46.0, "46 natural and 13 programming languages"),
         (13.0, "13 programming languages"),
     ]  # not the '176B' of '176B-parameter ... language'
-    assert [v for v, *_ in numbers_of("parameters", "PaLM (a 540-billion parameter LLM) and Flan-MoE-32B")] == [540e9]
+    assert [v for v, *_ in numbers_of("parameters", "PaLM (a 540-billion parameter LLM) and Flan-MoE-32B")] == [540e9, 32e9]
     # a count of people is said of whoever they are
     trial = "In a randomized trial, 1320 women received supplements. Of 3402 patients, 99% (3368) were seen."
     assert [v for v, *_ in numbers_of("participants", trial)] == [1320.0, 3402.0]
@@ -1164,8 +1164,17 @@ def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_o
     assert [c.label for c in answer.citations] == ["UniMax", "BLOOM"]
     assert "- BLOOM: “BLOOM is a decoder-only Transformer" in answer.text
     fewest = seeded.ask("Which of Tony's papers has the fewest parameters?")
-    assert "BLOOM gives the fewest: “176B-parameter” [1]" in fewest.text
+    assert "UL2R / U-PaLM gives the fewest: “8B” [1]" in fewest.text  # its smallest model
     assert seeded.plan("What is the largest model in my library?").passages[0].name.startswith("Med-PaLM")
+    # a model's size written by its scale alone counts parameters, within a name too
+    sizes = "Our Flan-MoE-32B surpasses Flan-PaLM-62B. We train U-PaLM at 8B, 62B, and 540B scale."
+    assert [said for _, said, _ in numbers_of("parameters", sizes)] == ["Flan-MoE-32B", "Flan-PaLM-62B", "8B", "62B", "540B"]
+    # a list of the papers that give a number of something: those, the largest first
+    assert counted_in("Which of Tony's papers tell me how many parameters their models have?") == "parameters"
+    assert counted_in("Which studies report the number of patients?") == "patients"
+    listed = seeded.ask("Which of Tony's papers tell me how many parameters their models have?")
+    assert listed.text.startswith("4 papers in Tony's library give a number of parameters, the largest first:\n- ")
+    assert {c.label for c in listed.citations} == {"Med-PaLM / MultiMedQA", "UL2R / U-PaLM", "BLOOM", "Flan-MoE"}
     nothing = seeded.ask("Which paper has the most questions?")  # no abstract counts its questions
     assert nothing.abstained and nothing.reason == "no abstract in the library gives a number of 'questions'"
 
