@@ -586,6 +586,7 @@ class Planner:
             query.kind in ("fact", "yesno", "explain")
             and bool(common)
             and not question_names(question)
+            and not re.search(r"(?<=\w\s)[A-Z]", question)  # 'Gemini Ultra' is a name, however common its words
             and all(w in common for w in said)
         )
 

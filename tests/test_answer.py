@@ -1231,6 +1231,9 @@ def test_a_question_in_common_words_that_names_nothing_is_about_the_paper_the_co
         seeded.plan("How many languages does UniMax cover?", history=["What is BLOOM?"], sources=[bloom.doc_id]).previous is None
     )
     assert seeded.plan("What is heterophily?", history=["What is BLOOM?"], sources=[bloom.doc_id]).previous is None
+    # a capitalised name is a name, however common its words ('Gemini Ultra')
+    gemini = seeded.plan("How many parameters does Gemini Ultra have?", history=["What is BLOOM?"], sources=[bloom.doc_id])
+    assert gemini.previous is None
 
 
 def test_a_question_asked_within_a_library_that_lacks_the_answer_says_where_it_is(seeded: Assistant) -> None:
