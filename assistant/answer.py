@@ -616,7 +616,8 @@ class Answerer:
             abstained=False,
             kind=plan.query.kind,
             mode="extractive",
-            citations=tuple(s.citation() for s in shown),
+            # each cited abstract's support is the sentence that gives its number
+            citations=tuple(replace(s.citation(), support=(r.sentence,)) for s, r in zip(shown, plan.ranking, strict=False)),
             retrieved=tuple(s.citation() for s in plan.shown),
             statements=tuple(statements),
             reason=FROM_NUMBERS,

@@ -1162,6 +1162,11 @@ def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_o
         "Of the papers in your library that give a number of languages, UniMax gives the most: “107 languages” [1]."
     )
     assert [c.label for c in answer.citations] == ["UniMax", "BLOOM"]
+    assert answer.citations[0].support == (
+        "As part of our contribution, we release: (i) an improved and refreshed mC4 multilingual corpus consisting of "
+        "29 trillion characters across 107 languages, and (ii) a suite of pretrained umT5 model checkpoints trained with "
+        "UniMax sampling.",
+    )
     assert "- BLOOM: “BLOOM is a decoder-only Transformer" in answer.text
     fewest = seeded.ask("Which of Tony's papers has the fewest parameters?")
     assert "UL2R / U-PaLM gives the fewest: “8B” [1]" in fewest.text  # its smallest model
