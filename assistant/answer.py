@@ -554,12 +554,7 @@ class Answerer:
     def from_record(self, plan: Plan, timings: dict[str, float], label: Labelling | None = None) -> Answer:
         """The answer to a question about a paper's record (its authors, its year), from the record of
         the first passage (the paper the question names), cited; no model is asked."""
-        paper = plan.shown[0].passage
-        if label is not None:
-            try:
-                paper = label([paper], 0)[0]
-            except Exception as e:  # the record answers with the name it has
-                log.info("labels not written: %s", e)
+        paper = _named([plan.shown[0].passage], label)[0]
         if plan.record == "authors":
             authors = [a.strip() for a in paper.authors.split(";") if a.strip()]
             who = authors[0] if len(authors) == 1 else f"{', '.join(authors[:-1])} and {authors[-1]}"
@@ -585,12 +580,7 @@ class Answerer:
         """The answer to a question that ranks the library by a number: the papers that give a
         number of the thing, ranked by it, each quoted where it gives it; no model is asked."""
         shown = list(plan.shown[: len(plan.ranking)])
-        papers = [s.passage for s in shown]
-        if label is not None:
-            try:
-                papers = label(papers, None)
-            except Exception as e:  # the ranking stands with the names it has
-                log.info("labels not written: %s", e)
+        papers = _named([s.passage for s in shown], label)
         by = ranked_by(plan.question)
         least = bool(by and by[1])
         top = plan.ranking[0]
@@ -628,12 +618,7 @@ class Answerer:
         """The answer that says the library does not hold one, naming the closest abstracts; `label`
         gives them distinct names when the model has already run (two ACM papers are not both 'ACM')."""
         shown = plan.shown
-        closest_passages = [s.passage for s in shown[:3]]
-        if label is not None and closest_passages:
-            try:
-                closest_passages = label(closest_passages, None)
-            except Exception as e:  # the abstention stands with the labels it has
-                log.info("labels not written: %s", e)
+        closest_passages = _named([s.passage for s in shown[:3]], label)
         closest = "\n".join(f"- {p.name} ({', '.join(p.libraries)})" for p in closest_passages) or "- (the library is empty)"
         text = self.prompts.render("abstain", closest=closest, where=_library_of(plan, opening=True))
         if reason.startswith(NO_LIBRARY):  # 'What papers does Ben have?' with no library called Ben
@@ -644,7 +629,7 @@ class Answerer:
             text = _SMALL_TALK_REPLY[small_talk(plan.question) or "ok"]
         if plan.elsewhere:  # asked within one library, answered in another
             names = " and ".join(f"{p.name} ({', '.join(p.libraries)})" for p in plan.elsewhere)
-            text += f"\n\nOutside {plan.library}'s library, {names} may answer it: ask with all libraries."
+            text += f"\n\nOutside {_library_of(plan)}, {names} may answer it: ask with all libraries."
         if (lacks := unrecorded(reason)) and closest_passages:  # 'Who wrote the BLOOM paper?' of a record without authors
             text = f"Your library's record of {closest_passages[0].name} gives no {lacks}, and its abstract does not say."
         return Answer(
@@ -674,6 +659,19 @@ _SMALL_TALK_REPLY = {
     "bye": "Goodbye.",
     "ok": "Ask me about the papers in your library whenever you like.",
 }
+
+
+def _named(papers: list[Passage], label: Labelling | None) -> list[Passage]:
+    """The papers under the distinct names the model writes (two ACM papers are not both 'ACM'), or
+    under the names they have when it cannot: an answer from the record, a ranking or an abstention
+    stands without them."""
+    if label is None or not papers:
+        return papers
+    try:
+        return label(papers, None)
+    except Exception as e:
+        log.info("labels not written: %s", e)
+        return papers
 
 
 def _library_of(plan: Plan, opening: bool = False) -> str:

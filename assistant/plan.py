@@ -586,7 +586,7 @@ class Planner:
             query.kind in ("fact", "yesno", "explain")
             and bool(common)
             and not question_names(question)
-            and not re.search(r"(?<=\w\s)[A-Z]", question)  # 'Gemini Ultra' is a name, however common its words
+            and not _CAPITALISED_WORD.search(question)  # 'Gemini Ultra' is a name, however common its words
             and all(w in common for w in said)
         )
 
@@ -836,31 +836,21 @@ NO_RECORD = "the library's record of the paper gives no"  # 'Who wrote the BLOOM
 FROM_RECORD = "from the library's record, not the abstract"
 FROM_NUMBERS = "ranked by the numbers the abstracts give"
 SMALL_TALK = "no question to answer"
+_HELLO = r"hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)"
 # 'hi', 'thank you!', 'ok', 'bye': said to the assistant, not asked of the library
 _SMALL_TALK = re.compile(
-    r"^\W*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|cheers|"
-    r"ok(?:ay)?|great|cool|nice|perfect|got\s+it|bye|goodbye|see\s+you)(?:\s+(?:there|again|a\s+lot))?\W*$",
+    rf"^\W*(?:(?P<greeting>{_HELLO})|(?P<thanks>thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|cheers)|"
+    r"(?P<bye>bye|goodbye|see\s+you)|(?P<ok>ok(?:ay)?|great|cool|nice|perfect|got\s+it))(?:\s+(?:there|again|a\s+lot))?\W*$",
     re.I,
 )
-
-
 # a greeting before a question ('Hi, what is BLOOM?'); not 'Hi-C'
-_GREETING = re.compile(r"^\W*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening))(?:\s+there)?[\s,!.:;]+(?=\w)", re.I)
+_GREETING = re.compile(rf"^\W*(?:{_HELLO})(?:\s+there)?[\s,!.:;]+(?=\w)", re.I)
 
 
 def small_talk(question: str) -> str | None:
     """What a message that asks nothing says: 'greeting', 'thanks', 'bye' or 'ok'; else None."""
     m = _SMALL_TALK.match(question)
-    if not m:
-        return None
-    word = question.strip().lower()
-    if re.match(r"\W*(?:thank|thx|cheers)", word):
-        return "thanks"
-    if re.match(r"\W*(?:bye|goodbye|see\s+you)", word):
-        return "bye"
-    if re.match(r"\W*(?:hi|hello|hey|hiya|good\s)", word):
-        return "greeting"
-    return "ok"
+    return m.lastgroup if m else None
 
 
 def unrecorded(reason: str) -> str:
