@@ -867,7 +867,8 @@ _POINTER = re.compile(
 
 # 'What about Flan-MoE?', 'And U-PaLM?': the last full question, asked of another thing
 _SWAP = re.compile(
-    r"^\W*(?:and|(?:and\s+)?(?:what|how)\s+about|same\s+(?:for|with)|what\s+of)\s+(?P<x>[^?.!,;]{1,40}?)\s*[?.!]*\s*$", re.I
+    r"^\W*(?:and(?:\s+(?:for|with))?|(?:and\s+)?(?:what|how)\s+about|same\s+(?:for|with)|what\s+of)\s+(?P<x>[^?.!,;]{1,40}?)\s*[?.!]*\s*$",
+    re.I,
 )
 # 'Tell me more.', 'Go on.', 'Can you elaborate?'
 _TELL_MORE = re.compile(
@@ -891,7 +892,7 @@ def swapped(question: str, history: list[str]) -> str | None:
     conversation's last full question asked of it ('How many parameters does Flan-MoE have?'); None
     for any other question, or when the last full question does not name one thing to swap."""
     m = _SWAP.match(question)
-    if not m or not question_names(m["x"]):
+    if not m or not (question_names(m["x"]) or re.search(r"\b[A-Z]", m["x"])):  # a name: 'U-PaLM', 'Gemini Ultra'
         return None
     base = next((h for h in reversed(history) if not _SWAP.match(h)), None)
     names = subject_names(base) if base else []

@@ -1260,6 +1260,8 @@ def test_a_follow_up_naming_only_another_thing_asks_the_last_question_of_it(seed
     assert swapped("What about Flan-MoE?", history) == "How many parameters does Flan-MoE have?"
     assert swapped("And U-PaLM?", [*history, "What about Flan-MoE?"]) == "How many parameters does U-PaLM have?"
     assert swapped("And why?", history) is None and swapped("What about safety?", history) is None
+    assert swapped("How about Gemini Ultra?", history) == "How many parameters does Gemini Ultra have?"
+    assert swapped("And for UniMax?", history) == "How many parameters does UniMax have?"
     plan = seeded.plan("What about UniMax?", history=["What is BLOOM?"], sources=[])
     assert plan.question == "What is UniMax?" and plan.kind == "explain" and plan.passages[0].name == "UniMax"
     # 'Tell me more.': the paper the last answer cited, explained
