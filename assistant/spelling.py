@@ -3,11 +3,12 @@
 
 Only names are respelled, and only when the question's word is one no document of the library
 uses: a word the library knows is never changed, nor a common English word, nor a word typed with
-inner capitals or digits ('BLOOMZ', 'GPT-5'), which is typed that way on purpose. A mistyped name
-must be the only library name one letter off (one letter changed, or two neighbours swapped), of at
-least six letters: shorter names are too often another thing ('Llava', 'Llama'). A name joined
-from the question's pieces is read silently (it is the same name); a mistyped one is said, so the
-user sees what was asked ('Reading "gemeni" as "Gemini".')."""
+inner capitals or digits ('BLOOMZ', 'GPT-5'), which is typed that way on purpose. Words are joined
+only where one of them is unknown to the library and none is a small word ('as a' is no 'ASA'). A
+mistyped name must be the only library name one letter off (one letter changed, or two neighbours
+swapped), of at least six letters: shorter names are too often another thing ('Llava', 'Llama'). A
+name joined from the question's pieces is read silently (it is the same name); a mistyped one is
+said, so the user sees what was asked ('Reading "gemeni" as "Gemini".')."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import string
 from collections.abc import Callable, Iterable
 from itertools import pairwise
 
-from .text import name_like, terms
+from .text import STOPWORDS, name_like, terms
 
 # a word of a question, hyphenated pieces kept together ('Uni-Max')
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -62,8 +63,11 @@ class Respeller:
         for start, end, letters, stem in runs:  # longest first
             if not df.get(stem) or any(a < end and start < b for a, b, _ in changes):
                 continue
-            if " " not in question[start:end] and all(df.get(t) for t in terms(question[start:end])):
-                continue  # a hyphenated word the library knows every piece of ('U-PaLM')
+            pieces = re.split(r"[\s-]+", question[start:end])
+            if any(p.lower() in STOPWORDS for p in pieces) or all(df.get(t) for p in pieces for t in terms(p)):
+                # words the library knows each of ('U-PaLM', 'CT attenuation', 'protein 1') are read as
+                # they are, and small words make no name ('as a' is no 'ASA')
+                continue
             if (name := self._spelling(letters)) is not None and name_like(name):
                 changes.append((start, end, name))
         typos: list[tuple[str, str]] = []
