@@ -37,7 +37,6 @@ from .plan import (
     wants_a_name,
 )
 from .prompts import Prompts
-from .ranking import ranked_by
 from .text import terms
 from .types import Answer, Mode, ModelError, Passage, Statement
 
@@ -581,21 +580,21 @@ class Answerer:
         number of the thing, ranked by it, each quoted where it gives it; no model is asked."""
         shown = list(plan.shown[: len(plan.ranking)])
         papers = _named([s.passage for s in shown], label)
-        by = ranked_by(plan.question)
-        least = bool(by and by[1])
         top = plan.ranking[0]
         where = _library_of(plan)
-        if by is None:  # 'Which papers tell me how many parameters their models have?': which give one
+        if not plan.ranked_order:  # 'Which papers tell me how many parameters their models have?': which give one
             n = len(shown)
             head = f"{n} paper{'s' if n > 1 else ''} in {where} give{'' if n > 1 else 's'} a number of {plan.ranked_by}, the largest first"
         elif len(shown) == 1:
             head = f"Only one paper in {where} gives a number of {plan.ranked_by}: {papers[0].name}, with “{top.said}”"
         else:
-            most = "fewest" if least else "most"
-            head = f"Of the papers in {where} that give a number of {plan.ranked_by}, {papers[0].name} gives the {most}: “{top.said}”"
+            head = (
+                f"Of the papers in {where} that give a number of {plan.ranked_by}, {papers[0].name} gives the "
+                f"{plan.ranked_order}: “{top.said}”"
+            )
         # the head of a ranking says which paper gives the most, citing it; of a list, only how many give one
-        statements = [Statement(text=head, citations=(1,), origin="quote")] if by is not None else []
-        lines = [f"{head} [1]." if by is not None else f"{head}:"]
+        statements = [Statement(text=head, citations=(1,), origin="quote")] if plan.ranked_order else []
+        lines = [f"{head} [1]." if plan.ranked_order else f"{head}:"]
         for r, paper, s in zip(plan.ranking, papers, shown, strict=False):
             statements.append(Statement(text=r.sentence, citations=(s.number,), origin="quote"))
             lines.append(f"- {paper.name}: “{r.sentence}” [{s.number}]")

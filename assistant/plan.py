@@ -201,6 +201,7 @@ class Plan:
     # a question ranking the library by a number ('Which paper has the most languages?'): the thing,
     # and the papers giving a number of it, ranked (Ranked.index: of `passages`)
     ranked_by: str = ""
+    ranked_order: str = ""  # 'most' / 'fewest': the paper asked for; '': the papers listed, by the most
     ranking: tuple[Ranked, ...] = ()
     respelled: tuple[tuple[str, str], ...] = ()  # names the question mistyped, as read: (('gemeni', 'Gemini'),)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
@@ -408,7 +409,7 @@ class Planner:
             # 'Which papers are about them?': the topic is what the previous question asked about
             query = replace(query, topic=list_topic(previous))
         saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
-        ranked_thing, ranking = "", list[Ranked]()
+        ranked_thing, ranked_order, ranking = "", "", list[Ranked]()
         similar = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): it, as asked
         contents = 0
         # an owner named where the question names no known library: 'What papers does Ben have?'
@@ -423,10 +424,10 @@ class Planner:
         elif query.kind in ("fact", "list") and not previous and (by := _ranks(question, query)) is not None:
             # 'Which paper has the most languages?': the papers giving a number of languages, ranked by
             # it; 'Which papers tell me how many parameters their models have?': the same, as a list
-            ranked_thing, least = by
+            ranked_thing, ranked_order = by
             search_text = f"{ranked_thing} {question}"
             candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
-            ranking = rank(ranked_thing, least, [_full(p) for p in candidates])[: tuning.RANKED_SHOWN]
+            ranking = rank(ranked_thing, ranked_order == "fewest", [_full(p) for p in candidates])[: tuning.RANKED_SHOWN]
             passages = [candidates[r.index] for r in ranking] or candidates[:3]
             ranking = [replace(r, index=i) for i, r in enumerate(ranking)]
             abstain, reason = not ranking, "" if ranking else f"no abstract in the library gives a number of '{ranked_thing}'"
@@ -572,6 +573,7 @@ class Planner:
             similar=similar,
             elsewhere=elsewhere,
             ranked_by=ranked_thing,
+            ranked_order=ranked_order,
             ranking=tuple(ranking),
             respelled=tuple(respelled),
         )
@@ -878,13 +880,14 @@ _TELL_MORE = re.compile(
 )
 
 
-def _ranks(question: str, query: Query) -> tuple[str, bool] | None:
-    """What a question ranks the library by, and whether by the least (`ranked_by`); for a list of
-    the papers that give a number of something, that thing, ranked by the most."""
+def _ranks(question: str, query: Query) -> tuple[str, str] | None:
+    """What a question ranks the library by, and which paper it asks for: 'most' or 'fewest'
+    (`ranked_by`); for a list of the papers that give a number of something, that thing and ''
+    (they are listed by the most)."""
     if (by := ranked_by(question)) is not None:
-        return by
+        return by[0], "fewest" if by[1] else "most"
     thing = counted_in(question) if query.kind == "list" else None
-    return (thing, False) if thing else None
+    return (thing, "") if thing else None
 
 
 def swapped(question: str, history: list[str]) -> str | None:

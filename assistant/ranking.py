@@ -37,6 +37,7 @@ _PEOPLE = frozenset(
 _SIZE = frozenset("largest biggest smallest".split())
 _MODEL = frozenset(terms("model models network networks llm llms"))
 _PARAMETERS = "parameters"
+_PARAMETER = terms(_PARAMETERS)[0]
 # the thing counted ends where a clause or a preposition begins ('the most languages in my library')
 _ENDS = frozenset("in of on among across from for to that which with by than and or is are was were has have".split())
 _SCALE = {
@@ -106,7 +107,7 @@ def numbers_of(thing: str, text: str) -> list[tuple[float, str, str]]:
         return []
     # a count of people is said of whoever they are ('1320 women', '3402 patients')
     heads = _PEOPLE if head in _PEOPLE else {head}
-    found = []
+    found: list[tuple[float, str, str]] = []
     for sentence in split_sentences(text):
         tokens = [
             (m.start(), m.end(), m)
@@ -133,12 +134,13 @@ def numbers_of(thing: str, text: str) -> list[tuple[float, str, str]]:
                     break
                 joined = joined or tok in ("and", "or")
                 words += 1
-    if head == (terms(_PARAMETERS) or [""])[0]:
-        for sentence in split_sentences(text):
+        if head == _PARAMETER:  # a size written by its scale alone, unless given with the word already
+            given = {v for v, _, where in found if where == sentence}
             for m in _SIZE_WRITTEN.finditer(sentence):
                 value = float(m.group("num")) * _SCALE[m.group("scale").lower()]
-                if not any(v == value and sentence == where for v, _, where in found):
+                if value not in given:
                     found.append((value, m.group(0), sentence))
+                    given.add(value)
     return found
 
 
