@@ -150,9 +150,10 @@ def counted_in(question: str) -> str | None:
     m = _COUNTED.search(question)
     if not m:
         return None
-    words = [w for w in m["thing"].split() if w.lower() not in _ENDS]
-    thing = words[0] if words else ""
-    return _PARAMETERS if set(terms(thing)) <= _MODEL else thing or None
+    words = [w for w in m["thing"].split() if w.lower() not in _ENDS and terms(w)]
+    if not words:
+        return None
+    return _PARAMETERS if set(terms(words[0])) <= _MODEL else words[0]
 
 
 def rank(thing: str, least: bool, texts: list[str]) -> list[Ranked]:

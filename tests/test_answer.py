@@ -1184,6 +1184,7 @@ def test_a_question_ranking_the_library_by_a_number_ranks_the_papers_that_give_o
     # a list of the papers that give a number of something: those, the largest first
     assert counted_in("Which of Tony's papers tell me how many parameters their models have?") == "parameters"
     assert counted_in("Which studies report the number of patients?") == "patients"
+    assert counted_in("Which papers report the number of the?") is None  # nothing counted
     listed = seeded.ask("Which of Tony's papers tell me how many parameters their models have?")
     assert listed.text.startswith("4 papers in Tony's library give a number of parameters, the largest first:\n- ")
     assert {c.label for c in listed.citations} == {"Med-PaLM / MultiMedQA", "UL2R / U-PaLM", "BLOOM", "Flan-MoE"}
