@@ -17,7 +17,7 @@ seeds_elc_questions.jsonl and seeds_elc2_questions.jsonl:
   also none in seeds_more_questions.jsonl; for seeds_elc2_questions.jsonl none in
   seeds_more_questions.jsonl or seeds_elc_questions.jsonl; each later seed set, up to
   seeds_elc6_questions.jsonl, seeds_facts3_questions.jsonl, seeds_phrasing_questions.jsonl,
-  seeds_phrasing2_questions.jsonl, seeds_elc7_questions.jsonl and seeds_yesno_questions.jsonl, none in any seed set written before it, see SEED_SETS), nor another
+  seeds_phrasing2_questions.jsonl, seeds_elc7_questions.jsonl, seeds_yesno_questions.jsonl and seeds_elc8_questions.jsonl, none in any seed set written before it, see SEED_SETS), nor another
   question of the same file.
 Exits non-zero and lists the problems when anything fails.
 """
@@ -209,6 +209,7 @@ SEED_SETS = (
     "seeds_phrasing2_questions.jsonl",
     "seeds_elc7_questions.jsonl",
     "seeds_yesno_questions.jsonl",
+    "seeds_elc8_questions.jsonl",
 )
 
 
