@@ -22,6 +22,7 @@ from .plan import (
     FROM_RECORD,
     NO_LIBRARY,
     NO_MORE,
+    NOT_IN_PINNED,
     SMALL_TALK,
     Plan,
     Shown,
@@ -196,10 +197,17 @@ class Answerer:
             # its own words rather than copying the abstract's first sentence.
             names = subject_names(plan.question) if plan.kind == "explain" and not plan.previous else []
             opening = names[0] if len(names) == 1 and any(names[0].lower() in s.passage.text.lower() for s in written) else ""
+            keep = min(tuning.KEEP[plan.kind], _length(plan))  # 'in two sentences' keeps two
             yield from self._generate(
-                plan, gen, prompt, sources, draft, timings, t0, limit=tuning.KEEP[plan.kind], prefill=opening, cont=bool(opening)
+                plan, gen, prompt, sources, draft, timings, t0, limit=keep, prefill=opening, cont=bool(opening)
             )
-            if plan.kind == "explain" and len(draft.statements) == 1 and draft.own == 1 and getattr(gen, "prefills", False):
+            if (
+                plan.kind == "explain"
+                and len(draft.statements) == 1
+                and draft.own == 1
+                and keep > 1
+                and getattr(gen, "prefills", False)
+            ):
                 # A small model often stops after one sentence, the definition; an explanation also
                 # says how the thing works or what it does: its reply is opened again with its own
                 # checked sentence, so it goes on from there.
@@ -207,7 +215,7 @@ class Answerer:
                 cites = "".join(f"[{n}]" for n in first.citations)
                 opening = f"{first.text.rstrip().rstrip('.')} {cites}. "
                 yield from self._generate(
-                    plan, gen, prompt, sources, draft, timings, t0, limit=tuning.KEEP[plan.kind] - 1, prefill=opening, cont=True
+                    plan, gen, prompt, sources, draft, timings, t0, limit=keep - 1, prefill=opening, cont=True
                 )
         timings["generation"] = time.perf_counter() - t0
         yield from self._complete(plan, draft, timings, t0, gen)
@@ -445,7 +453,7 @@ class Answerer:
                 yield from self._fill_side(plan, draft, shown.number, timings, t0)
         first = draft.statements[0].citations if draft.statements else ()
         second = plan.second[first[0] - 1] if first and first[0] <= len(plan.second) else None
-        if plan.kind == "explain" and second is not None:
+        if plan.kind == "explain" and second is not None and len(draft.statements) < _length(plan):
             # A two-part question ("What is X, and what problem does it address?") gets the
             # abstract's sentence for its second part, quoted, unless the answer already says it.
             extra = self._next_quote(plan, draft, first[0], [second])
@@ -455,8 +463,9 @@ class Answerer:
         # best sentences of the abstract it cites that say something the answer has not said yet,
         # quoted; a factual question whose answer is no number or name ('under which training
         # setups ...') gets one such sentence.
-        goal = (
-            tuning.EXPLAIN_SENTENCES if plan.kind == "explain" else min(len(draft.statements) + 1, tuning.DESCRIPTIVE_SENTENCES)
+        goal = min(
+            tuning.EXPLAIN_SENTENCES if plan.kind == "explain" else min(len(draft.statements) + 1, tuning.DESCRIPTIVE_SENTENCES),
+            _length(plan),
         )
         while (plan.kind == "explain" or _descriptive(plan, draft)) and draft.statements and len(draft.statements) < goal:
             first = draft.statements[0].citations
@@ -626,8 +635,15 @@ class Answerer:
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
         if reason == SMALL_TALK:  # 'hi', 'thanks!'
             text = _SMALL_TALK_REPLY[small_talk(plan.question) or "ok"]
-        if plan.elsewhere:  # asked within one library, answered in another
-            names = " and ".join(f"{p.name} ({', '.join(p.libraries)})" for p in plan.elsewhere)
+        if reason.startswith(NOT_IN_PINNED):  # 'and how do they handle heterophily?' of papers that never say
+            word = reason[len(NOT_IN_PINNED) :].strip(" '")
+            on = _named([s.passage for s in shown if s.passage.doc_id in plan.pinned], label)
+            text = f"The abstract{'s' if len(on) > 1 else ''} of {_joined([p.name for p in on])} say{'' if len(on) > 1 else 's'} nothing about {word}."
+            if plan.elsewhere:
+                others = _joined([f"{p.name} ({', '.join(p.libraries)})" for p in plan.elsewhere])
+                text += f"\n\nIn {_library_of(plan)}, {others} speak{'' if len(plan.elsewhere) > 1 else 's'} of {word}: ask about {'them' if len(plan.elsewhere) > 1 else 'it'} by name."
+        elif plan.elsewhere:  # asked within one library, answered in another
+            names = _joined([f"{p.name} ({', '.join(p.libraries)})" for p in plan.elsewhere])
             text += f"\n\nOutside {_library_of(plan)}, {names} may answer it: ask with all libraries."
         if (lacks := unrecorded(reason)) and closest_passages:  # 'Who wrote the BLOOM paper?' of a record without authors
             text = f"Your library's record of {closest_passages[0].name} gives no {lacks}, and its abstract does not say."
@@ -671,6 +687,17 @@ def _named(papers: list[Passage], label: Labelling | None) -> list[Passage]:
     except Exception as e:
         log.info("labels not written: %s", e)
         return papers
+
+
+def _length(plan: Plan) -> int:
+    """The sentences the question asks for ('Summarise the N-Grammer paper in two sentences.'), or
+    no limit: each kind's own shape then decides."""
+    return plan.length or 99
+
+
+def _joined(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _library_of(plan: Plan, opening: bool = False) -> str:

@@ -375,12 +375,21 @@ _ASPECT = re.compile(
 )
 
 
+# 'just using plain TensorFlow' is TensorFlow: what stands against the other thing, not how it is used
+_PLAIN = re.compile(
+    r"^\s*(?:(?:just|simply|using|with|the|a|an)\s+)*(?:plain|vanilla|regular|ordinary|bare)\s+|^\s*(?:just|simply)\s+(?:(?:using|with)\s+)?(?:(?:the|a|an)\s+)?",
+    re.I,
+)
+
+
 def _clean_subject(text: str) -> str:
     text = _ASPECT.sub("", text.strip())
     text = re.sub(r"^\s*(?:tell|show)\s+(?:me|us)\s+(?=how|what|whether)", "", text, flags=re.I)
     text = re.sub(r"^\s*both\s+", "", text, flags=re.I)
     text = re.sub(r"^\s*(?:how(?:\s+(?:well|much|far|often|closely))?|what|whether)\s+", "", text, flags=re.I)
     text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
+    # 'just using plain TensorFlow' is TensorFlow: what stands against the other thing, not how
+    text = _PLAIN.sub("", text)
     text = re.sub(
         r"\s+(?:papers?|abstracts?|documents?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I
     )
@@ -631,6 +640,48 @@ _COUNT_PAPERS = re.compile(rf"^\s*how\s+many\s+(?:of\s+(?:my|our|the|[\w.-]+['â€
 def counts_papers(question: str) -> bool:
     """A list question that asks how many papers ('How many papers do I have on GNNs?')."""
     return bool(_COUNT_PAPERS.search(_strip_polite(question)))
+
+
+_COUNTS = {
+    "one": 1,
+    "a": 1,
+    "a single": 1,
+    "single": 1,
+    "1": 1,
+    "two": 2,
+    "a couple of": 2,
+    "2": 2,
+    "three": 3,
+    "3": 3,
+    "four": 4,
+    "4": 4,
+}
+_COUNT = "|".join(sorted((re.escape(c) for c in _COUNTS), key=len, reverse=True))
+# 'in two sentences', 'in one line', 'a one-sentence summary', 'briefly': the length the user asks for
+_LENGTH = re.compile(
+    rf",?\s*\bin\s+(?P<n>{_COUNT})\s+(?:short\s+)?(?:sentences?|lines?)\b,?"
+    r"|\b(?P<m>one|two|three|single|1|2|3)[\s-](?:sentence|line|liner)s?\s+"
+    r"|\b(?P<brief>briefly|in\s+brief|in\s+short|in\s+a\s+nutshell|quick(?:ly)?(?=\s+summar)|short(?=\s+summary))\b,?\s*",
+    re.I,
+)
+_TLDR = re.compile(r"\btl;?\s*dr\b:?", re.I)
+BRIEF = 2  # SET: sentences of an answer asked for 'briefly' (the issue's shortest explanation)
+
+
+def asked_length(question: str) -> tuple[int | None, str]:
+    """How many sentences the question asks its answer to take, and the question without the
+    asking: 'Summarise the N-Grammer paper in two sentences.' (2, 'Summarise the N-Grammer paper.');
+    'Briefly, what is Lingvo?' (BRIEF, 'what is Lingvo?'); 'tl;dr of the Gemini report' (BRIEF,
+    'summary of the Gemini report'); a question that asks for no length (None, the question)."""
+    if _TLDR.search(question):
+        return BRIEF, _TLDR.sub("summary", question, count=1)
+    m = _LENGTH.search(question)
+    if m is None:
+        return None, question
+    n = BRIEF if m.group("brief") else _COUNTS[re.sub(r"\s+", " ", (m.group("n") or m.group("m")).lower())]
+    rest = (question[: m.start()] + (" " if m.group("n") is None and m.start() else "") + question[m.end() :]).strip()
+    rest = re.sub(r"[\s,;:]+([.?!])", r"\1", re.sub(r"\s{2,}", " ", rest)).lstrip(",;: ")
+    return n, rest[:1].upper() + rest[1:] if question[:1].isupper() else rest
 
 
 def read_question(question: str, libraries: Iterable[str] = ()) -> Query:

@@ -36,8 +36,10 @@ from .guard import guard_passages
 from .kinds import (
     Query,
     among_last,
+    asked_length,
     asks_what_it_is,
     compares_last,
+    kind_of,
     list_topic,
     named_owner,
     question_parts,
@@ -204,6 +206,7 @@ class Plan:
     ranked_order: str = ""  # 'most' / 'fewest': the paper asked for; '': the papers listed, by the most
     ranking: tuple[Ranked, ...] = ()
     respelled: tuple[tuple[str, str], ...] = ()  # names the question mistyped, as read: (('gemeni', 'Gemini'),)
+    length: int | None = None  # the sentences the answer is asked to take ('... in two sentences.'), read off the question
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -230,7 +233,21 @@ def about(topic: str, text: str, introduces: bool = False) -> bool:
     else:
         sentences = [set(terms(s)) for s in split_sentences(text)] or [set(terms(text))]
         windows = [a | b for a, b in itertools.pairwise(sentences)] or sentences
+    # two topic words the abstract writes as one ('common sense' - 'commonsense'): the one word has both
+    closed = _compounds(topic)
+    windows = [w | {t for c, pair in closed.items() if c in w for t in pair} for w in windows]
     return any(all(g & w for g in groups) for groups in readings for w in windows)
+
+
+def _compounds(topic: str) -> dict[str, tuple[str, str]]:
+    """The topic's pairs of neighbouring words as one word would be stemmed, with the pair's own
+    stems: 'common sense reasoning' -> {'commonsens': ('common', 'sens'), 'sensereason': ...}."""
+    pairs = {}
+    for a, b in itertools.pairwise(re.findall(r"[A-Za-z]+", topic)):
+        one, apart = terms(a + b), part_terms(f"{a} {b}")
+        if len(one) == 1 and len(apart) == 2 and min(len(a), len(b)) >= 3:
+            pairs[one[0]] = (apart[0], apart[1])
+    return pairs
 
 
 # 'safety reports or system cards': two topics of two words or more each, either will do
@@ -389,6 +406,11 @@ class Planner:
         k = k or self.k
         question = _GREETING.sub("", question)  # 'Hi, what is BLOOM?' asks 'what is BLOOM?'
         question, respelled = self._respeller.respell(question)  # 'Uni-Max' -> 'UniMax', 'gemeni' -> 'Gemini'
+        length, shorter = asked_length(question)
+        account = False  # an account asked for in a length ('In a nutshell, what safeguards ...?') is an explanation
+        if length and "list" not in (kind_of(question), kind_of(shorter)):
+            account = "explain" in (kind_of(question), kind_of(shorter))
+            question = shorter  # 'Summarise the N-Grammer paper in two sentences.' asks 'Summarise the N-Grammer paper.'
         if history and (asked_again := swapped(question, history)) is not None:
             question = asked_again  # 'What about Flan-MoE?' after 'How many parameters does BLOOM have?'
         if history and sources and _TELL_MORE.match(question):
@@ -398,6 +420,8 @@ class Planner:
                 question = f"Tell me more about {last_cited[0].name}."
         known = self._libraries() if re.search(r"['’]s\b|\bhave\b", question) else []
         query = read_question(question, known)
+        if account and query.kind == "fact":
+            query = replace(query, kind="explain")
         # a question in common words that names nothing ('How many women took part?' after 'Summarise
         # the Ghana trial.') is about the papers the conversation is on, as one that points back is;
         # but the library must still hold its answer (the abstention threshold stays)
@@ -492,6 +516,14 @@ class Planner:
             passages = [*self._get([d for d in pinned if d not in found]), *passages]
             passages = sorted(passages, key=lambda p: p.doc_id not in pinned)[: max(k, len(pinned))]
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
+        unsaid_by_pinned = ""
+        if pinned and previous and not elliptic and not abstain and query.kind in ("fact", "explain", "yesno"):
+            # 'and how do they handle heterophily?' after Flan-MoE and U-PaLM were compared: the papers
+            # it asks about never speak of heterophily, though other papers of the library do
+            on = [p for p in passages if p.doc_id in pinned]
+            unsaid_by_pinned = self._unsaid_by(question, previous, on)
+            if unsaid_by_pinned:
+                abstain, reason = True, f"{NOT_IN_PINNED} '{unsaid_by_pinned}'"
         record = record_field(question) if query.kind == "fact" else None
         paper = _recorded(question, passages, bool(pinned)) if record else None
         if paper is not None:  # the paper asked about comes first: its record answers
@@ -533,7 +565,10 @@ class Planner:
         if not passages:
             abstain, reason = True, reason or "no documents to search"
         elsewhere: tuple[Passage, ...] = ()
-        if abstain and scope and owner is None and not unrecorded(reason) and reason != SMALL_TALK and not everywhere:
+        if unsaid_by_pinned:  # the papers of the library that do speak of it
+            speaking = self._search(question, k, scope)
+            elsewhere = tuple(p for p in speaking if p.doc_id not in pinned and mentions(_full(p), unsaid_by_pinned))[:2]
+        elif abstain and scope and owner is None and not unrecorded(reason) and reason != SMALL_TALK and not everywhere:
             # 'What is Lingvo?' asked in Tony's library, when Alex's answers it: the abstention says where
             other = self.plan(question, history=history, k=k, sources=sources, everywhere=True)
             if not other.abstain:
@@ -576,6 +611,7 @@ class Planner:
             ranked_order=ranked_order,
             ranking=tuple(ranking),
             respelled=tuple(respelled),
+            length=length,
         )
 
     def _elliptic(self, question: str, query: Query) -> bool:
@@ -601,6 +637,23 @@ class Planner:
             and names_no_topic(query.topic)
             and not _POINTS_BACK.search(query.text)
         )
+
+    def _unsaid_by(self, question: str, previous: str, papers: list[Passage]) -> str:
+        """A word of a follow-up, new to the conversation, that none of the papers it is about uses
+        but another paper of the library does: a name ('MMLU') or a word of no general English
+        ('heterophily'); empty when there is none."""
+        if not papers:
+            return ""
+        common, before = self._common(), set(terms(previous))
+        said = WordSet(t for p in papers for t in terms(_full(p)))
+        rare = [w for w in re.findall(r"[a-z]+", question.lower()) if len(w) > 3 and w not in STOPWORDS and w not in common]
+        for word in [*question_names(question), *dict.fromkeys(rare)]:
+            stems = terms(word)
+            if not stems or stems[0] in before or stems[0] in said or any(mentions(_full(p), word) for p in papers):
+                continue
+            if self._known(stems[0]):
+                return word
+        return ""
 
     def _known(self, term: str) -> bool:
         """Whether some document of the library uses the stemmed term."""
@@ -813,6 +866,7 @@ _FOLLOW_UP = re.compile(
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 _ORDINAL = re.compile(rf"\bthe\s+({'|'.join(_ORDINALS)}|last)\s+(?:one|paper|abstract|study|article|result|source)\b", re.I)
 NONE_AMONG = "none of the papers of the last answer is about"
+NOT_IN_PINNED = "the papers the conversation is about say nothing of"
 NO_LIBRARY = "no library is called"
 
 

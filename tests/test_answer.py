@@ -1287,3 +1287,41 @@ def test_a_greeting_or_thanks_is_answered_without_a_search(seeded: Assistant) ->
     # a greeting before a question does not change the question
     assert seeded.plan("Hi, what is BLOOM?").question == "what is BLOOM?"
     assert seeded.plan("Hi-C maps of chromatin?").question == "Hi-C maps of chromatin?"
+
+
+def test_a_follow_up_on_what_its_papers_never_mention_says_so_and_where_it_is(seeded: Assistant) -> None:
+    from assistant.plan import NOT_IN_PINNED
+
+    moe, palm = (seeded.plan(f"What is {n}?").passages[0] for n in ("Flan-MoE", "U-PaLM"))
+    plan = seeded.plan(
+        "and how do they handle heterophily?", history=["Compare Flan-MoE and U-PaLM."], sources=[moe.doc_id, palm.doc_id]
+    )
+    assert plan.abstain and plan.reason == f"{NOT_IN_PINNED} 'heterophily'"
+    assert plan.elsewhere and all("heterophily" in p.text.lower() for p in plan.elsewhere)
+    chat = seeded.chat()
+    assert not chat.ask("What is BLOOM?").abstained
+    answer = chat.ask("how does it do on MMLU?")
+    assert answer.abstained and answer.text.startswith("The abstract of BLOOM says nothing about MMLU.")
+    assert "Gemini" in answer.text and "ask about them by name" in answer.text
+    # a follow-up on what its papers do say is answered from them
+    bloom = seeded.plan("What is BLOOM?").passages[0]
+    said = seeded.plan("how many languages does it cover?", history=["What is BLOOM?"], sources=[bloom.doc_id])
+    assert not said.abstain and said.passages[0].doc_id == bloom.doc_id
+
+
+def test_an_answer_takes_the_sentences_the_question_asks_for(seeded: Assistant) -> None:
+    from assistant.kinds import asked_length
+
+    assert asked_length("Summarise the N-Grammer paper in two sentences.") == (2, "Summarise the N-Grammer paper.")
+    assert asked_length("Explain, in one sentence, how ACM works.") == (1, "Explain how ACM works.")
+    assert asked_length("Briefly, what is Lingvo?") == (2, "What is Lingvo?")
+    assert asked_length("Give me a one-sentence summary of BLOOM.") == (1, "Give me a summary of BLOOM.")
+    assert asked_length("tl;dr of the Gemini report")[0] == 2
+    assert asked_length("What are the two properties SimpleQA was designed for?") == (
+        None,
+        "What are the two properties SimpleQA was designed for?",
+    )
+    assert seeded.plan("Briefly, what is Lingvo?").kind == "explain"
+    for question, most in (("Summarise the N-Grammer paper in two sentences.", 2), ("Explain UniMax in one sentence.", 1)):
+        answer = seeded.ask(question)
+        assert not answer.abstained and 1 <= len(answer.statements) <= most, (question, answer.text)

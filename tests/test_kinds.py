@@ -463,3 +463,15 @@ def test_a_list_may_ask_how_many(question: str, topic: str, counts: bool) -> Non
 
 def test_how_many_studies_of_a_review_is_still_a_fact() -> None:
     assert kind_of("How many studies were included in the review?") == "fact"
+
+
+def test_a_compared_thing_is_what_stands_against_the_other_not_how_it_is_used() -> None:
+    assert compare_subjects("How does Lingvo differ from just using plain TensorFlow?") == ("Lingvo", "TensorFlow")
+    assert compare_subjects("How is ACM different from a vanilla GNN?") == ("ACM", "GNN")
+    assert compare_subjects("How does BLOOM compare with only English models?") == ("BLOOM", "only English")
+
+
+def test_two_topic_words_the_abstract_writes_as_one_are_its_word() -> None:
+    text = "Overall, we show that U-PaLM outperforms PaLM on English NLP tasks (e.g., commonsense reasoning, question answering)."
+    assert about("common sense reasoning", text) and about("common-sense reasoning", text)
+    assert not about("common sense reasoning", "We show gains in common benchmarks of sense disambiguation.")
