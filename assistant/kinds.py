@@ -531,6 +531,25 @@ def compares_last(question: str) -> bool:
     return bool(_COMPARE_CUE.search(q) and _THOSE.search(q)) and not compare_subjects(q)
 
 
+# 'how do they handle heterophily?', 'What do both of them evaluate on?': a question asked of each paper
+_OF_EACH = re.compile(
+    r"\b(?:they|them|both(?:\s+of\s+them)?|each(?:\s+of\s+them|\s+one)?|these\s+(?:two|papers)|those\s+(?:two|papers)|the\s+two)\b",
+    re.I,
+)
+
+
+def asks_each(question: str) -> bool:
+    """An explanation or fact asked of the several papers the last answer gave, by pointing back to them
+    ('and how do they handle heterophily?'), naming nothing else."""
+    q = _strip_polite(question)
+    return (
+        kind_of(q) in ("explain", "fact")
+        and bool(_OF_EACH.search(q))
+        and not compare_subjects(q)
+        and not _has_name(q[:1].lower() + q[1:])
+    )
+
+
 # 'Find papers similar to UniMax.', 'Anything like the BLOOM paper?': the papers closest to one paper
 _SIMILAR = re.compile(
     # not 'papers proposing a new optimizer, like a variant of Adam': an example of the topic

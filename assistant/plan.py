@@ -37,6 +37,7 @@ from .kinds import (
     Query,
     among_last,
     asked_length,
+    asks_each,
     asks_what_it_is,
     compares_last,
     kind_of,
@@ -491,8 +492,20 @@ class Planner:
                 if not passages:
                     passages = self._search(search_text, 3, scope)
                     abstain, reason = True, f"{NO_MORE} '{query.topic}'"
-        elif previous and sources and len(sources) >= 2 and compares_last(question):
-            # 'Compare them.' after an answer that gave two or three papers: those, each said as a paper
+        elif (
+            previous
+            and sources
+            and len(sources) >= 2
+            and (
+                compares_last(question)
+                or (
+                    asks_each(question)
+                    and not self._unsaid_by(question, previous, self._get(list(sources[: tuning.COMPARED_LAST])))
+                )
+            )
+        ):
+            # 'Compare them.' after an answer that gave two or three papers: those, each said as a paper;
+            # so is a question asked of each of them ('and how do they handle heterophily?')
             passages = self._get(list(sources[: tuning.COMPARED_LAST]))
             query = Query(text=question, kind="compare", subjects=("the paper",) * len(passages), library=query.library)
             search_text, abstain, reason = "", False, ""

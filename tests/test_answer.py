@@ -1325,3 +1325,19 @@ def test_an_answer_takes_the_sentences_the_question_asks_for(seeded: Assistant) 
     for question, most in (("Summarise the N-Grammer paper in two sentences.", 2), ("Explain UniMax in one sentence.", 1)):
         answer = seeded.ask(question)
         assert not answer.abstained and 1 <= len(answer.statements) <= most, (question, answer.text)
+
+
+def test_a_question_asked_of_each_paper_the_last_answer_gave_cites_each(seeded: Assistant) -> None:
+    from assistant.kinds import asks_each
+
+    assert asks_each("and how do they handle heterophily?") and asks_each("What datasets do they use?")
+    assert not asks_each("How do they handle MMLU?") and not asks_each("and how does it handle heterophily?")
+    listed = "Which papers in the library are about graph neural networks?"
+    gnn = [p.doc_id for p in seeded.plan(listed).passages]
+    assert len(gnn) == 2
+    plan = seeded.plan("and how do they handle heterophily?", history=[listed], sources=gnn)
+    assert plan.kind == "compare" and {p.doc_id for p in plan.passages} == set(gnn)
+    chat = seeded.chat()
+    assert not chat.ask(listed).abstained
+    answer = chat.ask("and how do they handle heterophily?")
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == set(gnn), answer.text
