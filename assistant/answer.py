@@ -304,8 +304,10 @@ class Answerer:
         prefill = prefill if gen.completion or getattr(gen, "prefills", False) else ""
         pieces = gen.stream(prompt, max_tokens, stop=[*_stops(gen), *(["\n"] if line else [])], prefill=prefill)
         buffer.feed(prefill)
+        used = 0
         try:
             for piece in pieces:
+                used += 1
                 timings.setdefault("first_token", time.perf_counter() - t0)
                 for sentence in buffer.feed(piece):
                     yield from self._take(plan, sentence, sources, draft, timings, t0, both)
@@ -313,6 +315,10 @@ class Answerer:
                     break
             else:
                 for sentence in buffer.flush():
+                    if used >= max_tokens and not _ENDED.search(sentence):
+                        # the reply ran out of tokens mid-sentence ('... for diverse node heter'): not said
+                        draft.dropped.append(f"unfinished: {sentence[:80]}")
+                        continue
                     yield from self._take(plan, sentence, sources, draft, timings, t0, both)
         except ModelError:
             raise
@@ -667,6 +673,9 @@ _DANGLING = re.compile(
     re.I,
 )
 
+
+# a sentence that ends as one: its stop, closing quote or citation ('... heterophily [2].', '... (59 in total).')
+_ENDED = re.compile(r"[.!?…][\s\"'”’)\]]*(?:\[\d+(?:\s*,\s*\d+)*\][\s.]*)*$|\[\d+(?:\s*,\s*\d+)*\]\s*[.!?]?\s*$")
 
 _SMALL_TALK_REPLY = {
     "greeting": "Hello! Ask me about the papers in your library: I answer from their abstracts, and cite them.",

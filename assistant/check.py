@@ -290,6 +290,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += named_otherwise(sentence, source)
     missing += copied_of_another(sentence, source) if joined else []
     missing += claimed_of_other(sentence, source)
+    missing += credited_with_contribution(sentence, source)
     # words compared with Greek letters as their Latin initials ('NF-κB' said, 'NF-kB' written)
     s_terms = WordSet([*terms(source), *(terms(folded) if folded != low else []), *terms(" ".join(spelled))])
     said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
@@ -493,6 +494,45 @@ def claimed_of_other(sentence: str, source: str) -> list[str]:
     for p, s in zip(parts, speaks, strict=True):
         if not s and other(_opener(p)) and (shared := (grams & _runs(p)) - held):
             return [f"'{' '.join(min(shared))}' (said of {_opener(p)})"]
+    return []
+
+
+# a sentence where the paper says what it contributes ('In this work, we propose a ...')
+_CONTRIBUTES = re.compile(
+    r"\b(?:we|this\s+(?:paper|work|report|study))\s+(?:propose|present|introduce|develop|describe)s?\b|\bin\s+this\s+(?:work|paper)\b",
+    re.I,
+)
+# what a paper compares itself with: 'baselines such as the Transformer and the Primer', 'better than X'
+_COMPARED_WITH = r"\b(?:such\s+as|than|baselines?|compared\s+(?:to|with)|outperform\w*|versus|vs\.?|surpass\w*|beat\w*|over)\b"
+_DEFINED = re.compile(
+    r"^\s*(?:the\s+)?(?P<x>[^\W_][\w\-.]*[^\W_])(?:\s+[a-z]\w*){0,2}\s+(?:is|are|was|were)\s+(?:a|an|the)\b", re.I
+)
+
+
+def only_compared_with(name: str, source: str) -> bool:
+    """Whether the source names a thing once, and only as something it compares itself with
+    ('outperforms several strong baselines such as the Transformer and the Primer')."""
+    parts = split_sentences(source) or [source]
+    at = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+    naming = [p for p in parts if re.search(at, p, re.I)]
+    return len(naming) == 1 and bool(re.search(rf"{_COMPARED_WITH}[^.;]*{at}", naming[0], re.I))
+
+
+def credited_with_contribution(sentence: str, source: str) -> list[str]:
+    """A definition of a thing ('Primer architecture is a modification to the Transformer ...')
+    in the words of the sentence where the paper says what it contributes ('we propose a simple yet
+    effective modification to the Transformer ...'), when the paper names that thing only once, as
+    something it compares itself with ('baselines such as the Transformer and the Primer'): the
+    contribution is credited to another thing."""
+    m = _DEFINED.match(sentence)
+    if not m or not m["x"][:1].isupper():
+        return []
+    x = m["x"]
+    if not only_compared_with(x, source):
+        return []
+    grams = _runs(sentence)
+    if any(grams & _runs(p) for p in split_sentences(source) if _CONTRIBUTES.search(p) and x.lower() not in p.lower()):
+        return [f"'{m['x']}' (given what the paper contributes; it names {m['x']} only as what it compares with)"]
     return []
 
 

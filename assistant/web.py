@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from .chat import Assistant, Retrieved, library_scope, talked_about
 from .check import CITE, cited_numbers
 from .ingest import estimate
-from .plan import FROM_NUMBERS, FROM_RECORD, NO_LIBRARY, NO_MORE, NO_RECORD, SMALL_TALK, unrecorded
+from .plan import FROM_NUMBERS, FROM_RECORD, NO_LIBRARY, NO_MORE, NO_RECORD, NOT_IN_PINNED, SMALL_TALK, unrecorded
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -145,6 +145,15 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     if answer.abstained and answer.reason.startswith((NO_MORE, NO_RECORD, NO_LIBRARY)):
         # said in one line: no more papers, no authors, no library called Ben
         return f'<div class="ra-abstain">\n\n**{_md_plain(answer.text)}**\n\n</div>'
+    if answer.abstained and answer.reason.startswith(NOT_IN_PINNED):
+        # 'and how do they handle heterophily?' of papers that never say: that, and which papers do
+        head, *rest = answer.text.split("\n\n")
+        return (
+            '<div class="ra-abstain">\n\n'
+            + f"**{_md_plain(head)}**"
+            + "".join(f"\n\n{_md_plain(p)}" for p in rest)
+            + "\n\n</div>"
+        )
     if answer.abstained:
         closest = [
             f"- [\\[{c.number}\\]](#{anchor(turn, c.number)}) {_md_plain(c.label)} ({_md_plain(', '.join(c.libraries))})"
@@ -248,6 +257,9 @@ def _status(answer: Answer, mode: str) -> str:
         return "No other paper on this topic; these are the closest abstracts"
     if answer.abstained and (lacks := unrecorded(answer.reason)):  # 'Who wrote the BLOOM paper?'
         return f"The paper's record gives no {lacks}; these are the closest abstracts"
+    if answer.abstained and answer.reason.startswith(NOT_IN_PINNED):
+        said = answer.reason[len(NOT_IN_PINNED) :].strip(" '")
+        return f"The papers this conversation is about say nothing of {said}; these are the closest abstracts"
     if answer.reason == FROM_RECORD:
         return "From the library's record of the cited paper, not its abstract"
     if answer.reason == SMALL_TALK:

@@ -1341,3 +1341,25 @@ def test_a_question_asked_of_each_paper_the_last_answer_gave_cites_each(seeded: 
     assert not chat.ask(listed).abstained
     answer = chat.ask("and how do they handle heterophily?")
     assert not answer.abstained and {c.doc_id for c in answer.citations} == set(gnn), answer.text
+
+
+def test_a_thing_the_library_names_only_as_a_baseline_is_not_explained_by_its_paper(seeded: Assistant) -> None:
+    from assistant.check import check_sentence, credited_with_contribution, only_compared_with
+
+    grammer = seeded.plan("What is the N-Grammer?").passages[0]
+    assert only_compared_with("Primer", grammer.text) and not only_compared_with("N-Grammer", grammer.text)
+    said = "Primer architecture is a modification to the Transformer architecture inspired by the literature in statistical language modeling [1]."
+    assert credited_with_contribution(said, grammer.text)
+    assert not check_sentence(said, "How does the Primer architecture work?", {1: grammer.text}).kept
+    assert check_sentence(said.replace("Primer architecture", "The N-Grammer"), "What is the N-Grammer?", {1: grammer.text}).kept
+
+
+def test_a_reply_that_runs_out_of_tokens_mid_sentence_does_not_show_the_broken_sentence(seeded_copy: Assistant) -> None:
+    from assistant.answer import _ENDED
+
+    assert not _ENDED.search("... for diverse node heter") and _ENDED.search("... heterophily situations [2].")
+    seeded_copy.settings.answer = seeded_copy.settings.answer.model_copy(update={"max_tokens_long": 40})
+    for question in ("Explain how UniMax works.", "What is Lingvo?"):
+        answer = seeded_copy.ask(question)  # 40 tokens: the model's second or third sentence breaks off
+        assert not answer.abstained and answer.statements
+        assert all(_ENDED.search(s.text) for s in answer.statements if s.origin == "model"), answer.statements

@@ -464,6 +464,20 @@ def test_a_list_follow_up_with_no_more_papers_says_so_in_the_chat() -> None:
     assert "Nothing was asked of the library" in sources_html([{"turn": 5, "question": "hi", "answer": hello}])
     assert "No other paper on this topic" in sources_html([{"turn": 2, "question": "Any more?", "answer": none}])
     assert "does not hold the answer" in sources_html([{"turn": 2, "question": "q", "answer": plain}])
+    from assistant.plan import NOT_IN_PINNED
+
+    unsaid = Answer(
+        question="and how do they handle heterophily?",
+        text="The abstracts of Flan-MoE and U-PaLM say nothing about heterophily.\n\nIn your library, ACM (Alex) speaks of heterophily: ask about it by name.",
+        abstained=True,
+        mode="abstained",
+        retrieved=(c,),
+        reason=f"{NOT_IN_PINNED} 'heterophily'",
+    )
+    md = answer_markdown(unsaid, 6)
+    assert md.index("**The abstracts of Flan-MoE and U-PaLM say nothing about heterophily.**") < md.index("ACM (Alex) speaks of")
+    assert "does not hold" not in md and "Closest abstracts:" not in md
+    assert "say nothing of heterophily" in sources_html([{"turn": 6, "question": "q", "answer": unsaid}])
 
 
 def test_an_answer_from_a_papers_record_says_so_in_the_chat() -> None:
