@@ -580,7 +580,7 @@ class Planner:
         elsewhere: tuple[Passage, ...] = ()
         if unsaid_by_pinned:  # the papers of the library that do speak of it
             speaking = self._search(question, k, scope)
-            elsewhere = tuple(p for p in speaking if p.doc_id not in pinned and mentions(_full(p), unsaid_by_pinned))[:2]
+            elsewhere = tuple(p for p in speaking if p.doc_id not in pinned and _says_word(_full(p), unsaid_by_pinned))[:2]
         elif abstain and scope and owner is None and not unrecorded(reason) and reason != SMALL_TALK and not everywhere:
             # 'What is Lingvo?' asked in Tony's library, when Alex's answers it: the abstention says where
             other = self.plan(question, history=history, k=k, sources=sources, everywhere=True)
@@ -664,8 +664,8 @@ class Planner:
             stems = terms(word)
             if not stems or stems[0] in before or stems[0] in said or any(mentions(_full(p), word) for p in papers):
                 continue
-            if self._known(stems[0]):
-                return word
+            if self._known(stems[0]) and any(_says_word(_full(p), word) for p in self._search(word, 3, None)):
+                return word  # another paper says the very word ('implicate' is not 'implications')
         return ""
 
     def _known(self, term: str) -> bool:
@@ -1008,6 +1008,11 @@ def mentions_phrase(text: str, phrase: str) -> bool:
     """Whether a text has a phrase of several words as it stands (any case, any spacing)."""
     words = phrase.split()
     return len(words) > 1 and re.search(r"\s+".join(map(re.escape, words)), text, re.I) is not None
+
+
+def _says_word(text: str, word: str) -> bool:
+    """Whether a text uses a word as written, or its plural ('heterophily', 'MMLU'), any case."""
+    return bool(re.search(rf"(?<![\w-]){re.escape(word)}(?:s|es)?(?![\w-])", text, re.I))
 
 
 def mentions(text: str, name: str) -> bool:

@@ -1363,3 +1363,14 @@ def test_a_reply_that_runs_out_of_tokens_mid_sentence_does_not_show_the_broken_s
         answer = seeded_copy.ask(question)  # 40 tokens: the model's second or third sentence breaks off
         assert not answer.abstained and answer.statements
         assert all(_ENDED.search(s.text) for s in answer.statements if s.origin == "model"), answer.statements
+
+
+def test_a_follow_up_whose_verb_only_shares_a_stem_with_another_paper_is_asked_of_its_papers(tmp_path: Path) -> None:
+    from assistant import Assistant
+
+    a = Assistant(data_dir=tmp_path / "sfl")
+    a.ingest(ROOT / "benchmarks" / "data" / "scifact_library.jsonl")
+    listed = "Which papers are about Crohn's disease?"
+    crohn = [p.doc_id for p in a.plan(listed).passages]
+    plan = a.plan("what genes do they implicate?", history=[listed], sources=crohn)
+    assert not plan.abstain, plan.reason  # 'implicate' is no topic of another paper ('implications' is not it)
