@@ -532,7 +532,7 @@ def credited_with_contribution(sentence: str, source: str) -> list[str]:
         return []
     grams = _runs(sentence)
     if any(grams & _runs(p) for p in split_sentences(source) if _CONTRIBUTES.search(p) and x.lower() not in p.lower()):
-        return [f"'{m['x']}' (given what the paper contributes; it names {m['x']} only as what it compares with)"]
+        return [f"'{x}' (given what the paper contributes; it names {x} only as what it compares with)"]
     return []
 
 

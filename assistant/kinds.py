@@ -388,7 +388,6 @@ def _clean_subject(text: str) -> str:
     text = re.sub(r"^\s*both\s+", "", text, flags=re.I)
     text = re.sub(r"^\s*(?:how(?:\s+(?:well|much|far|often|closely))?|what|whether)\s+", "", text, flags=re.I)
     text = re.sub(rf"^\s*(?:(?:{'|'.join(_AUX)}|what|how)\s+)?(?:the|a|an)\s+", "", text.strip(), flags=re.I)
-    # 'just using plain TensorFlow' is TensorFlow: what stands against the other thing, not how
     text = _PLAIN.sub("", text)
     text = re.sub(
         r"\s+(?:papers?|abstracts?|documents?|studies|study|models?|approaches|approach|methods?|work)\s*$", "", text, flags=re.I

@@ -243,7 +243,7 @@ def about(topic: str, text: str, introduces: bool = False) -> bool:
 def _compounds(topic: str) -> dict[str, tuple[str, str]]:
     """The topic's pairs of neighbouring words as one word would be stemmed, with the pair's own
     stems: 'common sense reasoning' -> {'commonsens': ('common', 'sens'), 'sensereason': ...}."""
-    pairs = {}
+    pairs: dict[str, tuple[str, str]] = {}
     for a, b in itertools.pairwise(re.findall(r"[A-Za-z]+", topic)):
         one, apart = terms(a + b), part_terms(f"{a} {b}")
         if len(one) == 1 and len(apart) == 2 and min(len(a), len(b)) >= 3:
