@@ -543,6 +543,7 @@ def asks_each(question: str) -> bool:
     q = _strip_polite(question)
     return (
         kind_of(q) in ("explain", "fact")
+        and not re.match(r"^\W*(?:and\s+|so\s+)?(?:which|who)\b", q, re.I)  # 'Which of them has the most ...?' picks one
         and bool(_OF_EACH.search(q))
         and not compare_subjects(q)
         and not _has_name(q[:1].lower() + q[1:])

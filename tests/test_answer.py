@@ -1332,6 +1332,7 @@ def test_a_question_asked_of_each_paper_the_last_answer_gave_cites_each(seeded: 
 
     assert asks_each("and how do they handle heterophily?") and asks_each("What datasets do they use?")
     assert not asks_each("How do they handle MMLU?") and not asks_each("and how does it handle heterophily?")
+    assert not asks_each("Which of them has the most parameters?")  # picks one of them
     listed = "Which papers in the library are about graph neural networks?"
     gnn = [p.doc_id for p in seeded.plan(listed).passages]
     assert len(gnn) == 2
