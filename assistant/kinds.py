@@ -19,6 +19,8 @@ _POLITE = re.compile(
     r"i\s+(?:want|would like|need)\s+(?:you\s+)?to\s+|i'?d\s+like\s+(?:you\s+)?to\s+|help\s+me\s+)",
     re.I,
 )
+# 'a quick overview', 'a high-level summary'
+_GIST = r"(?:(?:quick|short|brief|rough|general|broad|high[\s-]level)\s+)?"
 # what someone did to papers to have them in a library ("What has Tony saved about X?")
 _SAVED = r"(?:save|saved|collected|gathered|got|stored|kept|read)"
 _PAPERS = r"(?:papers?|abstracts?|articles?|studies|works|publications|documents|entries|reports|references|stuff|material)"
@@ -27,8 +29,12 @@ _AMONG = r"^\s*(?:which|(?:are|is|do|does)\s+any)\s+of\s+(?:them|these|those)\b"
 # a body of papers named without a plural ("Do I have any work on X?", "any research about X")
 _BODY = rf"(?:{_PAPERS}|work|research|literature)"
 _LIST = re.compile(
-    rf"^\s*(?:which|what)\s+(?:(?:of\s+)?(?:my|the|our|[\w.-]+'s?)\s+)?(?:\w+\s+)?{_PAPERS}\b"
+    rf"^\s*(?:which|what)\s+(?:(?:one\s+)?(?:of\s+)?(?:my|the|our|[\w.-]+'s?)\s+)?(?:\w+\s+)?{_PAPERS}\b"
     rf"|^\s*(?:list|show|find|give|name|enumerate)\b(?:\s+[\w'’.-]+){{0,4}}\s+{_PAPERS}\b"
+    # 'Summarise Tony's papers on safety.': a line on each paper about the topic
+    rf"|^\s*(?:summari[sz]e|describe|(?:give|show)\s+(?:me\s+)?(?:an?\s+)?{_GIST}(?:overview|summary)\s+of)\s+(?:all\s+)?"
+    r"(?:my|our|the|[\w.-]+['’]s)\s+(?:papers|abstracts|articles|studies|works|publications)\s+"
+    r"(?:(?:in|from)\s+(?:my|our|the|[\w.-]+['’]s)\s+(?:library|collection)\s+)?(?:on|about|regarding|concerning|dealing\s+with)\b"
     r"|^\s*(?:list|show|find|give)\s+(?:me\s+)?(?:everything|anything|all)\s+(?:on|about|in|from|regarding)\b"
     rf"|\b(?:is|are)\s+there\s+(?:anything|something|any\s+(?:\w+\s+)?{_PAPERS})\b"
     rf"|^\s*(?:anything|something|any\s+{_PAPERS}|{_PAPERS})\s+(?:(?:in|from)\s+(?:my|the|our|[\w.-]+['’]s?)\s+(?:library|collection)\s+)?"
@@ -286,6 +292,8 @@ _LIBRARY_OF = [
 _FRAME_WORDS = (
     r"i\s+(?:need|want)|"  # before 'i' alone
     r"(?<=of\s)(?:them|these|those)|"  # 'Which of them are about safety?': the papers of the last answer
+    r"(?<=which\s)one(?=\s+of\s)|"  # 'Which one of my papers is about GNNs?'
+    rf"summari[sz]e|describe|{_GIST}(?:overview|summary)(?=\s+of\s)|"  # 'Summarise Tony's papers on safety.'
     # 'Any more papers like that?': the topic is the conversation's
     rf"(?:more|other|further|additional|similar)(?=\s+{_PAPERS})|like\s+(?:that|this|those|these|it|them)(?![\w-])|"
     rf"what['’]s|i['’]m|looking\s+for|which|what|list|show|find|give|name|enumerate|any|all|the|a|an|my|our|me|of|in|from|among|library|collection|{_PAPERS}|"
@@ -616,10 +624,14 @@ _TAG = re.compile(
 # many papers does Alex have?', 'What do I have?'): a list of every paper in it
 _OWNER = r"(?:my|our|[\w.-]+['’]s|[\w.-]+s['’])"
 _WHOLE = re.compile(
-    rf"^\s*(?:(?:give|show)\s+(?:me\s+)?(?:an?\s+)?(?:(?:one|two|short|brief)[\s-]+(?:line|sentence)\s+)?(?:overview|summary|summaries)\s+of"
+    rf"^\s*(?:(?:give|show)\s+(?:me\s+)?(?:an?\s+)?(?:(?:one|two|short|brief)[\s-]+(?:line|sentence)\s+)?{_GIST}(?:overview|summary|summaries)\s+of"
     r"(?:\s+(?:each|all|every\s+one)\s+of)?|summari[sz]e(?:\s+(?:each|all)\s+of)?|describe|tell\s+me\s+about|what\s+(?:are|is))\s+"
+    # 'Give me a quick overview of what's in Tony's library.': the library, however it is pointed at
+    r"(?:(?:what['’]s|what\s+is|what\s+(?:i|we)\s+have|everything|all\s+(?:that\s+)?(?:i|we)\s+have)\s+in\s+)?"
     rf"(?:{_OWNER}\s+(?:whole\s+|entire\s+)?(?:library|collection|{_PAPERS})|the\s+(?:whole\s+|entire\s+)?(?:library|collection))"
     r"(?:\s+about)?\s*[?.!]*\s*$"
+    # 'What does my library contain?'
+    rf"|^\s*what\s+(?:do|does)\s+(?:{_OWNER}|the)\s+(?:whole\s+|entire\s+)?(?:library|collection)\s+(?:contain|hold|have(?:\s+in\s+it)?)\s*[?.!]*\s*$"
     rf"|^\s*how\s+many\s+{_PAPERS}\s+(?:(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have|(?:are|is)\s+(?:there\s+)?in\s+(?:{_OWNER}|the)\s+"
     r"(?:library|collection))\s*[?.!]*\s*$"
     r"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s*[?.!]*\s*$"

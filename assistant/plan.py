@@ -409,11 +409,14 @@ class Planner:
         question, respelled = self._respeller.respell(question)  # 'Uni-Max' -> 'UniMax', 'gemeni' -> 'Gemini'
         length, shorter = asked_length(question)
         account = False  # an account asked for in a length ('In a nutshell, what safeguards ...?') is an explanation
-        if length and "list" not in (kind_of(question), kind_of(shorter)):
-            account = "explain" in (kind_of(question), kind_of(shorter))
+        readings = (kind_of(question), kind_of(shorter)) if length else ()
+        if length and "list" not in readings:
+            account = "explain" in readings
             question = shorter  # 'Summarise the N-Grammer paper in two sentences.' asks 'Summarise the N-Grammer paper.'
         if history and (asked_again := swapped(question, history)) is not None:
             question = asked_again  # 'What about Flan-MoE?' after 'How many parameters does BLOOM have?'
+        elif history and (pick := picked(question, history)) is not None:
+            question = pick  # 'Which one came first?' after 'Compare BLOOM and Gemini.'
         if history and sources and _TELL_MORE.match(question):
             # 'Tell me more.': what the paper the last answer cited first says, explained
             last_cited = self._get(list(sources[:1]))
@@ -872,7 +875,9 @@ def _full(p: Passage) -> str:
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|then|what about|how about|same for|and what|what else)\b"
-    r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)\b",
+    r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)\b"
+    # picking among what was just said: 'Which one came first?', 'the latter' ('which one of my papers ...' asks anew)
+    r"|\bwhich\s+one\b(?!\s+of\b)|\bwhich\s+of\s+the\s+(?:two|three)\b|\bthe\s+(?:former|latter)\b",
     re.I,
 )
 # 'the second one', 'the last paper': one of the papers the last answer gave, by its place there
@@ -969,6 +974,25 @@ def swapped(question: str, history: list[str]) -> str | None:
     if base is None or len(names) != 1 or names[0] not in base:
         return None
     return base.replace(names[0], m["x"].strip(), 1)
+
+
+# 'Which one came first?', 'Which of the two is bigger?': a pick among the things just compared
+_PICK = re.compile(r"^\W*(?:and\s+|so\s+)?which\s+(?:one|of\s+the\s+(?:two|three)|of\s+them)\b(?!\s+of\b)(?P<rest>[^?]*)\??\s*$", re.I)
+
+
+def picked(question: str, history: list[str]) -> str | None:
+    """A follow-up that picks one of the things the last question compared ('Which one came
+    first?' after 'What's the difference between deliberative alignment and RLHF?') as a question
+    naming them ('Which of deliberative alignment and RLHF came first?'), so that it is answered
+    of them, or abstained on as they are; None for any other question."""
+    m = _PICK.match(question)
+    if not m or not history or not m["rest"].strip():
+        return None
+    last = read_question(history[-1])
+    things = last.subjects
+    if last.kind != "compare" or not 2 <= len(things) <= 3:
+        return None
+    return f"Which of {', '.join(things[:-1])} and {things[-1]}{m['rest'].rstrip()}?"
 
 
 def is_follow_up(question: str) -> bool:

@@ -1278,6 +1278,20 @@ def test_a_follow_up_naming_only_another_thing_asks_the_last_question_of_it(seed
     assert more.question == "Tell me more about BLOOM." and more.kind == "explain" and more.passages[0].doc_id == bloom.doc_id
 
 
+def test_a_follow_up_picking_one_of_the_things_compared_is_asked_of_them(seeded: Assistant) -> None:
+    from assistant.plan import picked
+
+    compared = ["What's the difference between deliberative alignment and RLHF?"]
+    assert picked("Which one came first?", compared) == "Which of deliberative alignment and RLHF came first?"
+    assert picked("which of the two is bigger?", ["Compare Flan-MoE and U-PaLM."]) == "Which of Flan-MoE and U-PaLM is bigger?"
+    assert picked("Which one came first?", ["What is BLOOM?"]) is None  # nothing compared to pick from
+    assert picked("Which one of my papers is about GNNs?", compared) is None  # a new question
+    # asked of the two things, the follow-up is abstained on as they are: the library has nothing on
+    # RLHF (it had been answered from Gemini's 'the first model to achieve ...')
+    plan = seeded.plan("Which one came first?", history=compared, sources=[])
+    assert plan.abstain and "RLHF" in plan.reason
+
+
 def test_a_greeting_or_thanks_is_answered_without_a_search(seeded: Assistant) -> None:
     from assistant.plan import SMALL_TALK
 

@@ -57,6 +57,13 @@ from .conftest import SEEDS
         # a library asked about as a whole
         ("What are Tony's papers about?", "list"),
         ("Give me an overview of Alex's library.", "list"),
+        ("Give me a quick overview of what's in Tony's library.", "list"),
+        ("Summarize what's in my library.", "list"),
+        ("What does my library contain?", "list"),
+        ("Give me a summary of the Gemini paper.", "explain"),  # one paper, not a library
+        ("Which one of my papers is about GNNs?", "list"),
+        ("Summarise Tony's papers on safety.", "list"),  # a line on each
+        ("Describe the paper on GNNs.", "explain"),
         ("How many papers does Tony have?", "list"),
         ("What do I have?", "list"),
         ("What are the papers about?", "explain"),  # 'the papers' of the conversation, not a library
@@ -148,6 +155,9 @@ def test_lists_and_comparisons_carry_what_they_need() -> None:
     assert list_topic("Which papers in my library involve chain-of-thought reasoning?") == "chain-of-thought reasoning"
     assert list_topic("Do I have anything on Crohn's disease? Which papers?") == "Crohn's disease"
     assert list_topic("Do I have any work on speech recognition?") == "speech recognition"
+    assert list_topic("Which one of my papers is about GNNs?") == "GNNs"
+    assert list_topic("Summarise Tony's papers on safety.") == "safety"
+    assert list_topic("Give me a quick overview of the papers on GNNs.") == "GNNs"
     assert list_topic("Any research about graph neural networks?") == "graph neural networks"
     assert (
         list_topic("What have I got on models that can hear, i.e. take sound as input?") == "models can hear take sound as input"
