@@ -977,7 +977,9 @@ def swapped(question: str, history: list[str]) -> str | None:
 
 
 # 'Which one came first?', 'Which of the two is bigger?': a pick among the things just compared
-_PICK = re.compile(r"^\W*(?:and\s+|so\s+)?which\s+(?:one|of\s+the\s+(?:two|three)|of\s+them)\b(?!\s+of\b)(?P<rest>[^?]*)\??\s*$", re.I)
+_PICK = re.compile(
+    r"^\W*(?:and\s+|so\s+)?which\s+(?:one|of\s+the\s+(?:two|three)|of\s+them)\b(?!\s+of\b)(?P<rest>[^?]*)\??\s*$", re.I
+)
 
 
 def picked(question: str, history: list[str]) -> str | None:
