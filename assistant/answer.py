@@ -20,8 +20,10 @@ from .kinds import counts_papers
 from .plan import (
     FROM_NUMBERS,
     FROM_RECORD,
+    FROM_YEARS,
     NO_LIBRARY,
     NO_MORE,
+    NO_YEARS,
     NOT_IN_PINNED,
     SMALL_TALK,
     Plan,
@@ -38,6 +40,7 @@ from .plan import (
     wants_a_name,
 )
 from .prompts import Prompts
+from .ranking import YEAR
 from .text import terms
 from .types import Answer, Mode, ModelError, Passage, Statement
 
@@ -597,6 +600,8 @@ class Answerer:
         papers = _named([s.passage for s in shown], label)
         top = plan.ranking[0]
         where = _library_of(plan)
+        if plan.ranked_by == YEAR:
+            return self._by_year(plan, shown, papers, where, timings)
         if not plan.ranked_order:  # 'Which papers tell me how many parameters their models have?': which give one
             n = len(shown)
             head = f"{n} paper{'s' if n > 1 else ''} in {where} give{'' if n > 1 else 's'} a number of {plan.ranked_by}, the largest first"
@@ -628,6 +633,32 @@ class Answerer:
             timings=timings,
         )
 
+    def _by_year(self, plan: Plan, shown: list[Shown], papers: list[Passage], where: str, timings: dict[str, float]) -> Answer:
+        """The papers of a library by the years of their records, the most recent (or the oldest)
+        first; papers whose record gives no year are left out, and the answer says so."""
+        head = f"By the years in the library's records, the {plan.ranked_order} paper in {where} is {papers[0].name} ({plan.ranking[0].said})"
+        lines = [f"{head} [1]."]
+        if len(shown) > 1:
+            lines += ["", "Next:"] + [
+                f"- {p.name} ({r.said}) [{s.number}]" for r, p, s in zip(plan.ranking[1:], papers[1:], shown[1:], strict=False)
+            ]
+        lines += ["", "Papers whose record gives no year are not ranked."]
+        said = [f"{p.name} ({r.said})" for r, p in zip(plan.ranking, papers, strict=False)]
+        statements = [Statement(text=t, citations=(s.number,), origin="quote") for t, s in zip(said, shown, strict=False)]
+        timings["first_text"] = timings["total"] = sum(timings.get(k, 0.0) for k in ("retrieval", "evidence"))
+        return Answer(
+            question=plan.question,
+            text="\n".join(lines),
+            abstained=False,
+            kind=plan.query.kind,
+            mode="extractive",
+            citations=tuple(s.citation() for s in shown),
+            retrieved=tuple(s.citation() for s in plan.shown),
+            statements=tuple(statements),
+            reason=FROM_YEARS,
+            timings=timings,
+        )
+
     def abstention(self, plan: Plan, reason: str, timings: dict[str, float], label: Labelling | None = None) -> Answer:
         """The answer that says the library does not hold one, naming the closest abstracts; `label`
         gives them distinct names when the model has already run (two ACM papers are not both 'ACM')."""
@@ -639,6 +670,8 @@ class Answerer:
             text = f"Your collection has no library called {reason[len(NO_LIBRARY) :].strip()}."
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
+        if reason == NO_YEARS:  # 'Which paper is the most recent?' of records without years
+            text = f"The records of {_library_of(plan)} give no years, and abstracts seldom say when they were written, so I cannot tell which paper is the {plan.ranked_order}."
         if reason == SMALL_TALK:  # 'hi', 'thanks!'
             text = _SMALL_TALK_REPLY[small_talk(plan.question) or "ok"]
         if reason.startswith(NOT_IN_PINNED):  # 'and how do they handle heterophily?' of papers that never say

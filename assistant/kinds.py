@@ -284,7 +284,10 @@ _LIBRARY_OF = [
     re.compile(
         r"\b(?:in|from|within|among|of)\s+(?P<who>[A-Z][\w.-]*)['’]s?\s+(?:library|collection|papers|abstracts|articles)\b"
     ),
-    re.compile(r"\b(?P<who>[A-Z][\w.-]*)['’]s\s+(?:library|collection|papers|abstracts|articles|studies)\b"),
+    re.compile(
+        r"\b(?P<who>[A-Z][\w.-]*)['’]s\s+(?:library|collection|papers|abstracts|articles|studies)\b"
+        r"|\b(?P<whose>[A-Z][\w.-]*)['’]s\s+(?:newest|latest|oldest|earliest|most\s+recent)\s+(?:paper|abstract|article|study)"  # 'Ann's oldest paper'
+    ),
     re.compile(r"\b(?:does|did)\s+(?P<who>[A-Z][\w.-]*)\s+have\b"),
     re.compile(rf"\b(?:has|have|did)\s+(?P<who>[A-Z][\w.-]*)\s+{_SAVED}\b"),
 ]
@@ -598,7 +601,7 @@ def named_library(question: str, libraries: Iterable[str]) -> str | None:
     known = {lib.casefold(): lib for lib in libraries}
     for pattern in _LIBRARY_OF:
         for m in pattern.finditer(question):
-            if (who := m["who"].casefold()) in known:
+            if (who := (m["who"] or m.groupdict().get("whose") or "").casefold()) in known:
                 return known[who]
     return None
 

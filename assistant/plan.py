@@ -47,7 +47,7 @@ from .kinds import (
     read_question,
     similar_to,
 )
-from .ranking import Ranked, counted_in, rank, ranked_by
+from .ranking import YEAR, Ranked, by_year, counted_in, rank, ranked_by, year_of
 from .spelling import Respeller
 from .text import (
     QUOTED,
@@ -449,6 +449,18 @@ class Planner:
         elif owner is not None:
             search_text, passages, abstain = "", [], True
             reason = f"{NO_LIBRARY} '{owner}' (the libraries: {', '.join(known)})"
+        elif query.kind in ("fact", "list", "explain") and not previous and (oldest := by_year(question)) is not None:
+            # 'Which paper in my library is the most recent?': the records' years, not the abstracts, say
+            search_text, ranked_thing, ranked_order = "", YEAR, "oldest" if oldest else "most recent"
+            ids = self._contents(scope) if self._contents is not None else []
+            papers = self._get(ids)
+            dated = sorted(
+                ((y, i) for i, p in enumerate(papers) if (y := year_of(p.year)) is not None),
+                key=lambda x: (x[0] if oldest else -x[0], x[1]),
+            )[: tuning.RANKED_SHOWN]
+            passages = [papers[i] for _, i in dated] or papers[:3]
+            ranking = [Ranked(index=n, value=float(y), said=str(y), sentence="") for n, (y, _) in enumerate(dated)]
+            abstain, reason = not ranking, "" if ranking else NO_YEARS
         elif query.kind in ("fact", "list") and not previous and (by := _ranks(question, query)) is not None:
             # 'Which paper has the most languages?': the papers giving a number of languages, ranked by
             # it; 'Which papers tell me how many parameters their models have?': the same, as a list
@@ -909,6 +921,8 @@ NO_MORE = "no other abstract in the library is about"
 NO_RECORD = "the library's record of the paper gives no"  # 'Who wrote the BLOOM paper?' of a record without authors
 FROM_RECORD = "from the library's record, not the abstract"
 FROM_NUMBERS = "ranked by the numbers the abstracts give"
+FROM_YEARS = "ranked by the years of the library's records"
+NO_YEARS = "no record in the library gives a year"  # 'Which paper is the most recent?' of records without years
 SMALL_TALK = "no question to answer"
 _HELLO = r"hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)"
 # 'hi', 'thank you!', 'ok', 'bye': said to the assistant, not asked of the library
@@ -988,9 +1002,10 @@ def picked(question: str, history: list[str]) -> str | None:
     naming them ('Which of deliberative alignment and RLHF came first?'), so that it is answered
     of them, or abstained on as they are; None for any other question."""
     m = _PICK.match(question)
-    if not m or not history or not m["rest"].strip():
+    base = next((h for h in reversed(history) if not _PICK.match(h)), None)  # past earlier picks ('And which one ...?')
+    if not m or base is None or not m["rest"].strip():
         return None
-    last = read_question(history[-1])
+    last = read_question(base)
     things = last.subjects
     if last.kind != "compare" or not 2 <= len(things) <= 3:
         return None

@@ -97,6 +97,34 @@ def ranked_by(question: str) -> tuple[str, bool] | None:
     return thing, adjective in _LEAST
 
 
+# 'Which paper in my library is the most recent?', 'What is Tony's oldest paper?': the library ranked
+# by the years of its records
+_RECENCY = re.compile(
+    r"\b(?:(?P<new>most\s+recent(?:ly\s+published)?|newest|latest)|(?P<old>oldest|earliest|least\s+recent))\b", re.I
+)
+_OWNED = re.compile(
+    r"\b(?:my|our|[\w.-]+['’]s)\s+(?:most\s+recent|newest|latest|oldest|earliest)\s+(?:paper|abstract|study|article|work)", re.I
+)
+YEAR = "year"  # what a ranking by recency ranks by
+_YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
+
+
+def by_year(question: str) -> bool | None:
+    """Whether a question ranks the library's papers by their years, and for the oldest: False for
+    'Which paper in my library is the most recent?', True for 'What is Tony's oldest paper?'; None
+    for any other question ('What is the latest Gemini model?' asks of one paper)."""
+    m = _RECENCY.search(question)
+    if not m or not (_OVER_LIBRARY.search(question) or _OWNED.search(question)):
+        return None
+    return m.group("old") is not None
+
+
+def year_of(record_year: str) -> int | None:
+    """The year a record gives ('2021', '2021-05-03', 'May 2021'), or None."""
+    m = _YEAR.search(record_year or "")
+    return int(m.group(1)) if m else None
+
+
 def numbers_of(thing: str, text: str) -> list[tuple[float, str, str]]:
     """Each number a text gives of the thing, as (value, the words that say it, the sentence). The
     thing's head word follows the number within tuning.COUNTED_AFTER words, with no other number

@@ -23,7 +23,18 @@ from pydantic import SecretStr
 from .chat import Assistant, Retrieved, library_scope, talked_about
 from .check import CITE, cited_numbers
 from .ingest import estimate
-from .plan import FROM_NUMBERS, FROM_RECORD, NO_LIBRARY, NO_MORE, NO_RECORD, NOT_IN_PINNED, SMALL_TALK, unrecorded
+from .plan import (
+    FROM_NUMBERS,
+    FROM_RECORD,
+    FROM_YEARS,
+    NO_LIBRARY,
+    NO_MORE,
+    NO_RECORD,
+    NO_YEARS,
+    NOT_IN_PINNED,
+    SMALL_TALK,
+    unrecorded,
+)
 from .text import clean
 from .types import Answer, AssistantError, Citation, ConfigError, IngestReport, Passage
 
@@ -142,8 +153,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     """The final chat message for an answer, styled by its mode."""
     if answer.reason == SMALL_TALK:  # 'hi', 'thanks!'
         return _md_plain(answer.text)
-    if answer.abstained and answer.reason.startswith((NO_MORE, NO_RECORD, NO_LIBRARY)):
-        # said in one line: no more papers, no authors, no library called Ben
+    if answer.abstained and answer.reason.startswith((NO_MORE, NO_RECORD, NO_LIBRARY, NO_YEARS)):
+        # said in one line: no more papers, no authors, no library called Ben, no years
         return f'<div class="ra-abstain">\n\n**{_md_plain(answer.text)}**\n\n</div>'
     if answer.abstained and answer.reason.startswith(NOT_IN_PINNED):
         # 'and how do they handle heterophily?' of papers that never say: that, and which papers do
@@ -172,6 +183,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     body = chat_markdown(answer.text, turn, numbers)
     if answer.reason == FROM_RECORD:  # 'Who wrote it?': the record's fields, not the abstract's words
         return f'<div class="ra-quote">\n\n**From the paper\'s record in your library**\n\n{body}\n\n</div>'
+    if answer.reason == FROM_YEARS:  # 'Which paper is the most recent?': the records' years
+        return f'<div class="ra-quote">\n\n**From the papers\' records in your library**\n\n{body}\n\n</div>'
     if answer.mode == "extractive":
         return f'<div class="ra-quote">\n\n**Quoted from the abstracts**\n\n{body}\n\n</div>'
     return body
@@ -266,6 +279,10 @@ def _status(answer: Answer, mode: str) -> str:
         return "Nothing was asked of the library"
     if answer.reason == FROM_NUMBERS:  # 'Which paper has the most languages?'
         return "Ranked by the numbers the cited abstracts give, each quoted where it gives it"
+    if answer.reason == FROM_YEARS:  # 'Which paper is the most recent?'
+        return "Ranked by the years of the papers' records, not their abstracts"
+    if answer.abstained and answer.reason == NO_YEARS:
+        return "The library's records give no years; these are some of its papers"
     return _MODES[mode]
 
 

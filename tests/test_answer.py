@@ -1278,6 +1278,34 @@ def test_a_follow_up_naming_only_another_thing_asks_the_last_question_of_it(seed
     assert more.question == "Tell me more about BLOOM." and more.kind == "explain" and more.passages[0].doc_id == bloom.doc_id
 
 
+def test_the_most_recent_paper_is_found_by_the_years_of_the_records(seeded_copy: Assistant) -> None:
+    from assistant.ranking import by_year, year_of
+    from assistant.web import _status, answer_markdown
+
+    assert by_year("Which paper in my library is the most recent?") is False
+    assert by_year("What is Ann's oldest paper?") is True
+    assert by_year("What is the latest Gemini model?") is None  # one paper's, not the library's
+    assert year_of("2021-05-03") == year_of("May 2021") == 2021 and year_of("") is None
+    # the seed records carry no years, and the abstracts do not say: the answer says so
+    none = seeded_copy.ask("Which paper in my library is the most recent?")
+    assert none.abstained and none.text.startswith("The records of your library give no years")
+    assert "give no years" in answer_markdown(none, 1) and "give no years" in _status(none, none.mode)
+    seeded_copy.ingest(ROOT / "tests" / "fixtures" / "formats" / "mendeley_rm.bib", library="Ann")
+    newest = seeded_copy.ask("Which of Ann's papers is the newest?")
+    assert not newest.abstained and newest.mode == "extractive"
+    assert newest.text.startswith(
+        "By the years in the library's records, the most recent paper in Ann's library is "
+        "Multimodal Dialogue Response Generation (2021) [1]."
+    )
+    assert [c.title for c in newest.citations] == [
+        "Multimodal Dialogue Response Generation",
+        "OpenViDial: A Large-Scale, Open-Domain Dialogue Dataset with Visual Contexts",
+    ]  # the two papers without a year are not ranked
+    assert "records" in _status(newest, newest.mode) and "records" in answer_markdown(newest, 1)
+    oldest = seeded_copy.ask("What is Ann's oldest paper?")
+    assert "the oldest paper in Ann's library is OpenViDial" in oldest.text
+
+
 def test_a_follow_up_picking_one_of_the_things_compared_is_asked_of_them(seeded: Assistant) -> None:
     from assistant.plan import picked
 
@@ -1286,6 +1314,10 @@ def test_a_follow_up_picking_one_of_the_things_compared_is_asked_of_them(seeded:
     assert picked("which of the two is bigger?", ["Compare Flan-MoE and U-PaLM."]) == "Which of Flan-MoE and U-PaLM is bigger?"
     assert picked("Which one came first?", ["What is BLOOM?"]) is None  # nothing compared to pick from
     assert picked("Which one of my papers is about GNNs?", compared) is None  # a new question
+    # a second pick is of the same things
+    assert picked("And which one is multimodal?", ["Compare BLOOM and Gemini.", "Which one is open source?"]) == (
+        "Which of BLOOM and Gemini is multimodal?"
+    )
     # asked of the two things, the follow-up is abstained on as they are: the library has nothing on
     # RLHF (it had been answered from Gemini's 'the first model to achieve ...')
     plan = seeded.plan("Which one came first?", history=compared, sources=[])
