@@ -636,13 +636,22 @@ class Answerer:
     def _by_year(self, plan: Plan, shown: list[Shown], papers: list[Passage], where: str, timings: dict[str, float]) -> Answer:
         """The papers of a library by the years of their records, the most recent (or the oldest)
         first; papers whose record gives no year are left out, and the answer says so."""
-        head = f"By the years in the library's records, the {plan.ranked_order} paper in {where} is {papers[0].name} ({plan.ranking[0].said})"
-        lines = [f"{head} [1]."]
-        if len(shown) > 1:
-            lines += ["", "Next:"] + [
-                f"- {p.name} ({r.said}) [{s.number}]" for r, p, s in zip(plan.ranking[1:], papers[1:], shown[1:], strict=False)
+        top = plan.ranking[0].said
+        tied = [f"{p.name} [{s.number}]" for r, p, s in zip(plan.ranking, papers, shown, strict=False) if r.said == top]
+        if len(tied) == 1:
+            head = f"By the years in the library's records, the {plan.ranked_order} paper in {where} is {papers[0].name} ({top}) [1]."
+        else:  # a year shared: no one paper is the most recent
+            head = f"By the years in the library's records, the {plan.ranked_order} papers in {where}, all from {top}, are {_joined(tied)}."
+        rest = [
+            f"- {p.name} ({r.said}) [{s.number}]" for r, p, s in zip(plan.ranking, papers, shown, strict=False) if r.said != top
+        ]
+        lines = [head] + (["", "Next:", *rest] if rest else [])
+        if plan.undated:
+            n = plan.undated
+            lines += [
+                "",
+                f"{n} paper{'s' if n > 1 else ''} in {where} {'have' if n > 1 else 'has'} no year in {'their' if n > 1 else 'its'} record and {'are' if n > 1 else 'is'} not ranked.",
             ]
-        lines += ["", "Papers whose record gives no year are not ranked."]
         said = [f"{p.name} ({r.said})" for r, p in zip(plan.ranking, papers, strict=False)]
         statements = [Statement(text=t, citations=(s.number,), origin="quote") for t, s in zip(said, shown, strict=False)]
         timings["first_text"] = timings["total"] = sum(timings.get(k, 0.0) for k in ("retrieval", "evidence"))

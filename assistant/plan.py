@@ -206,6 +206,7 @@ class Plan:
     ranked_by: str = ""
     ranked_order: str = ""  # 'most' / 'fewest': the paper asked for; '': the papers listed, by the most
     ranking: tuple[Ranked, ...] = ()
+    undated: int = 0  # a ranking by year: the papers in the library whose record gives no year
     respelled: tuple[tuple[str, str], ...] = ()  # names the question mistyped, as read: (('gemeni', 'Gemini'),)
     length: int | None = None  # the sentences the answer is asked to take ('... in two sentences.'), read off the question
     timings: dict[str, float] = field(default_factory=dict, compare=False)
@@ -437,7 +438,7 @@ class Planner:
             # 'Which papers are about them?': the topic is what the previous question asked about
             query = replace(query, topic=list_topic(previous))
         saying: dict[str, str] = {}  # for a list's papers admitted by meaning, the sentence saying its topic
-        ranked_thing, ranked_order, ranking = "", "", list[Ranked]()
+        ranked_thing, ranked_order, ranking, undated = "", "", list[Ranked](), 0
         similar = ""  # a list of the papers closest to one paper ('Find papers similar to UniMax.'): it, as asked
         contents = 0
         # an owner named where the question names no known library: 'What papers does Ben have?'
@@ -460,6 +461,7 @@ class Planner:
             )[: tuning.RANKED_SHOWN]
             passages = [papers[i] for _, i in dated] or papers[:3]
             ranking = [Ranked(index=n, value=float(y), said=str(y), sentence="") for n, (y, _) in enumerate(dated)]
+            undated = sum(year_of(p.year) is None for p in papers)
             abstain, reason = not ranking, "" if ranking else NO_YEARS
         elif query.kind in ("fact", "list") and not previous and (by := _ranks(question, query)) is not None:
             # 'Which paper has the most languages?': the papers giving a number of languages, ranked by
@@ -638,6 +640,7 @@ class Planner:
             ranked_by=ranked_thing,
             ranked_order=ranked_order,
             ranking=tuple(ranking),
+            undated=undated,
             respelled=tuple(respelled),
             length=length,
         )

@@ -1300,10 +1300,19 @@ def test_the_most_recent_paper_is_found_by_the_years_of_the_records(seeded_copy:
     assert [c.title for c in newest.citations] == [
         "Multimodal Dialogue Response Generation",
         "OpenViDial: A Large-Scale, Open-Domain Dialogue Dataset with Visual Contexts",
-    ]  # the two papers without a year are not ranked
+    ]
+    assert newest.text.endswith("2 papers in Ann's library have no year in their record and are not ranked.")
     assert "records" in _status(newest, newest.mode) and "records" in answer_markdown(newest, 1)
     oldest = seeded_copy.ask("What is Ann's oldest paper?")
     assert "the oldest paper in Ann's library is OpenViDial" in oldest.text
+    # papers of one year: all of them are the most recent, none alone
+    for export in ("zotero_csl.json", "scopus_asreview.ris", "pubmed_asreview.xml"):
+        seeded_copy.ingest(ROOT / "tests" / "fixtures" / "formats" / export, library="Mia")
+    tied = seeded_copy.ask("Which of Mia's papers is the most recent?")
+    assert tied.text.startswith(
+        "By the years in the library's records, the most recent papers in Mia's library, all from 2019, are "
+    )
+    assert "[1], " in tied.text and "- New axioms for rigorous Bayesian probability (2009) [5]" in tied.text
 
 
 def test_a_follow_up_picking_one_of_the_things_compared_is_asked_of_them(seeded: Assistant) -> None:
