@@ -638,10 +638,17 @@ class Answerer:
         first; papers whose record gives no year are left out, and the answer says so."""
         top = plan.ranking[0].said
         tied = [f"{p.name} [{s.number}]" for r, p, s in zip(plan.ranking, papers, shown, strict=False) if r.said == top]
+        # of the whole library, or of the papers the last answer gave ('Which of them is the newest?')
+        one, several = (
+            (f"{plan.ranked_order} of the last answer's papers",) * 2
+            if plan.previous
+            else (f"{plan.ranked_order} paper in {where}", f"{plan.ranked_order} papers in {where}")
+        )
+        where = "of the last answer's papers" if plan.previous else f"in {where}"
         if len(tied) == 1:
-            head = f"By the years in the library's records, the {plan.ranked_order} paper in {where} is {papers[0].name} ({top}) [1]."
+            head = f"By the years in the library's records, the {one} is {papers[0].name} ({top}) [1]."
         else:  # a year shared: no one paper is the most recent
-            head = f"By the years in the library's records, the {plan.ranked_order} papers in {where}, all from {top}, are {_joined(tied)}."
+            head = f"By the years in the library's records, the {several}, all from {top}, are {_joined(tied)}."
         rest = [
             f"- {p.name} ({r.said}) [{s.number}]" for r, p, s in zip(plan.ranking, papers, shown, strict=False) if r.said != top
         ]
@@ -650,7 +657,7 @@ class Answerer:
             n = plan.undated
             lines += [
                 "",
-                f"{n} paper{'s' if n > 1 else ''} in {where} {'have' if n > 1 else 'has'} no year in {'their' if n > 1 else 'its'} record and {'are' if n > 1 else 'is'} not ranked.",
+                f"{n} paper{'s' if n > 1 else ''} {where} {'have' if n > 1 else 'has'} no year in {'their' if n > 1 else 'its'} record and {'are' if n > 1 else 'is'} not ranked.",
             ]
         said = [f"{p.name} ({r.said})" for r, p in zip(plan.ranking, papers, strict=False)]
         statements = [Statement(text=t, citations=(s.number,), origin="quote") for t, s in zip(said, shown, strict=False)]

@@ -450,10 +450,15 @@ class Planner:
         elif owner is not None:
             search_text, passages, abstain = "", [], True
             reason = f"{NO_LIBRARY} '{owner}' (the libraries: {', '.join(known)})"
-        elif query.kind in ("fact", "list", "explain") and not previous and (oldest := by_year(question)) is not None:
-            # 'Which paper in my library is the most recent?': the records' years, not the abstracts, say
+        elif (
+            query.kind in ("fact", "list", "explain")
+            and (not previous or sources)
+            and (oldest := by_year(question, among=bool(previous and sources))) is not None
+        ):
+            # 'Which paper in my library is the most recent?', or of the last answer's papers 'Which of
+            # them is the newest?': the records' years, not the abstracts, say
             search_text, ranked_thing, ranked_order = "", YEAR, "oldest" if oldest else "most recent"
-            ids = self._contents(scope) if self._contents is not None else []
+            ids = list(sources or ()) if previous else self._contents(scope) if self._contents is not None else []
             papers = self._get(ids)
             dated = sorted(
                 ((y, i) for i, p in enumerate(papers) if (y := year_of(p.year)) is not None),

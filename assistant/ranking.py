@@ -109,11 +109,20 @@ YEAR = "year"  # what a ranking by recency ranks by
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 
 
-def by_year(question: str) -> bool | None:
+# among the papers just given: 'Which of them is the most recent?', 'Which one is newer?'
+_AMONG_THEM = re.compile(r"^\W*(?:and\s+|so\s+)?which\s+(?:one|of\s+(?:them|these|those|the\s+\w+))\b", re.I)
+_THAN = re.compile(r"\b(?:(?P<new>newer|more\s+recent|later)|(?P<old>older|earlier))\b", re.I)
+
+
+def by_year(question: str, among: bool = False) -> bool | None:
     """Whether a question ranks the library's papers by their years, and for the oldest: False for
     'Which paper in my library is the most recent?', True for 'What is Tony's oldest paper?'; None
-    for any other question ('What is the latest Gemini model?' asks of one paper)."""
+    for any other question ('What is the latest Gemini model?' asks of one paper). `among`: the
+    conversation has just given papers, which 'Which of them is the newest?' or 'Which one is
+    older?' ranks."""
     m = _RECENCY.search(question)
+    if among and _AMONG_THEM.search(question) and (m or (m := _THAN.search(question))):
+        return m.group("old") is not None
     if not m or not (_OVER_LIBRARY.search(question) or _OWNED.search(question)):
         return None
     return m.group("old") is not None

@@ -1313,6 +1313,11 @@ def test_the_most_recent_paper_is_found_by_the_years_of_the_records(seeded_copy:
         "By the years in the library's records, the most recent papers in Mia's library, all from 2019, are "
     )
     assert "[1], " in tied.text and "- New axioms for rigorous Bayesian probability (2009) [5]" in tied.text
+    # among the papers the last answer gave
+    chat = seeded_copy.chat()
+    chat.ask("Which of Ann's papers is the newest?")
+    older = chat.ask("Which one is older?")
+    assert older.text.startswith("By the years in the library's records, the oldest of the last answer's papers is OpenViDial")
 
 
 def test_a_follow_up_picking_one_of_the_things_compared_is_asked_of_them(seeded: Assistant) -> None:
