@@ -21,6 +21,7 @@ from .plan import (
     FROM_NUMBERS,
     FROM_RECORD,
     FROM_YEARS,
+    NAMED_NOWHERE,
     NO_LIBRARY,
     NO_MORE,
     NO_YEARS,
@@ -686,6 +687,9 @@ class Answerer:
             text = f"Your collection has no library called {reason[len(NO_LIBRARY) :].strip()}."
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
+        if reason.startswith(NAMED_NOWHERE):  # a name the question uses that no abstract has: which
+            names = _joined(re.findall(r"'([^']+)'", reason))
+            text += f"\n\nNo abstract in {'any of your libraries' if plan.library else 'your library'} mentions {names}."
         if reason == NO_YEARS:  # 'Which paper is the most recent?' of records without years
             text = f"The records of {_library_of(plan)} give no years, and abstracts seldom say when they were written, so I cannot tell which paper is the {plan.ranked_order}."
         if reason == SMALL_TALK:  # 'hi', 'thanks!'

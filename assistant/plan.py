@@ -929,6 +929,7 @@ NO_MORE = "no other abstract in the library is about"
 NO_RECORD = "the library's record of the paper gives no"  # 'Who wrote the BLOOM paper?' of a record without authors
 FROM_RECORD = "from the library's record, not the abstract"
 FROM_NUMBERS = "ranked by the numbers the abstracts give"
+NAMED_NOWHERE = "no abstract in any library mentions"  # 'What's the difference between deliberative alignment and RLHF?'
 FROM_YEARS = "ranked by the years of the library's records"
 NO_YEARS = "no record in the library gives a year"  # 'Which paper is the most recent?' of records without years
 SMALL_TALK = "no question to answer"
@@ -1042,11 +1043,11 @@ def abstain_decision(ev: Evidence, threshold: float, missing_names: list[str], c
     if not ev.sentences:
         return True, "no documents to search"
     if missing_names:
-        return True, "no abstract mentions " + ", ".join(f"'{n}'" for n in missing_names)
+        return True, f"{NAMED_NOWHERE} " + ", ".join(f"'{n}'" for n in missing_names)
     if not ev.question_terms:
         return False, ""
     if check_focus and not ev.focus_found:
-        return True, f"no abstract mentions '{ev.focus}'"
+        return True, f"no abstract uses the word '{ev.focus}'"
     ev.features["strength"] = value = strength(ev)
     if value < threshold:
         return True, f"weak evidence ({value:.2f} < {threshold:.2f})"

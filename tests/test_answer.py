@@ -1258,6 +1258,10 @@ def test_a_question_asked_within_a_library_that_lacks_the_answer_says_where_it_i
     # nowhere else either: nothing more is said
     nowhere = seeded.plan("What is GraphSAGE?", library="Tony")
     assert nowhere.abstain and not nowhere.elsewhere
+    # and the answer names what no abstract anywhere mentions
+    assert seeded.ask("What is GraphSAGE?", library="Tony").text.endswith(
+        "No abstract in any of your libraries mentions GraphSAGE."
+    )
     assert not seeded.plan("What is Lingvo?").elsewhere  # asked of every library
 
 
