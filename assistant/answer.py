@@ -640,12 +640,12 @@ class Answerer:
         top = plan.ranking[0].said
         tied = [f"{p.name} [{s.number}]" for r, p, s in zip(plan.ranking, papers, shown, strict=False) if r.said == top]
         # of the whole library, or of the papers the last answer gave ('Which of them is the newest?')
-        one, several = (
-            (f"{plan.ranked_order} of the last answer's papers",) * 2
-            if plan.previous
-            else (f"{plan.ranked_order} paper in {where}", f"{plan.ranked_order} papers in {where}")
-        )
-        where = "of the last answer's papers" if plan.previous else f"in {where}"
+        order = plan.ranked_order
+        if plan.previous:
+            one = several = f"{order} of the last answer's papers"
+            where = "of the last answer's papers"
+        else:
+            one, several, where = f"{order} paper in {where}", f"{order} papers in {where}", f"in {where}"
         if len(tied) == 1:
             head = f"By the years in the library's records, the {one} is {papers[0].name} ({top}) [1]."
         else:  # a year shared: no one paper is the most recent

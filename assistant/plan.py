@@ -458,7 +458,8 @@ class Planner:
             # 'Which paper in my library is the most recent?', or of the last answer's papers 'Which of
             # them is the newest?': the records' years, not the abstracts, say
             search_text, ranked_thing, ranked_order = "", YEAR, "oldest" if oldest else "most recent"
-            ids = list(sources or ()) if previous else self._contents(scope) if self._contents is not None else []
+            everything = self._contents(scope) if self._contents is not None and not previous else []
+            ids = list(sources or ()) if previous else everything
             papers = self._get(ids)
             dated = sorted(
                 ((y, i) for i, p in enumerate(papers) if (y := year_of(p.year)) is not None),
