@@ -43,7 +43,7 @@ from .plan import (
 from .prompts import Prompts
 from .ranking import YEAR
 from .text import terms
-from .types import Answer, Mode, ModelError, Passage, Statement
+from .types import Answer, Citation, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
 _MARGIN = 32  # tokens kept free for the chat template's own markers
@@ -580,29 +580,17 @@ class Answerer:
         else:
             said = f"Your library's record gives {paper.year} as the year of {paper.name}"
         statement = Statement(text=said, citations=(1,), origin="quote")
-        timings["first_text"] = timings["total"] = sum(timings.get(k, 0.0) for k in ("retrieval", "evidence"))
-        return Answer(
-            question=plan.question,
-            text=f"{said} [1].",
-            abstained=False,
-            kind=plan.query.kind,
-            mode="extractive",
-            citations=(plan.shown[0].citation(),),
-            retrieved=tuple(s.citation() for s in plan.shown),
-            statements=(statement,),
-            reason=FROM_RECORD,
-            timings=timings,
-        )
+        return _unmodelled(plan, f"{said} [1].", (plan.shown[0].citation(),), (statement,), FROM_RECORD, timings)
 
     def from_ranking(self, plan: Plan, timings: dict[str, float], label: Labelling | None = None) -> Answer:
         """The answer to a question that ranks the library by a number: the papers that give a
         number of the thing, ranked by it, each quoted where it gives it; no model is asked."""
         shown = list(plan.shown[: len(plan.ranking)])
         papers = _named([s.passage for s in shown], label)
-        top = plan.ranking[0]
         where = _library_of(plan)
         if plan.ranked_by == YEAR:
             return self._by_year(plan, shown, papers, where, timings)
+        top = plan.ranking[0]
         if not plan.ranked_order:  # 'Which papers tell me how many parameters their models have?': which give one
             n = len(shown)
             head = f"{n} paper{'s' if n > 1 else ''} in {where} give{'' if n > 1 else 's'} a number of {plan.ranked_by}, the largest first"
@@ -619,20 +607,9 @@ class Answerer:
         for r, paper, s in zip(plan.ranking, papers, shown, strict=False):
             statements.append(Statement(text=r.sentence, citations=(s.number,), origin="quote"))
             lines.append(f"- {paper.name}: “{r.sentence}” [{s.number}]")
-        timings["first_text"] = timings["total"] = sum(timings.get(k, 0.0) for k in ("retrieval", "evidence"))
-        return Answer(
-            question=plan.question,
-            text="\n".join(lines),
-            abstained=False,
-            kind=plan.query.kind,
-            mode="extractive",
-            # each cited abstract's support is the sentence that gives its number
-            citations=tuple(replace(s.citation(), support=(r.sentence,)) for s, r in zip(shown, plan.ranking, strict=False)),
-            retrieved=tuple(s.citation() for s in plan.shown),
-            statements=tuple(statements),
-            reason=FROM_NUMBERS,
-            timings=timings,
-        )
+        # each cited abstract's support is the sentence that gives its number
+        cited = tuple(replace(s.citation(), support=(r.sentence,)) for s, r in zip(shown, plan.ranking, strict=False))
+        return _unmodelled(plan, "\n".join(lines), cited, tuple(statements), FROM_NUMBERS, timings)
 
     def _by_year(self, plan: Plan, shown: list[Shown], papers: list[Passage], where: str, timings: dict[str, float]) -> Answer:
         """The papers of a library by the years of their records, the most recent (or the oldest)
@@ -662,19 +639,7 @@ class Answerer:
             ]
         said = [f"{p.name} ({r.said})" for r, p in zip(plan.ranking, papers, strict=False)]
         statements = [Statement(text=t, citations=(s.number,), origin="quote") for t, s in zip(said, shown, strict=False)]
-        timings["first_text"] = timings["total"] = sum(timings.get(k, 0.0) for k in ("retrieval", "evidence"))
-        return Answer(
-            question=plan.question,
-            text="\n".join(lines),
-            abstained=False,
-            kind=plan.query.kind,
-            mode="extractive",
-            citations=tuple(s.citation() for s in shown),
-            retrieved=tuple(s.citation() for s in plan.shown),
-            statements=tuple(statements),
-            reason=FROM_YEARS,
-            timings=timings,
-        )
+        return _unmodelled(plan, "\n".join(lines), tuple(s.citation() for s in shown), tuple(statements), FROM_YEARS, timings)
 
     def abstention(self, plan: Plan, reason: str, timings: dict[str, float], label: Labelling | None = None) -> Answer:
         """The answer that says the library does not hold one, naming the closest abstracts; `label`
@@ -736,6 +701,30 @@ _SMALL_TALK_REPLY = {
     "bye": "Goodbye.",
     "ok": "Ask me about the papers in your library whenever you like.",
 }
+
+
+def _unmodelled(
+    plan: Plan,
+    text: str,
+    citations: tuple[Citation, ...],
+    statements: tuple[Statement, ...],
+    reason: str,
+    timings: dict[str, float],
+) -> Answer:
+    """An answer the system writes without the model (a record, a ranking): shown at once, all of it quoted."""
+    timings["first_text"] = timings["total"] = sum(timings.get(k, 0.0) for k in ("retrieval", "evidence"))
+    return Answer(
+        question=plan.question,
+        text=text,
+        abstained=False,
+        kind=plan.query.kind,
+        mode="extractive",
+        citations=citations,
+        retrieved=tuple(s.citation() for s in plan.shown),
+        statements=statements,
+        reason=reason,
+        timings=timings,
+    )
 
 
 def _named(papers: list[Passage], label: Labelling | None) -> list[Passage]:
