@@ -16,7 +16,9 @@ from .types import Kind
 # "Can you explain ...", "Please list ...": the request inside the courtesy decides the kind.
 _POLITE = re.compile(
     r"^\s*(?:please[,\s]+(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?|(?:can|could|would|will)\s+you\s+(?:please\s+)?|"
-    r"i\s+(?:want|would like|need)\s+(?:you\s+)?to\s+|i'?d\s+like\s+(?:you\s+)?to\s+|help\s+me\s+)",
+    r"i\s+(?:want|would like|need)\s+(?:you\s+)?to\s+|i'?d\s+like\s+(?:you\s+)?to\s+|help\s+me\s+|"
+    # 'Could I get a summary of ...', 'Can I have an overview of ...'
+    r"so\s*,?\s+(?=what|how|why)|(?:can|could|may)\s+i\s+(?:please\s+)?(?:get|have|see)\s+(?=(?:an?\s+|the\s+)?(?:\w+\s+)?(?:summary|overview|explanation|rundown|gist)\b))",
     re.I,
 )
 # 'a quick overview', 'a high-level summary'
@@ -96,7 +98,9 @@ _COMPARATIVE = (
     r"newer|older|cheaper|greater|earlier|later|wider|broader|narrower|deeper|simpler|harder|easier|safer|riskier)"
 )
 _COMPARE_CUE = re.compile(
-    r"\b(?:compare[sd]?|comparison|comparing|contrast(?:s|ed)?|versus|vs\.?|differ(?:s|ed|ence|ences)?|distinguish(?:es)?|"
+    r"\b(?:compare[sd]?|comparison|comparing|contrast(?:s|ed)?|juxtapose[sd]?|versus|vs\.?|differ(?:s|ed|ence|ences)?|distinguish(?:es)?|"
+    # 'How do A and B relate?', 'How are A and B related?', 'What's better about A than B?'
+    r"relate[sd]?\s*[?.!]*\s*$|"
     r"agree(?:s)?\s+with|relate[sd]?\s+to|similarit(?:y|ies)|similar|alike|different(?:ly)?|in\s+common|"
     r"which\s+(?:one\s+)?(?:is|was|are)\s+(?:better|worse|larger|smaller|bigger|faster|slower|stronger|more\s+\w+|less\s+\w+)|"
     # 'Is A bigger than B?', 'the same size as', 'How is A unlike B?', 'Put A next to B', 'How do A and B stack up?',
@@ -218,7 +222,16 @@ _SUBJECTS = [
     re.compile(
         r"^\s*(?:do|does|did|are|were|is|was|have|has)\s+(?P<a>[^,;:?.]+?)\s+and\s+(?P<b>[^,;:?.]+?)\s+(?:both|each)\b", re.I
     ),
-    re.compile(r"\b(?:compare[sd]?|comparing)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    re.compile(r"\b(?:compare[sd]?|comparing|juxtapose)\s+(?P<a>.+?)\s+(?:and|with|to)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    # 'a comparison of A and B', 'How similar are A and B?', 'How do A and B relate?'
+    re.compile(r"\bcomparison\s+(?:of|between)\s+(?P<a>.+?)\s+(?:and|with|to|vs\.?|versus)\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I),
+    re.compile(
+        r"^\s*how\s+(?:similar|different|alike|close)\s+(?:are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s*(?:[:;?.!]|$)", re.I
+    ),
+    re.compile(
+        r"^\s*how\s+(?:do|does|did|are|is|were|was)\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+(?:relate|related|connect|connected)\s*[?.!]*\s*$",
+        re.I,
+    ),
     # 'A and B: how does each ...?', 'Both A and B are ...', 'A stacks up against B'
     re.compile(
         r"^\s*(?P<a>[^:?]+?)\s+and\s+(?P<b>[^:?]+?)\s*(?::\s*[^?]*\b(?:each|both)\b|(?::|\s[-—–])\s*"
@@ -253,8 +266,13 @@ _EXPLAIN = re.compile(
     r"|^\s*what\s+(?:does|do|did)\s+(?:it|that|this)\s+(?:\w+\s+)?mean\b|^\s*what\s+is\s+the\s+meaning\s+of\b"
     r"|^\s*what\s+(?:does|do|did)\s+.+?\s+mean\s+by\b"
     r"|^\s*(?:explain|describe|summari[sz]e|outline|tell\s+me\s+(?:more\s+)?(?:about|what|how|why)|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|explanation)|"
-    r"what(?:\s*['’]s|\s+is|\s+are)\s+(?:the\s+)?(?:idea|point|purpose|goal|main\s+\w+|contribution|approach|method)\b)"
+    r"what(?:\s*['’]s|\s+is|\s+are)\s+(?:the\s+)?(?:(?:big|key|core|central)\s+)?(?:idea|point|purpose|goal|main\s+\w+|contribution|approach|"
+    r"method|insight|takeaway|gist)\b|"
+    # 'Break down how UL2R works', 'Give me the gist of ...', '(Could I get) a summary of the Lingvo paper'
+    r"break\s+down|(?:give\s+(?:me\s+)?)?the\s+gist\s+of|(?:an?\s+)?(?:quick\s+|short\s+|brief\s+)?(?:summary|overview|explanation|rundown)\s+of)"
     r"|^\s*why\b|^\s*is\s+there\s+(?:a|an|any)\s+(?:reason|explanation|account)\b"
+    # 'what the N-Grammer is', 'what Gemini Nano is for' (asked inside 'Does the library say ...?')
+    r"|^\s*what\s+(?!\w+\s+(?:is|are)\b)[^?,;]{1,60}?\s+(?:is|are)(?:\s+for)?\s*[?.!]*\s*$"
     r"|^\s*how\s+(?!many\b|much\b|long\b|large\b|big\b|fast\b|quickly\b|often\b|old\b|far\b|high\b|low\b|small\b)\w+"
     r"|\b(?:how|why)\s+(?:does|do|did|is|are|was|were)\s+(?:it|they|this|that)\b"
     r"|^\s*what\s+(?:can|could)\s+.+?\s+do\s*\??\s*$|\band\s+(?:why|how)\s*\??\s*$"
@@ -305,7 +323,7 @@ _FRAME_WORDS = (
     r"address(?:es)?|mention(?:s|ing)?|covering|discussing|claims?|compares?\s+(?:against|with|to)|describes?|reports?|presents?|introduces?|proposes?|uses?|focus(?:es)?(?:\s+on)?|"
     rf"looks?\s+at|works?\s+on|to\s+do\s+with|kinds?|sorts?|everything|ones|research|literature|{_SAVED}|"
     r"(?:pull|bring|dig)\s+up|hold|contain|include|where(?=\s+(?:in|does|do)\b)|talks?(?:\s+about)?|writes?\s+about|if\s+any|anywhere|"
-    r"i\s+(?:need|want)|search(?=\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection))|tell(?=\s+me\b)|else|"
+    r"point\s+(?:me\s+)?(?:to|at|towards)|i\s+(?:need|want)|search(?=\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection))|tell(?=\s+me\b)|else|"
     rf"how\s+many(?=\s+(?:of\s+\S+\s+)?{_PAPERS})|(?:covered|discussed|mentioned|addressed|studied|treated)(?=(?:\s+anywhere)?\s+in\s+"
     r"(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection|papers|abstracts|articles)\b)"
 )
@@ -361,10 +379,18 @@ _ATTRIBUTION = re.compile(
 
 # A wh-question put as a yes/no one ('Do you know how UniMax works?', 'Does the paper say how many ...?',
 # 'Is it known why UL2R helps?'): the question inside decides the kind ('whether' stays a yes/no).
+# who might know: 'you', 'the paper', 'the UniMax paper', 'Tony's library', 'the GPT-4o system card'
+_TELLER = (
+    r"(?:you|anyone|they|it|(?:the|my|our|[\w.-]+['’]s)\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?:paper|papers|authors?|abstracts?|study|report|work|library|collection|card))"
+)
 _EMBEDDED = re.compile(
-    r"^\s*(?:(?:do|does|did)\s+(?:you|anyone|the\s+(?:paper|papers|authors?|abstract|study|report|work)|they|it)\s+"
-    r"(?:know|say|explain|describe|mention|tell\s+(?:me|us)|report|show|discuss)|any\s+idea|i\s+wonder|"
-    r"i['’]?m\s+(?:curious|wondering)|is\s+it\s+(?:known|clear|explained|said|described))\s+(?=(?:how|why|what|which|who|when|where)\b)",
+    rf"^\s*(?:(?:do|does|did)\s+{_TELLER}\s+"
+    r"(?:know|say|explain|describe|mention|tell\s+(?:me|us)|report|show|discuss|have\s+(?:an?\s+|any\s+)?idea)|"
+    # 'Can the Gemini report tell me what ...', 'Could you say why ...'
+    rf"(?:can|could)\s+{_TELLER}\s+(?:tell|show|explain\s+to)\s+(?:me|us)|any\s+idea|i\s+wonder|"
+    r"i['’]?m\s+(?:curious|wondering)(?:\s+about)?|is\s+it\s+(?:known|clear|explained|said|described))\s+"
+    r"(?=(?:how|why|what|which|who|when|where)\b)",
     re.I,
 )
 
@@ -648,6 +674,23 @@ _WHOLE = re.compile(
 )
 
 
+# A set of papers asked for by what they do or are about, in any frame ('Can you point me to papers on
+# reasoning?', 'I need papers that study scaling laws', 'Are there papers where the authors release
+# their code?'): a plural of papers followed by what picks them out is a list, as no fact or yes/no is
+# asked of papers no one has named yet. Not 'the papers that ...' (papers already in view).
+_PAPERS_PICKED = re.compile(
+    r"(?<!\bthe\s)(?<!\bthese\s)(?<!\bthose\s)(?<!\bboth\s)(?<!\btwo\s)"
+    r"\b(?:papers|abstracts|articles|studies|works|publications|entries)\s+(?:that|which|where|whose|on|about|regarding|concerning|"
+    r"dealing|discussing|covering|studying|using|addressing|related|involving|mentioning|looking)\b"
+    # 'Tell me which of Alex's papers discuss X', 'What do I have that deals with X?', 'Does anything in here cover X?'
+    rf"|\bwhich\s+(?:one\s+)?of\s+(?:my|our|these|those|the|[\w.-]+['’]s?)\s+{_PAPERS}\b"
+    r"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:that|which)\b"
+    r"|\b(?:anything|something)\s+in\s+(?:here|there)\b"
+    r"|^\s*point\s+me\s+(?:to|at|towards)\b",
+    re.I,
+)
+
+
 def kind_of(question: str) -> Kind:
     """The kind of answer a question asks for, from its form."""
     q = _strip_polite(question)
@@ -663,6 +706,8 @@ def kind_of(question: str) -> Kind:
         return "fact" if _FACT_NOUN.search(m["x"]) else "explain"
     if len(question_parts(q)) == 2:
         return "explain"  # two questions in one ('What does X expect ..., and does it say how ...?') ask for an account
+    if _PAPERS_PICKED.search(q):
+        return "list"
     if is_yes_no(q):
         return "yesno"
     return "fact"

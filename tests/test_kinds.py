@@ -485,3 +485,41 @@ def test_two_topic_words_the_abstract_writes_as_one_are_its_word() -> None:
     text = "Overall, we show that U-PaLM outperforms PaLM on English NLP tasks (e.g., commonsense reasoning, question answering)."
     assert about("common sense reasoning", text) and about("common-sense reasoning", text)
     assert not about("common sense reasoning", "We show gains in common benchmarks of sense disambiguation.")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "topic_or_things"),
+    [
+        # a set of papers picked out by what they do, in any frame, is a list
+        ("I need papers that study scaling laws.", "list", "scaling laws"),
+        ("Can you point me to papers on reasoning?", "list", "reasoning"),
+        ("Tell me which of Alex's papers discuss efficiency.", "list", "efficiency"),
+        ("Which of these works deal with open-source releases?", "list", "open-source releases"),
+        ("What do I have that deals with model compression?", "list", "model compression"),
+        # but not papers already in view, nor a two-part question whose first part is an explanation
+        ("Do the papers that use MoE report their compute?", "yesno", ""),
+        ("I keep seeing 'overrefusal'. What is it, and which of my papers deals with it?", "explain", ""),
+        # more ways of putting two things side by side
+        ("I'd like a comparison of BLOOM and Flan-T5.", "compare", ("BLOOM", "Flan-T5")),
+        ("Juxtapose BLOOM and U-PaLM.", "compare", ("BLOOM", "U-PaLM")),
+        ("How do UL2R and U-PaLM relate?", "compare", ("UL2R", "U-PaLM")),
+        ("How similar are BLOOM and UniMax?", "compare", ("BLOOM", "UniMax")),
+        # a question put inside another ('Does the UniMax paper explain how ...?') is read as itself
+        ("Does the UniMax paper explain how it picks the language mix?", "explain", ""),
+        ("Do you have an idea why BLOOM was trained on 46 languages?", "explain", ""),
+        ("Does the library say what the N-Grammer is?", "explain", ""),
+        ("Could I get a summary of the Lingvo paper?", "explain", ""),
+        ("Give me the gist of the Flan 2022 paper.", "explain", ""),
+        ("Break down how UL2R works.", "explain", ""),
+        ("So what's the big idea behind the N-Grammer?", "explain", ""),
+        ("What's the key insight of U-PaLM?", "explain", ""),
+        ("Does the UniMax paper say whether it beats temperature sampling?", "yesno", ""),
+    ],
+)
+def test_forms_written_as_probes_in_the_twenty_third_round(question: str, kind: str, topic_or_things: str | tuple[str, str]) -> None:
+    q = read_question(question)
+    assert q.kind == kind
+    if kind == "list":
+        assert q.topic == topic_or_things
+    elif kind == "compare":
+        assert q.subjects == topic_or_things
