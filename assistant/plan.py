@@ -430,8 +430,9 @@ class Planner:
         # a question in common words that names nothing ('How many women took part?' after 'Summarise
         # the Ghana trial.') is about the papers the conversation is on, as one that points back is;
         # but the library must still hold its answer (the abstention threshold stays)
-        elliptic = bool(history and sources and not is_follow_up(question) and self._elliptic(question, query))
-        previous = history[-1] if history and (is_follow_up(question) or elliptic) else None
+        follows = bool(history) and is_follow_up(question, history[-1] if history else "")
+        elliptic = bool(history and sources and not follows and self._elliptic(question, query))
+        previous = history[-1] if history and (follows or elliptic) else None
         earlier = " ".join(history[-self.history_turns :]) if previous and history else ""
         scope = None if everywhere else library or query.library
         if query.kind == "list" and names_no_topic(query.topic) and previous:
@@ -894,8 +895,9 @@ def _full(p: Passage) -> str:
     return f"{p.title}. {p.text}" if p.title else p.text
 
 
+_CONNECTIVE = re.compile(r"^(and|but|also|so|then|what about|how about|same for|and what|what else)\b", re.I)
 _FOLLOW_UP = re.compile(
-    r"^(and|but|also|so|then|what about|how about|same for|and what|what else)\b"
+    rf"{_CONNECTIVE.pattern}"
     r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)\b"
     # picking among what was just said: 'Which one came first?', 'the latter' ('which one of my papers ...' asks anew)
     r"|\bwhich\s+one\b(?!\s+of\b)|\bwhich\s+of\s+the\s+(?:two|three)\b|\bthe\s+(?:former|latter)\b",
@@ -1022,9 +1024,17 @@ def picked(question: str, history: list[str]) -> str | None:
     return f"Which of {', '.join(things[:-1])} and {things[-1]}{m['rest'].rstrip()}?"
 
 
-def is_follow_up(question: str) -> bool:
-    """A question that leans on the conversation: opens with a connective or refers back."""
-    return bool(_FOLLOW_UP.search(question.strip()) or _ORDINAL.search(question))
+def is_follow_up(question: str, previous: str = "") -> bool:
+    """A question that leans on the conversation: opens with a connective or refers back. Not one
+    whose back-reference follows a name of its own that the last question did not use ('What is
+    UniMax and how does it work?' after a question on BLOOM: 'it' is UniMax)."""
+    q = question.strip()
+    m = _FOLLOW_UP.search(q)
+    if m is None:
+        return bool(_ORDINAL.search(q))
+    if previous and not _CONNECTIVE.match(q) and any(not mentions(previous, n) for n in question_names(q[: m.start()])):
+        return bool(_ORDINAL.search(q))
+    return True
 
 
 def strength(ev: Evidence) -> float:

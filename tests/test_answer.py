@@ -1373,6 +1373,20 @@ def test_a_follow_up_on_what_its_papers_never_mention_says_so_and_where_it_is(se
     assert not said.abstain and said.passages[0].doc_id == bloom.doc_id
 
 
+def test_a_question_whose_pronoun_points_at_its_own_new_name_starts_afresh(seeded: Assistant) -> None:
+    # 'it' is UniMax, named just before it, not BLOOM of the last question: the question is not
+    # asked of BLOOM's paper (it abstained, "The abstract of BLOOM says nothing about UniMax")
+    bloom = seeded.plan("How many parameters does BLOOM have?").passages[0]
+    history = ["How many parameters does BLOOM have?"]
+    for question in ("What is UniMax and how does it work?", "Does the UniMax paper explain how it picks the language mix?"):
+        plan = seeded.plan(question, history=history, sources=[bloom.doc_id])
+        assert not plan.abstain, plan.reason
+        assert "UniMax" in plan.shown[0].passage.text and plan.shown[0].passage.doc_id != bloom.doc_id
+    # a pronoun before the new name still points back: 'it' is BLOOM
+    plan = seeded.plan("How does it compare to UniMax?", history=history, sources=[bloom.doc_id])
+    assert plan.query.subjects == ("BLOOM", "UniMax")
+
+
 def test_an_answer_takes_the_sentences_the_question_asks_for(seeded: Assistant) -> None:
     from assistant.kinds import asked_length
 

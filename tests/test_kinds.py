@@ -278,6 +278,11 @@ def test_follow_ups_lean_on_the_conversation() -> None:
     assert is_follow_up("and how do they handle heterophily?")
     assert is_follow_up("What about its training data?")
     assert not is_follow_up("How many parameters does BLOOM have?")
+    # a back-reference after a name of the question's own, new to the conversation, is to that name
+    assert not is_follow_up("What is UniMax and how does it work?", "How many parameters does BLOOM have?")
+    assert is_follow_up("What is UniMax and how does it work?", "What is UniMax?")  # the same thing again
+    assert is_follow_up("How does it compare to UniMax?", "What is BLOOM?")  # 'it' comes first: BLOOM
+    assert is_follow_up("And is UniMax better than it?", "What is BLOOM?")  # a connective opens it
 
 
 def _seed_texts() -> dict[str, str]:
