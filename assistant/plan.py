@@ -1030,11 +1030,16 @@ def is_follow_up(question: str, previous: str = "") -> bool:
     UniMax and how does it work?' after a question on BLOOM: 'it' is UniMax)."""
     q = question.strip()
     m = _FOLLOW_UP.search(q)
-    if m is None:
-        return bool(_ORDINAL.search(q))
-    if previous and not _CONNECTIVE.match(q) and any(not mentions(previous, n) for n in question_names(q[: m.start()])):
+    if m is None or (previous and not _CONNECTIVE.match(q) and _new_name_before(q[: m.start()], previous)):
         return bool(_ORDINAL.search(q))
     return True
+
+
+def _new_name_before(opening: str, previous: str) -> bool:
+    """Whether the words before a back-reference name something the last question did not (an
+    owner, 'Tony's', is no new thing: 'In Tony's library, which papers discuss it?')."""
+    names = subject_names(re.sub(r"\b[\w.-]+['’]s\b", " ", opening))
+    return any(not mentions(previous, n) for n in names)
 
 
 def strength(ev: Evidence) -> float:

@@ -281,6 +281,8 @@ def test_follow_ups_lean_on_the_conversation() -> None:
     # a back-reference after a name of the question's own, new to the conversation, is to that name
     assert not is_follow_up("What is UniMax and how does it work?", "How many parameters does BLOOM have?")
     assert is_follow_up("What is UniMax and how does it work?", "What is UniMax?")  # the same thing again
+    assert not is_follow_up("What is Lingvo, and what does it offer researchers?", "Who wrote it?")
+    assert is_follow_up("In Tony's library, which papers discuss it?", "What is Flan-MoE?")  # an owner is no new thing
     assert is_follow_up("How does it compare to UniMax?", "What is BLOOM?")  # 'it' comes first: BLOOM
     assert is_follow_up("And is UniMax better than it?", "What is BLOOM?")  # a connective opens it
 
