@@ -418,15 +418,18 @@ class Planner:
             question = asked_again  # 'What about Flan-MoE?' after 'How many parameters does BLOOM have?'
         elif history and (pick := picked(question, history)) is not None:
             question = pick  # 'Which one came first?' after 'Compare BLOOM and Gemini.'
-        if history and sources and _TELL_MORE.match(question):
-            # 'Tell me more.': what the paper the last answer cited first says, explained
+        of_it, of_last = _OF_IT.match(question), False
+        if history and sources and (of_it or _TELL_MORE.match(question)):
+            # 'Tell me more.', 'Summarise it.': what the paper the last answer cited first says, explained
             last_cited = self._get(list(sources[:1]))
             if last_cited and last_cited[0].label_source != "text":
-                question = f"Tell me more about {last_cited[0].name}."
+                asked = of_it["ask"] if of_it else "Tell me more about"
+                question, of_last = f"{asked[:1].upper()}{asked[1:]} {last_cited[0].name}.", True
         known = self._libraries() if re.search(r"['’]s\b|\bhave\b", question) else []
         query = read_question(question, known)
-        if account and query.kind == "fact":
-            query = replace(query, kind="explain")
+        if of_last or (account and query.kind == "fact"):
+            # an explanation, whatever the paper's name reads as ('... RNN-T vs. attention-based systems')
+            query = replace(query, kind="explain", subjects=())
         # a question in common words that names nothing ('How many women took part?' after 'Summarise
         # the Ghana trial.') is about the papers the conversation is on, as one that points back is;
         # but the library must still hold its answer (the abstention threshold stays)
@@ -974,6 +977,15 @@ _SWAP = re.compile(
 _TELL_MORE = re.compile(
     r"^\W*(?:(?:can|could)\s+you\s+|please\s+)?(?:tell\s+me\s+more|say\s+more|more\s+(?:details?|info(?:rmation)?)|go\s+on|"
     r"continue|elaborate|expand(?:\s+on\s+(?:it|that|this))?)(?:\s+(?:about\s+(?:it|that|this)|please))?\W*$",
+    re.I,
+)
+
+
+# 'Summarise it.', 'Explain that paper.', 'Can you describe this one?': asked of the paper last cited
+_OF_IT = re.compile(
+    r"^\W*(?:(?:can|could)\s+you\s+|please\s+)?(?P<ask>summari[sz]e|explain|describe|outline|tell\s+me\s+about|"
+    r"give\s+me\s+(?:a|an|the)\s+(?:summary|gist|overview)\s+of)\s+(?:it|that|this|(?:that|this|the)\s+(?:one|paper|abstract|study|work))"
+    r"(?:\s+(?:for\s+me|please))?\W*$",
     re.I,
 )
 

@@ -1387,6 +1387,21 @@ def test_a_question_whose_pronoun_points_at_its_own_new_name_starts_afresh(seede
     assert plan.query.subjects == ("BLOOM", "UniMax")
 
 
+def test_summarise_it_is_asked_of_the_paper_the_last_answer_cited(seeded_copy: Assistant) -> None:
+    # 'Summarise it in one sentence.' after a one-paper list abstained on weak evidence (its words
+    # name nothing); it is an explanation of that paper, whatever its label reads as (the model's
+    # label, with 'vs.' in it, had made it a comparison)
+    asr = seeded_copy.plan("Which of Alex's papers are about speech?").passages[0]
+    seeded_copy.labeler.label([asr], write=lambda text: "End-to-end ASR models: RNN-T vs. attention-based systems")
+    history = ["Which of Alex's papers are about speech?"]
+    for question, length in (("Summarise it in one sentence.", 1), ("Explain that paper.", None), ("Can you describe this one?", None)):
+        plan = seeded_copy.plan(question, history=history, sources=[asr.doc_id])
+        assert not plan.abstain, plan.reason
+        assert plan.kind == "explain" and plan.shown[0].passage.doc_id == asr.doc_id and plan.length == length
+    # out of the blue it names nothing to summarise
+    assert seeded_copy.plan("Summarise it.").abstain
+
+
 def test_an_answer_takes_the_sentences_the_question_asks_for(seeded: Assistant) -> None:
     from assistant.kinds import asked_length
 
