@@ -560,6 +560,35 @@ def among_last(question: str) -> bool:
 _THOSE = re.compile(r"\b(?:them|they|these|those|both|the\s+two|these\s+two|those\s+two|the\s+papers|each)\b", re.I)
 
 
+_PLACE_WORDS = ("first", "second", "third", "fourth", "fifth")
+_PLACE = rf"(?:{'|'.join(_PLACE_WORDS)}|last)"
+# 'Compare the first two.', 'How do the first and the third differ?', 'the last two papers'
+_PLACES = re.compile(
+    rf"\bthe\s+(?:(?P<end>first|last)\s+(?P<count>two|three)|(?P<a>{_PLACE})(?:\s+(?:one|paper))?\s+(?:and|vs\.?|versus|with|to)\s+"
+    rf"(?:the\s+)?(?P<b>{_PLACE}))\b",
+    re.I,
+)
+
+
+def places(question: str) -> tuple[int, ...]:
+    """The places, in the last answer, of the papers a question picks by place ('the first two':
+    (0, 1); 'the first and the last': (0, -1)); empty when it picks none."""
+    m = _PLACES.search(question)
+    if m is None:
+        return ()
+    if m["count"]:
+        n = 2 if m["count"].lower() == "two" else 3
+        return tuple(range(n)) if m["end"].lower() == "first" else tuple(range(-n, 0))
+    at = [-1 if w.lower() == "last" else _PLACE_WORDS.index(w.lower()) for w in (m["a"], m["b"])]
+    return tuple(at) if at[0] != at[1] else ()
+
+
+def compares_places(question: str) -> bool:
+    """A comparison of papers of the last answer picked by place ('Compare the first two.')."""
+    q = _strip_polite(question)
+    return bool(places(q)) and bool(_COMPARE_CUE.search(q) or re.match(r"^\s*(?:compare|contrast)\b", q, re.I))
+
+
 def compares_last(question: str) -> bool:
     """A comparison that names nothing and points back to the papers the last answer gave ('Compare
     them.', 'How do they differ?', 'What do the two have in common?')."""

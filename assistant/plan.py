@@ -40,9 +40,11 @@ from .kinds import (
     asks_each,
     asks_what_it_is,
     compares_last,
+    compares_places,
     kind_of,
     list_topic,
     named_owner,
+    places,
     question_parts,
     read_question,
     similar_to,
@@ -519,6 +521,16 @@ class Planner:
                 if not passages:
                     passages = self._search(search_text, 3, scope)
                     abstain, reason = True, f"{NO_MORE} '{query.topic}'"
+        elif (
+            previous
+            and sources
+            and compares_places(question)
+            and all(-len(sources) <= i < len(sources) for i in places(question))
+        ):
+            # 'Compare the first two.' after a list: those papers of it, each said as a paper
+            passages = self._get([sources[i] for i in places(question)])
+            query = Query(text=question, kind="compare", subjects=("the paper",) * len(passages), library=query.library)
+            search_text, abstain, reason = "", False, ""
         elif (
             previous
             and sources
@@ -1043,7 +1055,7 @@ def is_follow_up(question: str, previous: str = "") -> bool:
     q = question.strip()
     m = _FOLLOW_UP.search(q)
     if m is None or (previous and not _CONNECTIVE.match(q) and _new_name_before(q[: m.start()], previous)):
-        return bool(_ORDINAL.search(q))
+        return bool(_ORDINAL.search(q) or places(q))
     return True
 
 

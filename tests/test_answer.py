@@ -1402,6 +1402,17 @@ def test_summarise_it_is_asked_of_the_paper_the_last_answer_cited(seeded_copy: A
     assert seeded_copy.plan("Summarise it.").abstain
 
 
+def test_compare_the_first_two_compares_those_papers_of_the_last_answer(seeded: Assistant) -> None:
+    # 'Compare the first two.' after a list was read as a fact about nothing and abstained
+    listed = seeded.plan("What does Tony have on language models?").passages
+    ids = [p.doc_id for p in listed[:3]]
+    history = ["What does Tony have on language models?"]
+    plan = seeded.plan("Compare the first two.", history=history, sources=ids)
+    assert not plan.abstain and plan.kind == "compare" and [s.passage.doc_id for s in plan.shown] == ids[:2]
+    plan = seeded.plan("How do the first and the last differ?", history=history, sources=ids)
+    assert [s.passage.doc_id for s in plan.shown] == [ids[0], ids[-1]]
+
+
 def test_an_answer_takes_the_sentences_the_question_asks_for(seeded: Assistant) -> None:
     from assistant.kinds import asked_length
 

@@ -530,3 +530,15 @@ def test_forms_written_as_probes_in_the_twenty_third_round(question: str, kind: 
         assert q.topic == topic_or_things
     elif kind == "compare":
         assert q.subjects == topic_or_things
+
+
+def test_papers_picked_by_place_for_a_comparison() -> None:
+    from assistant.kinds import compares_places, places
+
+    assert places("Compare the first two.") == (0, 1)
+    assert places("How do the first and the third differ?") == (0, 2)
+    assert places("Compare the first paper with the last.") == (0, -1)
+    assert places("What do the last two have in common?") == (-2, -1)
+    assert places("What is the first model to reach human level?") == ()
+    assert compares_places("Compare the first two.") and compares_places("How do the first and the last differ?")
+    assert not compares_places("Tell me about the first two.")
