@@ -17,7 +17,7 @@ from .types import Kind
 _POLITE = re.compile(
     r"^\s*(?:please[,\s]+(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?|(?:can|could|would|will)\s+you\s+(?:please\s+)?|"
     r"i\s+(?:want|would like|need)\s+(?:you\s+)?to\s+|i'?d\s+like\s+(?:you\s+)?to\s+|help\s+me\s+|"
-    # 'Could I get a summary of ...', 'Can I have an overview of ...'
+    # 'So what's the big idea ...?', 'Could I get a summary of ...', 'Can I have an overview of ...'
     r"so\s*,?\s+(?=what|how|why)|(?:can|could|may)\s+i\s+(?:please\s+)?(?:get|have|see)\s+(?=(?:an?\s+|the\s+)?(?:\w+\s+)?(?:summary|overview|explanation|rundown|gist)\b))",
     re.I,
 )
@@ -99,7 +99,7 @@ _COMPARATIVE = (
 )
 _COMPARE_CUE = re.compile(
     r"\b(?:compare[sd]?|comparison|comparing|contrast(?:s|ed)?|juxtapose[sd]?|versus|vs\.?|differ(?:s|ed|ence|ences)?|distinguish(?:es)?|"
-    # 'How do A and B relate?', 'How are A and B related?', 'What's better about A than B?'
+    # 'How do A and B relate?'
     r"relate[sd]?\s*[?.!]*\s*$|"
     r"agree(?:s)?\s+with|relate[sd]?\s+to|similarit(?:y|ies)|similar|alike|different(?:ly)?|in\s+common|"
     r"which\s+(?:one\s+)?(?:is|was|are)\s+(?:better|worse|larger|smaller|bigger|faster|slower|stronger|more\s+\w+|less\s+\w+)|"
@@ -586,7 +586,7 @@ def places(question: str) -> tuple[int, ...]:
 def compares_places(question: str) -> bool:
     """A comparison of papers of the last answer picked by place ('Compare the first two.')."""
     q = _strip_polite(question)
-    return bool(places(q)) and bool(_COMPARE_CUE.search(q) or re.match(r"^\s*(?:compare|contrast)\b", q, re.I))
+    return bool(places(q) and _COMPARE_CUE.search(q))
 
 
 def compares_last(question: str) -> bool:

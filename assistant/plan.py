@@ -435,7 +435,7 @@ class Planner:
         # a question in common words that names nothing ('How many women took part?' after 'Summarise
         # the Ghana trial.') is about the papers the conversation is on, as one that points back is;
         # but the library must still hold its answer (the abstention threshold stays)
-        follows = bool(history) and is_follow_up(question, history[-1] if history else "")
+        follows = is_follow_up(question, history[-1]) if history else False
         elliptic = bool(history and sources and not follows and self._elliptic(question, query))
         previous = history[-1] if history and (follows or elliptic) else None
         earlier = " ".join(history[-self.history_turns :]) if previous and history else ""

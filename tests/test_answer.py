@@ -1394,7 +1394,11 @@ def test_summarise_it_is_asked_of_the_paper_the_last_answer_cited(seeded_copy: A
     asr = seeded_copy.plan("Which of Alex's papers are about speech?").passages[0]
     seeded_copy.labeler.label([asr], write=lambda text: "End-to-end ASR models: RNN-T vs. attention-based systems")
     history = ["Which of Alex's papers are about speech?"]
-    for question, length in (("Summarise it in one sentence.", 1), ("Explain that paper.", None), ("Can you describe this one?", None)):
+    for question, length in (
+        ("Summarise it in one sentence.", 1),
+        ("Explain that paper.", None),
+        ("Can you describe this one?", None),
+    ):
         plan = seeded_copy.plan(question, history=history, sources=[asr.doc_id])
         assert not plan.abstain, plan.reason
         assert plan.kind == "explain" and plan.shown[0].passage.doc_id == asr.doc_id and plan.length == length

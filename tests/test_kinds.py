@@ -523,7 +523,9 @@ def test_two_topic_words_the_abstract_writes_as_one_are_its_word() -> None:
         ("Does the UniMax paper say whether it beats temperature sampling?", "yesno", ""),
     ],
 )
-def test_forms_written_as_probes_in_the_twenty_third_round(question: str, kind: str, topic_or_things: str | tuple[str, str]) -> None:
+def test_forms_written_as_probes_in_the_twenty_third_round(
+    question: str, kind: str, topic_or_things: str | tuple[str, str]
+) -> None:
     q = read_question(question)
     assert q.kind == kind
     if kind == "list":
