@@ -82,7 +82,8 @@ _DEFINES = re.compile(
 # A question asking for a count: 'how many' is its first question word ('In how many papers ...').
 # A question about a paper's record rather than its abstract: who wrote it, when it came out.
 _WHO_WROTE = re.compile(
-    r"^\W*(?:who\s+(?:wrote|authored|(?:are|were)\s+the\s+authors\s+of|(?:is|was)\s+the\s+(?:first\s+|lead\s+|main\s+)?author\s+of)"
+    # 'Who made it?', 'Who is behind Flan-MoE?': a paper's makers are its authors
+    r"^\W*(?:who\s+(?:wrote|authored|made|created|developed|built|designed|(?:is|was|are|were)\s+behind|(?:are|were)\s+the\s+authors\s+of|(?:is|was)\s+the\s+(?:first\s+|lead\s+|main\s+)?author\s+of)"
     r"|(?:what|which)\s+(?:are|were)\s+the\s+(?:names\s+of\s+the\s+)?authors\s+of|(?:list|name)\s+the\s+authors\s+of"
     r"|(?:who|what|which)\s+(?:are|were|is|was)\s+(?:its|their|the)\s+(?:first\s+|lead\s+|main\s+)?authors?(?=\W*$))\b",
     re.I,

@@ -282,6 +282,11 @@ def test_who_wrote_a_paper_and_when_are_answered_from_its_record(seeded_copy: As
     first = chat.ask("What is NLX-GPT?")
     assert first.citations and first.citations[0].title.startswith("NLX-GPT")
     assert "Fawaz Sammani" in chat.ask("Who wrote it?").text
+    # 'Who made it?' asks for its makers too (it was answered from another paper's "careful ablation studies")
+    assert (
+        record_field("Who made it?") == record_field("Who is behind Flan-MoE?") == record_field("Who built BLOOM?") == "authors"
+    )
+    assert "Fawaz Sammani" in chat.ask("Who made it?").text
     # the seed abstracts come without authors: the record says nothing, and the answer says so
     bloom = seeded_copy.ask("Who wrote the BLOOM paper?")
     assert bloom.abstained and bloom.text == "Your library's record of BLOOM gives no authors, and its abstract does not say."
