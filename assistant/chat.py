@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .index import Index
 from .ingest import Progress, forget, ingest
 from .labels import Labeler
 from .parsers import needs_library
-from .plan import Plan, Planner, Shown, unrecorded
+from .plan import Plan, Planner, Shown, is_follow_up, unrecorded
 from .prompts import load_prompts
 from .text import clean
 from .types import Answer, Citation, IngestReport, Passage, QuestionError
@@ -237,7 +237,7 @@ class Chat:
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         earlier = [q for q, _ in self.history]
-        cited = talked_about(self.history[-1][1]) if self.history else None
+        cited = talked_about_in(self.history) if self.history else None
         for item in self.assistant.stream(question, k=self.k, library=self.library, history=earlier, sources=cited):
             if isinstance(item, Answer):
                 self.history.append((clean(question), item))
@@ -265,6 +265,19 @@ def talked_about(answer: Answer) -> list[str]:
     return cited
 
 
+def talked_about_in(turns: Sequence[tuple[str, Answer]]) -> list[str]:
+    """The papers a follow-up to a conversation (its questions and answers) is about: those of its
+    last answer; when that answer abstained on a follow-up ('How many questions does it have?' of
+    SimpleQA, whose abstract gives no count), those of the answer it followed, so that 'How is it
+    graded?' is still asked of SimpleQA."""
+    for i in range(len(turns) - 1, -1, -1):
+        question, answer = turns[i]
+        papers = talked_about(answer)
+        if papers or not answer.abstained or i == 0 or not is_follow_up(question, turns[i - 1][0]):
+            return papers
+    return []
+
+
 def library_scope(library: str | None) -> str | None:
     """The library a search is limited to: None for every library, which None, "" and "All" all mean."""
     if library is None or library.strip().casefold() in ("", "all"):
@@ -272,4 +285,4 @@ def library_scope(library: str | None) -> str | None:
     return library.strip()
 
 
-__all__ = ["Assistant", "Chat", "Retrieved", "Shown", "talked_about"]
+__all__ = ["Assistant", "Chat", "Retrieved", "Shown", "talked_about", "talked_about_in"]

@@ -564,6 +564,12 @@ class Planner:
             passages = self._get(list(pinned))
             if passages and passages[0].label_source != "text":  # asked of it by name, not 'the second one'
                 question = _ORDINAL.sub(passages[0].name, question, count=1)
+        elif pinned and not elliptic:
+            # 'How many questions does it have?' after 'What is SimpleQA?': 'it' is the paper the
+            # conversation is on, so the answer is in it or nowhere (MultiMedQA's "six ... datasets"
+            # was given as SimpleQA's count); those the search found keep their order
+            kept = [p for p in passages if p.doc_id in pinned]
+            passages = [*kept, *self._get([d for d in pinned if d not in {p.doc_id for p in kept}])]
         elif pinned:  # the papers the conversation is about come first, then what the search adds
             found = {p.doc_id for p in passages}
             passages = [*self._get([d for d in pinned if d not in found]), *passages]
@@ -588,6 +594,9 @@ class Planner:
         count = focus_term(question) if _HOW_MANY.match(question) else None
         if not abstain and query.kind not in ("list", "compare") and not ranking:
             names, rare = self._unknown(question, passages)
+            if previous and not elliptic and not names:
+                # 'How does it work?' after 'What is GraphSAGE?': 'it' is what no abstract mentions
+                names = self._unknown(previous, passages)[0]
             if query.kind == "yesno" and ev.sentences and contradicts(ev.sentences[0][0].text, question):
                 # a number no abstract gives ('... at 8B, 62B and 175B scales?') that the best
                 # sentence gives another of ('8B, 62B, and 540B'): the library says No to it

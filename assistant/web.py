@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from .chat import Assistant, Retrieved, library_scope, talked_about
+from .chat import Assistant, Retrieved, library_scope, talked_about_in
 from .check import CITE, cited_numbers
 from .ingest import estimate
 from .plan import (
@@ -531,7 +531,7 @@ class WebApp:
             k_value = max(1, min(8, int(k or a.settings.answer.k)))
             history = [t["question"] for t in turns]
             scope = library_scope(library)
-            cited = talked_about(turns[-1]["answer"]) if turns else None
+            cited = talked_about_in([(t["question"], t["answer"]) for t in turns]) if turns else None
             stream = a.stream(question, k=k_value, library=scope, history=history, sources=cited)
             try:
                 for item in stream:

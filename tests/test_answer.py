@@ -1422,6 +1422,23 @@ def test_compare_the_first_two_compares_those_papers_of_the_last_answer(seeded: 
     assert [s.passage.doc_id for s in plan.shown] == [ids[0], ids[-1]]
 
 
+def test_a_follow_up_on_it_is_answered_from_that_paper_or_not_at_all(seeded: Assistant) -> None:
+    # 'How many questions does it have?' after 'What is SimpleQA?' was answered "MultiMedQA has 6
+    # questions" from another paper the search added; SimpleQA's abstract gives no count
+    simpleqa = seeded.plan("What is SimpleQA?").passages[0]
+    plan = seeded.plan("How many questions does it have?", history=["What is SimpleQA?"], sources=[simpleqa.doc_id])
+    assert [p.doc_id for p in plan.passages] == [simpleqa.doc_id] and plan.abstain
+    # and the conversation stays on SimpleQA after that abstention
+    chat = seeded.chat()
+    assert chat.ask("What is SimpleQA?").citations[0].doc_id == simpleqa.doc_id
+    assert chat.ask("How many questions does it have?").abstained
+    graded = chat.ask("How is it graded?")
+    assert not graded.abstained and {c.doc_id for c in graded.citations} == {simpleqa.doc_id}
+    # a new question that abstains does not carry the paper on
+    chat.ask("What is GraphSAGE?")
+    assert chat.ask("How does it work?").abstained
+
+
 def test_an_answer_takes_the_sentences_the_question_asks_for(seeded: Assistant) -> None:
     from assistant.kinds import asked_length
 
