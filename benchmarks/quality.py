@@ -67,13 +67,25 @@ GROUPS = [
     ("seed explain/list/compare, eighth round fresh set (se6)", ("seeds_elc6",), ("explain", "list", "compare")),
     ("seed explain/list/compare, tenth round fresh set (se7)", ("seeds_elc7",), ("explain", "list", "compare")),
     ("seed explain/list/compare, twenty-first round fresh set (se8)", ("seeds_elc8",), ("explain", "list", "compare")),
-    ("seed questions of every kind in varied phrasing, ninth round fresh set (sph)", ("seeds_phrasing",), ("fact", "explain", "list", "compare", "yesno")),
-    ("seed questions of every kind as five kinds of user type them, ninth round second fresh set (sp2)", ("seeds_phrasing2",), ("fact", "explain", "list", "compare", "yesno")),
+    (
+        "seed questions of every kind in varied phrasing, ninth round fresh set (sph)",
+        ("seeds_phrasing",),
+        ("fact", "explain", "list", "compare", "yesno"),
+    ),
+    (
+        "seed questions of every kind as five kinds of user type them, ninth round second fresh set (sp2)",
+        ("seeds_phrasing2",),
+        ("fact", "explain", "list", "compare", "yesno"),
+    ),
     ("lists with described topics (sls on the seeds, sfls on the SciFact library)", ("seeds_lists", "scifact_lists"), ("list",)),
     ("SciFact-library facts", ("scifact_library",), ("fact",)),
     ("SciFact-library explain/list/compare", ("scifact_library",), ("explain", "list", "compare")),
     ("yes/no (seeds, SciFact library)", ("seeds_more", "scifact_library"), ("yesno",)),
-    ("yes/no, eleventh round fresh sets (syn on the seeds, sfyn on the SciFact library)", ("seeds_yesno", "scifact_yesno"), ("yesno",)),
+    (
+        "yes/no, eleventh round fresh sets (syn on the seeds, sfyn on the SciFact library)",
+        ("seeds_yesno", "scifact_yesno"),
+        ("yesno",),
+    ),
 ]
 
 
@@ -115,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["all", "dev", "heldout"], default="dev")
     parser.add_argument("--model", default=None, help="catalog model (default: the settings' default)")
     parser.add_argument("--sets", nargs="*", default=list(SETS), choices=list(SETS))
-    parser.add_argument("--kinds", nargs="*", default=None, help="only questions of these kinds (fact, explain, list, compare, yesno)")
+    parser.add_argument(
+        "--kinds", nargs="*", default=None, help="only questions of these kinds (fact, explain, list, compare, yesno)"
+    )
+    parser.add_argument("--ids", nargs="*", default=None, help="only these question ids (the ones a change touches)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a setting")
     parser.add_argument("--out", default=None, help="JSON output (default: benchmarks/results/quality-<model>-<split>.json)")
     args = parser.parse_args(argv)
@@ -133,13 +148,15 @@ def main(argv: list[str] | None = None) -> int:
             questions = split(load_questions(questions_file), args.split)
             if args.kinds:
                 questions = [q for q in questions if q.get("kind", "fact") in args.kinds]
+            if args.ids is not None:
+                questions = [q for q in questions if str(q.get("id")) in args.ids]
             if not questions:
                 continue
             t0 = time.perf_counter()
             result = run_eval(a, questions, seed_gold_map([SEEDS]))
             result["seconds"] = time.perf_counter() - t0
             results[name] = result
-            _print(name, result)
+            _print(name, result, failures=args.split == "dev")
     questions = {str(q.get("id")): q for name in args.sets for q in load_questions(SETS[name][0])}
     groups = summary(results, questions)
     print(
@@ -160,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _print(name: str, result: dict[str, Any]) -> None:
+def _print(name: str, result: dict[str, Any], failures: bool = True) -> None:
+    """One set's figures; its failed questions only for the dev half (held-out questions are not read)."""
     a, t = result.get("answers", {}), result.get("timing", {})
     print(
         f"{name:<16} n={result['questions']:<3} accuracy {_fmt(a.get('accuracy'))} own words {_fmt(a.get('own_words'))} "
@@ -171,7 +189,7 @@ def _print(name: str, result: dict[str, Any]) -> None:
     )
     for kind, figures in result.get("by_kind", {}).items():
         print(f"    {kind:<8} answerable {figures['answerable']:<6} unanswerable {figures['unanswerable']}")
-    for row in result["rows"]:
+    for row in result["rows"] if failures else []:
         if not row["correct"]:
             ans = row["answer"] or {}
             text = (ans.get("text") or "").replace("\n", " ")[:160]
