@@ -11,12 +11,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import tuning
-from .check import SentenceBuffer, Verdict, check_sentence, content_terms, copied_from, echoed, is_refusal, responsive
+from .check import (
+    SentenceBuffer,
+    Verdict,
+    check_sentence,
+    content_terms,
+    copied_from,
+    echoed,
+    is_refusal,
+    responsive,
+    without_citations,
+)
 from .config import Settings
 from .evidence import Sentence, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
-from .kinds import counts_papers
+from .kinds import counts_papers, stands_for
 from .plan import (
     FROM_NUMBERS,
     FROM_RECORD,
@@ -26,6 +36,7 @@ from .plan import (
     NO_MORE,
     NO_YEARS,
     NOT_IN_PINNED,
+    NOT_SPELLED,
     SMALL_TALK,
     Plan,
     Shown,
@@ -42,7 +53,7 @@ from .plan import (
 )
 from .prompts import Prompts
 from .ranking import YEAR
-from .text import terms
+from .text import spells_out, terms
 from .types import Answer, Citation, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
@@ -371,6 +382,11 @@ class Answerer:
             draft.dropped.append(f"names nothing the question asks for: {verdict.text[:80]}")
             draft.rejected.append(verdict.text)
             return
+        if (acronym := stands_for(plan.question)) is not None and not spells_out(acronym, without_citations(verdict.text)):
+            # 'BLOOM stands for "Decoder-Only Transformer"': words whose initials are not the acronym
+            draft.dropped.append(f"does not spell out {acronym}: {verdict.text[:80]}")
+            draft.rejected.append(verdict.text)
+            return
         if plan.kind == "fact" and not _beyond_aside(plan, verdict.text):
             # 'Besides the plain Transformer, which baseline ...?' answered with the Transformer
             draft.dropped.append(f"names only what the question sets aside: {verdict.text[:80]}")
@@ -655,6 +671,9 @@ class Answerer:
         if reason.startswith(NAMED_NOWHERE):  # a name the question uses that no abstract has: which
             names = _joined(re.findall(r"'([^']+)'", reason))
             text += f"\n\nNo abstract in {'any of your libraries' if plan.library else 'your library'} mentions {names}."
+        if reason.startswith(NOT_SPELLED):  # 'What does BLOOM stand for?': the abstracts use it, never spelled out
+            acronym = reason[len(NOT_SPELLED) :].strip(" '")
+            text += f"\n\nNo abstract in {_library_of(plan)} spells out {acronym}."
         if reason == NO_YEARS:  # 'Which paper is the most recent?' of records without years
             text = f"The records of {_library_of(plan)} give no years, and abstracts seldom say when they were written, so I cannot tell which paper is the {plan.ranked_order}."
         if reason == SMALL_TALK:  # 'hi', 'thanks!'

@@ -720,11 +720,36 @@ _PAPERS_PICKED = re.compile(
 )
 
 
+# 'What does ASR stand for?', 'What is RNN-T short for?', 'What does the acronym ACM mean?': the
+# words an acronym abbreviates
+_STANDS_FOR = re.compile(
+    r"^\W*(?:so\s+)?what\s+(?:does|do|did|is|are|'s)\s+(?:the\s+)?(?P<acr>(?:acronym|abbreviation)\s+)?"
+    r"[\"'“‘]?(?P<x>[A-Za-z][\w-]*)[\"'”’]?\s+(?:stand\s+for|short\s+for|an?\s+(?:acronym|abbreviation)\s+for|(?P<mean>mean))\b"
+    r"|^\W*what\s+is\s+the\s+full\s+(?:name|form)\s+of\s+(?:the\s+)?[\"'“‘]?(?P<y>[A-Za-z][\w-]*)",
+    re.I,
+)
+
+
+def stands_for(question: str) -> str | None:
+    """The acronym a question asks to spell out ('ASR' for 'What does ASR stand for?'); None for
+    other questions and for acronyms with digits ('UL2R'), whose letters no initials spell."""
+    m = _STANDS_FOR.match(question)
+    if m is None or (m["mean"] and not m["acr"]):  # 'What does X mean?' asks what X is
+        return None
+    acronym = (m["x"] or m["y"]).strip("-")
+    letters = acronym.replace("-", "")
+    if not letters.isalpha() or sum(c.isupper() for c in letters) < 2:
+        return None
+    return acronym
+
+
 def kind_of(question: str) -> Kind:
     """The kind of answer a question asks for, from its form."""
     q = _strip_polite(question)
     if _LIST.search(q) or _WHOLE.search(q) or (similar_to(q) and _OTHERS.search(q)):
         return "list"
+    if stands_for(q):  # 'What is RNN-T short for?': the words, a fact
+        return "fact"
     if _TAG.search(q) and not _WH.match(q):
         return "yesno"
     if (_COMPARE_CUE.search(q) and compare_subjects(q)) or _named_pair(q):

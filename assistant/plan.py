@@ -48,6 +48,7 @@ from .kinds import (
     question_parts,
     read_question,
     similar_to,
+    stands_for,
 )
 from .ranking import YEAR, Ranked, by_year, counted_in, rank, ranked_by, year_of
 from .spelling import Respeller
@@ -618,6 +619,9 @@ class Planner:
             and (unsaid := _unsaid_of_subject(question, passages, self._known))
         ):
             abstain, reason = True, unsaid
+        if not abstain and (acronym := stands_for(question)) and not any(spells_out(acronym, _full(p)) for p in passages):
+            # 'What does BLOOM stand for?': the words are in an abstract or the answer is not
+            abstain, reason = True, f"{NOT_SPELLED} '{acronym}'"
         if not abstain and query.kind == "yesno" and passages and (asked := silent_on(question, _full(passages[0]))):
             said = [w for w in re.findall(r"[\w'-]+", question) if set(terms(w)) & set(asked)]
             abstain, reason = True, f"the closest abstract says nothing of '{' '.join(said)}'"
@@ -961,6 +965,7 @@ NAMED_NOWHERE = "no abstract in any library mentions"  # 'What's the difference 
 FROM_YEARS = "ranked by the years of the library's records"
 NO_YEARS = "no record in the library gives a year"  # 'Which paper is the most recent?' of records without years
 SMALL_TALK = "no question to answer"
+NOT_SPELLED = "no abstract spells out"  # 'What does BLOOM stand for?' where no abstract gives the words
 _HELLO = r"hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)"
 # 'hi', 'thank you!', 'ok', 'bye': said to the assistant, not asked of the library
 _SMALL_TALK = re.compile(
@@ -1115,17 +1120,26 @@ def _says_word(text: str, word: str) -> bool:
     return bool(re.search(rf"(?<![\w-]){re.escape(word)}(?:s|es)?(?![\w-])", text, re.I))
 
 
+def _starts_word(name: str, text: str) -> bool:
+    """Whether `name` stands in `text` at the start of a word or after a dash ('PaLM' in 'U-PaLM',
+    'GNN' in 'GNNs'), not inside another word ('rl' in 'world')."""
+    return bool(name) and re.search(rf"(?<![^\W_]){re.escape(name)}", text) is not None
+
+
 def mentions(text: str, name: str) -> bool:
     """Whether a text mentions a name: as written (any case, any dash), or by the same stem
     ('microRNAs' in a text about 'microRNA')."""
-    low = text.lower().replace("–", "-").replace("—", "-")
-    if name.lower() in low or greek_folded(name) in greek_folded(low):  # 'NF-κB' in a text of 'NF-kB'
+    dashed = text.replace("–", "-").replace("—", "-")
+    low = dashed.lower()
+    if _starts_word(name.lower(), low) or _starts_word(greek_folded(name), greek_folded(low)):  # 'NF-κB' in a text of 'NF-kB'
+        return True
+    if name_like(name) and name in dashed:  # in its own case, also inside a word: 'T5' in 'umT5'
         return True
     have = set(terms(text))
     stem = (terms(name) or [""])[0]
     parts = [p for p in re.split(r"[-/]", name) if p]
-    if len(parts) > 1:  # 'miRNA-network': each part, in any form
-        return all(mentions(text, p) for p in parts)
+    if len(parts) > 1:  # 'miRNA-network': each part, in any form; 'cryo-EM' in 'cryo-electron microscopy'
+        return all(mentions(text, p) or spells_out(p, text) for p in parts)
     return bool(stem) and stem in have
 
 
@@ -1392,6 +1406,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         return next((s for s in hinted if cue.search(s.text)), ranked[0])
     if (chosen := pointed(ranked, query)) is not None:
         return chosen
+    if (acronym := stands_for(query.text)) is not None:  # the sentence spelling the acronym out, or none
+        return next((s for s in hinted if spells_out(acronym, s.text)), None)
     if query.kind == "fact" and (wanted := answer_wanted(query.text)) is not None:
         # a quote stands for the answer only when it gives one: of what the model was shown, the
         # best sentence holding a number (or name) the question does not already say

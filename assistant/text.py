@@ -190,12 +190,27 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+_NOT_IN_NAMES = frozenset(
+    "a an the this that these those which who whose it its is are was were be been being has have had "
+    "we our they their there here as at by".split()
+)
+
+
 def spells_out(acronym: str, text: str) -> bool:
     """Whether `text` has words whose initials are the acronym ('RL' in 'reinforcement learning')."""
-    letters = acronym.lower().rstrip("s")
+    letters = acronym.lower().replace("-", "").rstrip("s")  # 'RNN-T' in 'recurrent neural network transducer'
     if not (2 <= len(letters) <= 6 and letters.isalpha()):
         return False
-    return letters in "".join(w[0] for w in re.findall(r"[^\W\d_]+", text.lower()))
+    # within one clause ('richer, localized' spells no 'RL'), and never with a word no name is made
+    # of: an article, a pronoun, a verb of being ('recurrent neural network that' spells no 'RNN-T');
+    # 'of', 'and', 'for' may stand in one ('Mixture-of-Experts')
+    for clause in re.split(r"[.,;:()!?]", text.lower()):
+        words = re.findall(r"[^\W\d_]+", clause)
+        initials = "".join(w[0] for w in words)
+        for start in (m.start() for m in re.finditer(f"(?={letters})", initials)):
+            if not any(w in _NOT_IN_NAMES for w in words[start : start + len(letters)]):
+                return True
+    return False
 
 
 # a term the user puts in quotes ("What does 'end-to-end' mean?"); an apostrophe ("Tony's") is none

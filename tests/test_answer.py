@@ -27,9 +27,10 @@ from assistant.check import (
     without_citations,
 )
 from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase, reverses, substitutes
-from assistant.plan import _naming, about, answer_wanted, compounds, listed_with, offers, quote_for, set_aside
+from assistant.kinds import kind_of, stands_for
+from assistant.plan import _naming, about, answer_wanted, compounds, listed_with, mentions, offers, quote_for, set_aside
 from assistant.prompts import load_prompts
-from assistant.text import WordSet, terms
+from assistant.text import WordSet, spells_out, terms
 from assistant.types import Passage
 
 from .conftest import ROOT
@@ -1505,3 +1506,34 @@ def test_a_follow_up_whose_verb_only_shares_a_stem_with_another_paper_is_asked_o
     crohn = [p.doc_id for p in a.plan(listed).passages]
     plan = a.plan("what genes do they implicate?", history=[listed], sources=crohn)
     assert not plan.abstain, plan.reason  # 'implicate' is no topic of another paper ('implications' is not it)
+
+
+def test_a_name_is_mentioned_as_a_word_not_inside_another() -> None:
+    # 'RL' is in no word of 'world' or 'early'; the Lingvo abstract was taken as one about the
+    # 'model-based RL agent' and quoted for how that agent decides what to attend to
+    assert not mentions("A framework used around the world since early 2019.", "RL")
+    assert not mentions("Smart Compose helps millions of users around the world.", "AI")
+    assert mentions("We release umT5 checkpoints.", "T5")  # a name in its own case, inside a word
+    assert mentions("We continue training PaLM to get U-PaLM.", "PaLM") and mentions("Most GNNs assume homophily.", "GNN")
+    assert mentions("Flan-MoE models outperform dense ones.", "MoE")
+    assert mentions("determined by cryo-electron microscopy", "cryo-EM")  # a part spelled out
+    # an acronym is spelled out by words of one clause, none of them an article or a pronoun
+    assert spells_out("RL", "a model-based deep reinforcement learning agent")
+    assert spells_out("RNN-T", "the recurrent neural network transducer (RNN-T)") and spells_out(
+        "MoE", "Sparse Mixture-of-Expert models"
+    )
+    assert not spells_out("RL", "to extract richer, localized information")
+    assert not spells_out("RNN-T", "RNN-T is a recurrent neural network that is used in speech recognition")
+
+
+def test_what_an_acronym_stands_for_is_the_words_that_spell_it_or_nothing(seeded_copy: Assistant) -> None:
+    assert stands_for("What does ASR stand for?") == "ASR" and stands_for("What is RNN-T short for?") == "RNN-T"
+    assert stands_for("What does the acronym ACM mean?") == "ACM" and stands_for("What is the full name of GNNs?") == "GNNs"
+    assert stands_for("What does ACM mean?") is None and stands_for("What does UL2R stand for?") is None  # digits spell nothing
+    assert kind_of("What is RNN-T short for?") == "fact"
+    ans = seeded_copy.ask("What does ASR stand for?")
+    assert not ans.abstained and "automatic speech recognition" in ans.text.lower()
+    # the BLOOM abstract never spells its name out: 'BLOOM stands for "Decoder-Only Transformer"' was answered
+    bloom = seeded_copy.ask("What does BLOOM stand for?")
+    assert bloom.abstained and bloom.reason == "no abstract spells out 'BLOOM'"
+    assert bloom.retrieved[0].label == "BLOOM" and bloom.text.endswith("No abstract in your library spells out BLOOM.")
