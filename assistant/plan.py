@@ -927,7 +927,8 @@ def _full(p: Passage) -> str:
 _CONNECTIVE = re.compile(r"^(and|but|also|so|then|what about|how about|same for|and what|what else)\b", re.I)
 _FOLLOW_UP = re.compile(
     rf"{_CONNECTIVE.pattern}"
-    r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)\b"
+    # (a word on its own: 'the model-based RL agent' points back to nothing)
+    r"|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|the same|the model|the paper|each|both|either)(?![\w-])"
     # picking among what was just said: 'Which one came first?', 'the latter' ('which one of my papers ...' asks anew)
     r"|\bwhich\s+one\b(?!\s+of\b)|\bwhich\s+of\s+the\s+(?:two|three)\b|\bthe\s+(?:former|latter)\b",
     re.I,

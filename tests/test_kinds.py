@@ -278,6 +278,10 @@ def test_follow_ups_lean_on_the_conversation() -> None:
     assert is_follow_up("and how do they handle heterophily?")
     assert is_follow_up("What about its training data?")
     assert not is_follow_up("How many parameters does BLOOM have?")
+    # a back-reference is a word of its own: 'the model-based RL agent' points back to nothing (it was
+    # asked of the paper of the last answer, which never mentions RL, and abstained)
+    assert not is_follow_up("How does the model-based RL agent decide what to attend to?", "What is RNN-T short for?")
+    assert is_follow_up("How big is the model?")
     # a back-reference after a name of the question's own, new to the conversation, is to that name
     assert not is_follow_up("What is UniMax and how does it work?", "How many parameters does BLOOM have?")
     assert is_follow_up("What is UniMax and how does it work?", "What is UniMax?")  # the same thing again
