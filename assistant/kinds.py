@@ -730,17 +730,23 @@ _STANDS_FOR = re.compile(
 )
 
 
-def stands_for(question: str) -> str | None:
-    """The acronym a question asks to spell out ('ASR' for 'What does ASR stand for?'); None for
-    other questions and for acronyms with digits ('UL2R'), whose letters no initials spell."""
+def _acronym(word: str) -> bool:
+    """A word that abbreviates (two capitals or more, letters only: 'ACM', 'RNN-T', 'GNNs'; not 'UL2R')."""
+    letters = word.replace("-", "")
+    return letters.isalpha() and sum(c.isupper() for c in letters) >= 2
+
+
+def stands_for(question: str, previous: str = "") -> str | None:
+    """The acronym a question asks to spell out ('ASR' for 'What does ASR stand for?'; after a
+    question on ACM, 'What does it stand for?' asks it of 'ACM'); None for other questions and for
+    acronyms with digits ('UL2R'), whose letters no initials spell."""
     m = _STANDS_FOR.match(question)
     if m is None or (m["mean"] and not m["acr"]):  # 'What does X mean?' asks what X is
         return None
     acronym = (m["x"] or m["y"]).strip("-")
-    letters = acronym.replace("-", "")
-    if not letters.isalpha() or sum(c.isupper() for c in letters) < 2:
-        return None
-    return acronym
+    if previous and acronym.lower() in ("it", "that", "this"):
+        return next((w for w in re.findall(r"[A-Za-z][\w-]*[A-Za-z]", previous) if _acronym(w)), None)
+    return acronym if _acronym(acronym) else None
 
 
 def kind_of(question: str) -> Kind:

@@ -422,6 +422,8 @@ class Planner:
             question = asked_again  # 'What about Flan-MoE?' after 'How many parameters does BLOOM have?'
         elif history and (pick := picked(question, history)) is not None:
             question = pick  # 'Which one came first?' after 'Compare BLOOM and Gemini.'
+        elif history and not stands_for(question) and (acronym := stands_for(question, history[-1])):
+            question = f"What does {acronym} stand for?"  # 'What does it stand for?' after 'What is ACM?'
         of_it, of_last = _OF_IT.match(question), False
         if history and sources and (of_it or _TELL_MORE.match(question)):
             # 'Tell me more.', 'Summarise it.': what the paper the last answer cited first says, explained

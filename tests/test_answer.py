@@ -1537,3 +1537,8 @@ def test_what_an_acronym_stands_for_is_the_words_that_spell_it_or_nothing(seeded
     bloom = seeded_copy.ask("What does BLOOM stand for?")
     assert bloom.abstained and bloom.reason == "no abstract spells out 'BLOOM'"
     assert bloom.retrieved[0].label == "BLOOM" and bloom.text.endswith("No abstract in your library spells out BLOOM.")
+    # in a conversation, 'What does it stand for?' asks it of the last question's acronym (it was
+    # answered with a quote of ACM's results)
+    chat = seeded_copy.chat()
+    chat.ask("What is ACM?")
+    assert "adaptive channel mixing" in chat.ask("What does it stand for?").text.lower()

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from assistant.evidence import question_terms
-from assistant.kinds import asks_what_it_is, compare_subjects, counts_papers, kind_of, list_topic, question_parts, read_question
+from assistant.kinds import (
+    asks_what_it_is,
+    compare_subjects,
+    counts_papers,
+    kind_of,
+    list_topic,
+    question_parts,
+    read_question,
+    stands_for,
+)
 from assistant.labels import Labeler, named_system, tidy_title
 from assistant.parsers import parse_path
 from assistant.plan import _topic_groups, about, is_follow_up, subject_names
@@ -548,3 +557,9 @@ def test_papers_picked_by_place_for_a_comparison() -> None:
     assert places("What is the first model to reach human level?") == ()
     assert compares_places("Compare the first two.") and compares_places("How do the first and the last differ?")
     assert not compares_places("Tell me about the first two.")
+
+
+def test_what_it_stands_for_is_asked_of_the_last_questions_acronym() -> None:
+    assert stands_for("What does it stand for?", "What is ACM?") == "ACM"
+    assert stands_for("What does it stand for?") is None and stands_for("What does that stand for?", "What is UL2R?") is None
+    assert stands_for("What does ASR stand for?", "What is ACM?") == "ASR"
