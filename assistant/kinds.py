@@ -723,9 +723,9 @@ _PAPERS_PICKED = re.compile(
 # 'What does ASR stand for?', 'What is RNN-T short for?', 'What does the acronym ACM mean?': the
 # words an acronym abbreviates
 _STANDS_FOR = re.compile(
-    r"^\W*(?:so\s+)?what\s+(?:does|do|did|is|are|'s)\s+(?:the\s+)?(?P<acr>(?:acronym|abbreviation)\s+)?"
+    r"^\W*(?:so\s+)?what(?:\s+(?:does|do|did|is|are)|['’]s)\s+(?:the\s+)?(?P<acr>(?:acronym|abbreviation)\s+)?"
     r"[\"'“‘]?(?P<x>[A-Za-z][\w-]*)[\"'”’]?\s+(?:stand\s+for|short\s+for|an?\s+(?:acronym|abbreviation)\s+for|(?P<mean>mean))\b"
-    r"|^\W*what\s+is\s+the\s+full\s+(?:name|form)\s+of\s+(?:the\s+)?[\"'“‘]?(?P<y>[A-Za-z][\w-]*)",
+    r"|^\W*what(?:\s+is|['’]s)\s+the\s+full\s+(?:name|form)\s+of\s+(?:the\s+)?[\"'“‘]?(?P<y>[A-Za-z][\w-]*)",
     re.I,
 )
 

@@ -595,6 +595,8 @@ class Planner:
         # widened the search ('and how do they handle heterophily?' is about heterophily).
         ev = measure(query.topic if query.kind == "list" else question, passages, self._embed, self._doc_freq)
         count = focus_term(question) if _HOW_MANY.match(question) else None
+        # 'What does X stand for?' rests on an abstract spelling X out, whatever else it shares with it
+        spelled = (acronym := stands_for(question)) is not None and any(spells_out(acronym, _full(p)) for p in passages)
         if not abstain and query.kind not in ("list", "compare") and not ranking:
             names, rare = self._unknown(question, passages)
             if previous and not elliptic and not names:
@@ -610,7 +612,7 @@ class Planner:
             # names ('What does the Gemini report expect its models to make possible?') is about what
             # the library holds, however the question words it
             named = query.kind == "explain" and bool(passages) and _names_in_text(question, _full(passages[0]))
-            threshold = 0.0 if (previous and not elliptic) or named else self.threshold
+            threshold = 0.0 if (previous and not elliptic) or named or spelled else self.threshold
             abstain, reason = abstain_decision(ev, threshold, names, check_focus=query.kind == "fact" and not count)
         if not abstain and count and not counted_numbers(question, [_full(p) for p in _naming(question, passages)]):
             abstain, reason = True, f"no abstract gives a number of '{focus_term(question)}'"
@@ -618,10 +620,11 @@ class Planner:
             not abstain
             and query.kind == "fact"
             and not previous
+            and not spelled  # 'What is MoE short for?' asks for no word of 'short'
             and (unsaid := _unsaid_of_subject(question, passages, self._known))
         ):
             abstain, reason = True, unsaid
-        if not abstain and (acronym := stands_for(question)) and not any(spells_out(acronym, _full(p)) for p in passages):
+        if not abstain and acronym and not spelled:
             # 'What does BLOOM stand for?': the words are in an abstract or the answer is not
             abstain, reason = True, f"{NOT_SPELLED} '{acronym}'"
         if not abstain and query.kind == "yesno" and passages and (asked := silent_on(question, _full(passages[0]))):

@@ -1533,6 +1533,9 @@ def test_what_an_acronym_stands_for_is_the_words_that_spell_it_or_nothing(seeded
     assert kind_of("What is RNN-T short for?") == "fact"
     ans = seeded_copy.ask("What does ASR stand for?")
     assert not ans.abstained and "automatic speech recognition" in ans.text.lower()
+    # an abstract spelling it out is the evidence, however little else it shares with the question
+    # (it abstained on weak evidence, 0.65 against 0.68)
+    assert "mixture-of-expert" in seeded_copy.ask("What is MoE short for?").text.lower()
     # the BLOOM abstract never spells its name out: 'BLOOM stands for "Decoder-Only Transformer"' was answered
     bloom = seeded_copy.ask("What does BLOOM stand for?")
     assert bloom.abstained and bloom.reason == "no abstract spells out 'BLOOM'"

@@ -563,3 +563,4 @@ def test_what_it_stands_for_is_asked_of_the_last_questions_acronym() -> None:
     assert stands_for("What does it stand for?", "What is ACM?") == "ACM"
     assert stands_for("What does it stand for?") is None and stands_for("What does that stand for?", "What is UL2R?") is None
     assert stands_for("What does ASR stand for?", "What is ACM?") == "ASR"
+    assert stands_for("What's the full name of ASR?") == stands_for("What's ASR short for?") == "ASR"
