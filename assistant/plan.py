@@ -1133,8 +1133,9 @@ def _starts_word(name: str, text: str) -> bool:
 
 
 def mentions(text: str, name: str) -> bool:
-    """Whether a text mentions a name: as written (any case, any dash), or by the same stem
-    ('microRNAs' in a text about 'microRNA')."""
+    """Whether a text mentions a name: as written (any case, any dash) where a word starts, or in its
+    own case anywhere ('T5' in 'umT5'), or by the same stem ('microRNAs' in a text about 'microRNA');
+    a dashed name part by part, a part also spelled out ('cryo-EM' in 'cryo-electron microscopy')."""
     dashed = text.replace("–", "-").replace("—", "-")
     low = dashed.lower()
     if _starts_word(name.lower(), low) or _starts_word(greek_folded(name), greek_folded(low)):  # 'NF-κB' in a text of 'NF-kB'
