@@ -60,6 +60,7 @@ from .text import (
     greek_folded,
     part_terms,
     quoted_terms,
+    spellings,
     spells_out,
     split_sentences,
     terms,
@@ -220,17 +221,23 @@ class Plan:
         return self.query.kind
 
 
-def about(topic: str, text: str, introduces: bool = False) -> bool:
+def about(topic: str, text: str, introduces: bool = False, spelled: dict[str, set[str]] | None = None) -> bool:
     """Whether an abstract is about a list's topic: it mentions every exact name of the topic
-    ('MMLU', 'OPA1') or, for a topic without one, within two consecutive sentences it uses every
-    word the topic names (any one of 'X or Y'). For
+    ('MMLU', 'OPA1'), an acronym also by one of its `spelled` forms ('reinforcement learning' for
+    'RL', from `expansions`), or, for a topic without one, within two consecutive sentences it uses
+    every word the topic names (any one of 'X or Y'). For
     papers that introduce the topic ('that propose a benchmark') the words must be in a sentence
     where the paper says what it contributes ('we present SimpleQA, a benchmark ...')."""
     names = question_names(topic)
     if names:  # an exact name identifies the topic ('the mitochondrial protein OPA1'): the rest describes it
+        forms = spelled or {}
+
+        def names_it(n: str) -> bool:
+            return mentions(text, n) or any(" ".join(terms(s)) in forms.get(n, ()) for s in spellings(n, text))
+
         # names offered as alternatives ('C4 or mC4'): any one of them will do
         options = [o for part in re.split(r"\s+(?:or|and/or)\s+|\s*/\s*", topic) if (o := question_names(part))]
-        return any(all(mentions(text, n) for n in o) for o in (options if len(options) > 1 else [names]))
+        return any(all(names_it(n) for n in o) for o in (options if len(options) > 1 else [names]))
     readings = [_topic_groups(t) for t in _alternatives(topic)]
     if not all(readings):
         return True
@@ -243,6 +250,30 @@ def about(topic: str, text: str, introduces: bool = False) -> bool:
     closed = _compounds(topic)
     windows = [w | {t for c, pair in closed.items() if c in w for t in pair} for w in windows]
     return any(all(g & w for g in groups) for groups in readings for w in windows)
+
+
+_LETTERS = re.compile(r"[A-Z]{2,6}s?")
+
+
+def expansions(topic: str, texts: list[str]) -> dict[str, set[str]]:
+    """The spelled-out forms of the topic's acronyms that stand for them in these abstracts, as
+    stemmed words: {'RL': {'reinforc learn'}}. Words whose initials make an acronym may be chance
+    ('audio inputs' for 'AI'; three words with given initials turn up in one abstract in a dozen),
+    so they stand for it when one abstract defines them ('reinforcement learning (RL)') or, with no
+    'of', 'and' or 'for' among them ('audio and image'), two abstracts use them: a term of the field
+    recurs, a chance run of words rarely does."""
+    out: dict[str, set[str]] = {}
+    for name in question_names(topic):
+        letters = name.replace("-", "")
+        if not _LETTERS.fullmatch(letters):
+            continue
+        found = [{" ".join(terms(s)) for s in spellings(name, t)} for t in texts]
+        defined = {" ".join(terms(m)) for t in texts for m in re.findall(rf"([\w\s-]+?)\s*\(\s*{re.escape(name)}s?\s*\)", t)}
+        plain = [f for f in set().union(*found) if len(f.split()) == len(letters.rstrip("s"))]
+        out[name] = {f for f in set().union(*found) if any(d.endswith(f) for d in defined)} | {
+            f for f in plain if sum(f in g for g in found) >= 2
+        }
+    return out
 
 
 def _compounds(topic: str) -> dict[str, tuple[str, str]]:
@@ -755,7 +786,8 @@ class Planner:
         candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
         if names_no_topic(query.topic):
             return candidates[:3], True, "the question names no topic", {}  # 'Which papers are about them?', out of the blue
-        qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces)]
+        spelled = expansions(query.topic, [_full(p) for p in candidates])
+        qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces, spelled)]
         saying: dict[str, str] = {}
         if not qualifying:
             # a topic in other words than any paper's ('systems that suggest text to people while

@@ -198,19 +198,27 @@ _NOT_IN_NAMES = frozenset(
 
 def spells_out(acronym: str, text: str) -> bool:
     """Whether `text` has words whose initials are the acronym ('RL' in 'reinforcement learning')."""
+    return bool(spellings(acronym, text))
+
+
+def spellings(acronym: str, text: str) -> list[str]:
+    """The runs of words in `text` whose initials are the acronym, lower-cased, first found first:
+    ['reinforcement learning'] for 'RL'."""
     letters = acronym.lower().replace("-", "").rstrip("s")  # 'RNN-T' in 'recurrent neural network transducer'
     if not (2 <= len(letters) <= 6 and letters.isalpha()):
-        return False
+        return []
     # within one clause ('richer, localized' spells no 'RL'), and never with a word no name is made
     # of: an article, a pronoun, a verb of being ('recurrent neural network that' spells no 'RNN-T');
     # 'of', 'and', 'for' may stand in one ('Mixture-of-Experts')
+    found: list[str] = []
     for clause in re.split(r"[.,;:()!?]", text.lower()):
         words = re.findall(r"[^\W\d_]+", clause)
         initials = "".join(w[0] for w in words)
         for start in (m.start() for m in re.finditer(f"(?={letters})", initials)):
-            if not any(w in _NOT_IN_NAMES for w in words[start : start + len(letters)]):
-                return True
-    return False
+            run = words[start : start + len(letters)]
+            if not any(w in _NOT_IN_NAMES for w in run):
+                found.append(" ".join(run))
+    return unique(found)
 
 
 # a term the user puts in quotes ("What does 'end-to-end' mean?"); an apostrophe ("Tony's") is none

@@ -28,7 +28,18 @@ from assistant.check import (
 )
 from assistant.evidence import Sentence, contradicts, decide, deciding, denies, focus_phrase, reverses, substitutes
 from assistant.kinds import kind_of, stands_for
-from assistant.plan import _naming, about, answer_wanted, compounds, listed_with, mentions, offers, quote_for, set_aside
+from assistant.plan import (
+    _naming,
+    about,
+    answer_wanted,
+    compounds,
+    expansions,
+    listed_with,
+    mentions,
+    offers,
+    quote_for,
+    set_aside,
+)
 from assistant.prompts import load_prompts
 from assistant.text import WordSet, spells_out, terms
 from assistant.types import Passage
@@ -1524,6 +1535,25 @@ def test_a_name_is_mentioned_as_a_word_not_inside_another() -> None:
     )
     assert not spells_out("RL", "to extract richer, localized information")
     assert not spells_out("RNN-T", "RNN-T is a recurrent neural network that is used in speech recognition")
+
+
+def test_a_list_of_papers_on_an_acronym_takes_the_papers_that_spell_it_out(seeded: Assistant) -> None:
+    # 'Which papers are about RL?' abstained: no abstract writes 'RL', two say 'reinforcement learning'
+    agent, o1 = "model-based deep reinforcement learning agent", "trained with large-scale reinforcement learning"
+    assert expansions("RL", [agent, o1]) == {"RL": {"reinforc learn"}}
+    assert expansions("RL", [agent]) == {"RL": set()}  # two letters once may be chance ('audio inputs' for 'AI')
+    assert expansions("RL", [agent, "Deep reinforcement learning (RL) agents"]) == {"RL": {"reinforc learn"}}  # defined
+    assert expansions("AI", ["any audio and image input", "audio and image tokens"]) == {"AI": set()}  # 'and' stands in none
+    assert expansions("LLMs", ["Large language models (LLMs) are", "multilingual large language models"]) == {
+        "LLMs": {"larg languag model"}
+    }
+    assert expansions("CAT", ["cells and tissues", "in cells and tissues"]) == {"CAT": set()}  # a chance run, though twice
+    assert about("RL", agent, spelled={"RL": {"reinforc learn"}}) and not about("RL", agent)
+    listed = seeded.ask("Which papers are about RL?")
+    assert not listed.abstained and {c.label for c in listed.citations} >= {"o1 model series"}
+    assert len(listed.citations) == 2
+    # 'Pretrained multilingual large language models ...' (UniMax) is about LLMs too
+    assert "UniMax" in {c.label for c in seeded.ask("Which papers are about LLMs?").citations}
 
 
 def test_what_an_acronym_stands_for_is_the_words_that_spell_it_or_nothing(seeded_copy: Assistant) -> None:
