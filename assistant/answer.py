@@ -667,7 +667,8 @@ class Answerer:
         if reason.startswith(NO_LIBRARY):  # 'What papers does Ben have?' with no library called Ben
             text = f"Your collection has no library called {reason[len(NO_LIBRARY) :].strip()}."
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
-            text = f"No other paper in your library is about {plan.query.topic} beyond those already listed."
+            beyond = re.findall(r"'([^']+)'", reason.partition(" beyond ")[2])
+            text = f"No other paper in {_library_of(plan)} is about {plan.query.topic} beyond {_joined(beyond) or 'those already given'}."
         if reason.startswith(NAMED_NOWHERE):  # a name the question uses that no abstract has: which
             names = _joined(re.findall(r"'([^']+)'", reason))
             text += f"\n\nNo abstract in {'any of your libraries' if plan.library else 'your library'} mentions {names}."

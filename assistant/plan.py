@@ -550,12 +550,15 @@ class Planner:
                 if not passages:
                     passages = self._get(list(sources[:3]))
                     abstain, reason = True, f"{NONE_AMONG} '{query.topic}'"
-            if previous and sources and _MORE.search(question) and not abstain:
-                # 'Any more papers like that?': the papers on the topic the last answer did not give
+            if history and sources and _MORE.search(question) and not abstain:
+                # 'Any more papers like that?', 'Which other papers are about writing assistance?' after
+                # a question on Smart Compose: the papers on the topic the last answer did not give
+                given = [p for p in passages if p.doc_id in sources]
                 passages = [p for p in passages if p.doc_id not in sources]
                 if not passages:
                     passages = self._search(search_text, 3, scope)
-                    abstain, reason = True, f"{NO_MORE} '{query.topic}'"
+                    beyond = " and ".join(f"'{p.name}'" for p in given[:3] if p.label_source != "text")
+                    abstain, reason = True, f"{NO_MORE} '{query.topic}'" + (f" beyond {beyond}" if beyond else "")
         elif (
             previous
             and sources

@@ -75,6 +75,12 @@ def test_a_list_follow_up_asking_for_more_gives_the_papers_not_yet_given(seeded:
     chat.ask("Which papers in the library are about graph neural networks?")
     more = chat.ask("Anything else on them?")
     assert more.abstained and more.text.startswith("No other paper in your library is about graph neural networks")
+    # 'other' sets aside the paper the conversation is on, though the question names a new topic (it
+    # listed Smart Compose itself, just explained)
+    chat = seeded.chat()
+    chat.ask("What is Smart Compose?")
+    others = chat.ask("Which other papers are about writing assistance?")
+    assert others.abstained and others.text == "No other paper in your library is about writing assistance beyond Smart Compose."
 
 
 def test_a_list_asking_how_many_ends_with_the_count(seeded: Assistant) -> None:
