@@ -419,6 +419,13 @@ class Answerer:
         body = s.text if s.origin == "model" else f"“{s.text}”"
         if s.origin == "model" and body[:1].islower() and not re.match(r"[a-z]+[A-Z0-9]", body):
             body = body[0].upper() + body[1:]  # 'graph neural network extends ...' (not 'umT5', 'mC4')
+        number = s.citations[0] if s.citations else 0
+        if plan.kind == "compare" and s.origin == "model" and number and not any(number in t.citations for t in draft.statements):
+            # the first sentence on a compared paper says which it is: 'It proposes new metrics ...' opened
+            # 'Compare the two GNN papers.' pointing back to nothing
+            paper = draft.names.get(number, plan.shown[number - 1].passage) if number <= len(plan.shown) else None
+            named = paper.name if paper is not None and paper.label_source != "text" else "This paper"
+            body = re.sub(r"^It(?=\s)", lambda _: named, body)
         if plan.kind == "list":
             if s.origin == "model":  # a line is about its paper: 'It also examines ...' is 'This paper also examines ...'
                 body = re.sub(r"^It(?=\s)", "This paper", body)

@@ -261,9 +261,11 @@ def substitutes(sentences: list[Sentence], question: str) -> bool:
     return False
 
 
-# A comparison said one way or the other: 'better than clinicians' - 'inferior to clinicians'.
+# A comparison said one way or the other: 'better than clinicians', 'reach the level of clinicians' -
+# 'inferior to clinicians'.
 _AHEAD = re.compile(
-    r"\b(?:better|superior|outperform\w*|surpass\w*|exceed\w*|beats?|on\s+par|as\s+good\s+as)\s+(?:\w+\s+){0,3}?(?:than|to|with|over)?\s*(?:the\s+)?([\w-]+)",
+    r"\b(?:better|superior|outperform\w*|surpass\w*|exceed\w*|beats?|on\s+par|as\s+good\s+as|match(?:es|ed)?|rival(?:s|led)?"
+    r"|reach(?:es|ed)?\s+(?:the\s+)?(?:level|performance)\s+of)\s+(?:\w+\s+){0,3}?(?:than|to|with|over)?\s*(?:the\s+)?([\w-]+)",
     re.I,
 )
 _BEHIND = re.compile(

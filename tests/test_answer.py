@@ -703,6 +703,12 @@ def test_a_ranking_the_other_way_round_or_a_number_given_elsewhere_makes_it_no(s
     assert seeded.plan("Does Med-PaLM perform worse than clinicians?").decision == "Yes"
     assert reverses("X outperformed Y on every task.", "Is X worse than Y?")
     assert not reverses("X was non-inferior to Y.", "Is X better than Y?")
+    # reaching a level, matching, rivalling: the same claim ('Did Med-PaLM reach the level of
+    # clinicians?' was answered Yes, quoting 'remains inferior to clinicians')
+    inferior = "The resulting model, Med-PaLM, performs encouragingly, but remains inferior to clinicians."
+    assert reverses(inferior, "Did Med-PaLM reach the level of clinicians?") and reverses(
+        inferior, "Does Med-PaLM match clinicians?"
+    )
     audit = _ranked(
         "We report a prospective audit of 29 lung cancer patients awaiting radical radiotherapy.",
         "Therefore, 21% of potentially curable patients became incurable on the waiting list.",
@@ -1575,3 +1581,11 @@ def test_what_an_acronym_stands_for_is_the_words_that_spell_it_or_nothing(seeded
     chat = seeded_copy.chat()
     chat.ask("What is ACM?")
     assert "adaptive channel mixing" in chat.ask("What does it stand for?").text.lower()
+
+
+def test_the_first_sentence_on_a_compared_paper_says_which_paper(seeded_copy: Assistant) -> None:
+    # 'It proposes new metrics ...' opened 'Compare the two GNN papers.', pointing back to nothing
+    reply = " was written at Google in 1990 [1]. It proposes new metrics based on a similarity matrix [1]."  # the first dropped
+    ans, _, _ = ask_with(seeded_copy, reply, "Compare the two GNN papers.")
+    assert not ans.text.startswith("It ") and ans.statements[0].origin == "model"
+    assert ans.text.split(" proposes new metrics")[0] in ("This paper", ans.citations[0].label)
