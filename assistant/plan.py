@@ -233,7 +233,7 @@ def about(topic: str, text: str, introduces: bool = False, spelled: dict[str, se
         forms = spelled or {}
 
         def names_it(n: str) -> bool:
-            return mentions(text, n) or any(" ".join(terms(s)) in forms.get(n, ()) for s in spellings(n, text))
+            return mentions(text, n) or any(_stemmed(s) in forms.get(n, ()) for s in spellings(n, text))
 
         # names offered as alternatives ('C4 or mC4'): any one of them will do
         options = [o for part in re.split(r"\s+(?:or|and/or)\s+|\s*/\s*", topic) if (o := question_names(part))]
@@ -267,13 +267,18 @@ def expansions(topic: str, texts: list[str]) -> dict[str, set[str]]:
         letters = name.replace("-", "")
         if not _LETTERS.fullmatch(letters):
             continue
-        found = [{" ".join(terms(s)) for s in spellings(name, t)} for t in texts]
-        defined = {" ".join(terms(m)) for t in texts for m in re.findall(rf"([\w\s-]+?)\s*\(\s*{re.escape(name)}s?\s*\)", t)}
+        found = [{_stemmed(s) for s in spellings(name, t)} for t in texts]
+        defined = {_stemmed(m) for t in texts for m in re.findall(rf"([\w\s-]+?)\s*\(\s*{re.escape(name)}s?\s*\)", t)}
         plain = [f for f in set().union(*found) if len(f.split()) == len(letters.rstrip("s"))]
         out[name] = {f for f in set().union(*found) if any(d.endswith(f) for d in defined)} | {
             f for f in plain if sum(f in g for g in found) >= 2
         }
     return out
+
+
+def _stemmed(words: str) -> str:
+    """Words as their stems, one string: 'reinforcement learning' -> 'reinforc learn'."""
+    return " ".join(terms(words))
 
 
 def _compounds(topic: str) -> dict[str, tuple[str, str]]:
@@ -790,6 +795,15 @@ class Planner:
         if names_no_topic(query.topic):
             return candidates[:3], True, "the question names no topic", {}  # 'Which papers are about them?', out of the blue
         spelled = expansions(query.topic, [_full(p) for p in candidates])
+        if words := unique(
+            w for t in map(_full, candidates) for n, forms in spelled.items() for w in spellings(n, t) if _stemmed(w) in forms
+        ):
+            # an acronym's papers are searched for by its words too ('Werner syndrome' for 'WS'): a paper
+            # writing only the words may not come up for the letters
+            found = {p.doc_id: p for w in words for p in self._search(w, tuning.LIST_CANDIDATES, scope)}
+            seen = {p.doc_id for p in candidates}
+            candidates += [p for d, p in found.items() if d not in seen]
+            spelled = expansions(query.topic, [_full(p) for p in candidates])
         qualifying = [p for p in candidates if about(query.topic, _full(p), query.introduces, spelled)]
         saying: dict[str, str] = {}
         if not qualifying:

@@ -204,7 +204,8 @@ def spells_out(acronym: str, text: str) -> bool:
 def spellings(acronym: str, text: str) -> list[str]:
     """The runs of words in `text` whose initials are the acronym, lower-cased, first found first:
     ['reinforcement learning'] for 'RL'."""
-    letters = acronym.lower().replace("-", "").rstrip("s")  # 'RNN-T' in 'recurrent neural network transducer'
+    # 'RNN-T' in 'recurrent neural network transducer'; a plural's 's' is no letter of it ('GNNs'), a capital S is ('WS')
+    letters = re.sub(r"(?<=[A-Z])s$", "", acronym.replace("-", "")).lower()
     if not (2 <= len(letters) <= 6 and letters.isalpha()):
         return []
     # within one clause ('richer, localized' spells no 'RL'), and never with a word no name is made

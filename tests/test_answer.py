@@ -1525,6 +1525,18 @@ def test_a_follow_up_whose_verb_only_shares_a_stem_with_another_paper_is_asked_o
     assert not plan.abstain, plan.reason  # 'implicate' is no topic of another paper ('implications' is not it)
 
 
+def test_an_acronyms_papers_are_searched_for_by_its_words_too(tmp_path: Path) -> None:
+    from assistant import Assistant
+
+    a = Assistant(data_dir=tmp_path / "sfl")
+    a.ingest(ROOT / "benchmarks" / "data" / "scifact_library.jsonl")
+    # 'Werner syndrome (WS) ...' defines it; the other paper writes 'Werner syndrome (WRN)' and did not
+    # come up among the candidates for the letters 'WS'
+    plan = a.plan("Which papers are about WS?")
+    assert plan.kind == "list" and not plan.abstain
+    assert len(plan.passages) == 2 and all("Werner syndrome" in p.text for p in plan.passages)
+
+
 def test_a_name_is_mentioned_as_a_word_not_inside_another() -> None:
     # 'RL' is in no word of 'world' or 'early'; the Lingvo abstract was taken as one about the
     # 'model-based RL agent' and quoted for how that agent decides what to attend to
@@ -1555,6 +1567,9 @@ def test_a_list_of_papers_on_an_acronym_takes_the_papers_that_spell_it_out(seede
     }
     assert expansions("CAT", ["cells and tissues", "in cells and tissues"]) == {"CAT": set()}  # a chance run, though twice
     assert about("RL", agent, spelled={"RL": {"reinforc learn"}}) and not about("RL", agent)
+    assert spells_out("WS", "Werner syndrome (WS) predisposes") and spells_out(
+        "GNNs", "graph neural networks"
+    )  # S a letter, s a plural
     listed = seeded.ask("Which papers are about RL?")
     assert not listed.abstained and {c.label for c in listed.citations} >= {"o1 model series"}
     assert len(listed.citations) == 2
