@@ -53,7 +53,7 @@ from .plan import (
 )
 from .prompts import Prompts
 from .ranking import YEAR
-from .text import spells_out, terms
+from .text import spellings, spells_out, terms
 from .types import Answer, Citation, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
@@ -387,6 +387,8 @@ class Answerer:
             draft.dropped.append(f"does not spell out {acronym}: {verdict.text[:80]}")
             draft.rejected.append(verdict.text)
             return
+        if acronym is not None:
+            verdict = replace(verdict, text=spelled_only(acronym, verdict.text))
         if plan.kind == "fact" and not _beyond_aside(plan, verdict.text):
             # 'Besides the plain Transformer, which baseline ...?' answered with the Transformer
             draft.dropped.append(f"names only what the question sets aside: {verdict.text[:80]}")
@@ -713,6 +715,28 @@ class Answerer:
 # A sentence that opens by pointing back to something said before ('This was done ...', 'These
 # ...'); 'This paper' points to the abstract it cites, and 'It' may be the thing asked about ('What
 # is umT5?' - 'It is trained with ...').
+# what says an acronym's words: 'MoE stands for', 'ASR is short for', 'ACM means', 'X is an acronym for'
+_STANDS = re.compile(
+    r"\b(?:stands?\s+for|short\s+for|means|an?\s+(?:acronym|abbreviation)\s+(?:for|of))\s+(?:the\s+|an?\s+)?", re.I
+)
+
+
+def spelled_only(acronym: str, sentence: str) -> str:
+    """A sentence saying what an acronym stands for, without words it puts before those that spell
+    it out: 'MoE stands for Instruction-Finetuned Sparse Mixture-of-Expert models' -> 'MoE stands
+    for Mixture-of-Expert models' (the source's 'Instruction-Finetuned Sparse Mixture-of-Expert
+    (MoE) models' names more than MoE)."""
+    m = _STANDS.search(sentence)
+    runs = spellings(acronym, sentence[m.end() :]) if m else []
+    if m is None or not runs:
+        return sentence
+    tail = sentence[m.end() :]
+    words = list(re.finditer(r"[^\W\d_]+", tail))
+    first = runs[0].split()
+    start = next((i for i in range(len(words)) if [w.group(0).lower() for w in words[i : i + len(first)]] == first), 0)
+    return sentence[: m.end()] + tail[words[start].start() :] if start else sentence
+
+
 _DANGLING = re.compile(
     r"^\W*(?:this|these|that|those|such)\b(?!\s+(?:paper|papers|study|studies|work|report|article|abstract|review|trial|model|models)\b)",
     re.I,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Answer, Assistant, ConfigError
-from assistant.answer import _on_subject, _point_compared
+from assistant.answer import _on_subject, _point_compared, spelled_only
 from assistant.chat import Retrieved
 from assistant.check import (
     SentenceBuffer,
@@ -1587,6 +1587,11 @@ def test_what_an_acronym_stands_for_is_the_words_that_spell_it_or_nothing(seeded
     # an abstract spelling it out is the evidence, however little else it shares with the question
     # (it abstained on weak evidence, 0.65 against 0.68)
     assert "mixture-of-expert" in seeded_copy.ask("What is MoE short for?").text.lower()
+    # the words it puts before those spelling MoE out name more than MoE ('... stands for
+    # Instruction-Finetuned Sparse Mixture-of-Expert models')
+    said = "MoE stands for Instruction-Finetuned Sparse Mixture-of-Expert models [1]."
+    assert spelled_only("MoE", said) == "MoE stands for Mixture-of-Expert models [1]."
+    assert spelled_only("ASR", "ASR stands for automatic speech recognition.") == "ASR stands for automatic speech recognition."
     # the BLOOM abstract never spells its name out: 'BLOOM stands for "Decoder-Only Transformer"' was answered
     bloom = seeded_copy.ask("What does BLOOM stand for?")
     assert bloom.abstained and bloom.reason == "no abstract spells out 'BLOOM'"
