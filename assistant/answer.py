@@ -712,9 +712,6 @@ class Answerer:
         )
 
 
-# A sentence that opens by pointing back to something said before ('This was done ...', 'These
-# ...'); 'This paper' points to the abstract it cites, and 'It' may be the thing asked about ('What
-# is umT5?' - 'It is trained with ...').
 # what says an acronym's words: 'MoE stands for', 'ASR is short for', 'ACM means', 'X is an acronym for'
 _STANDS = re.compile(
     r"\b(?:stands?\s+for|short\s+for|means|an?\s+(?:acronym|abbreviation)\s+(?:for|of))\s+(?:the\s+|an?\s+)?", re.I
@@ -737,6 +734,9 @@ def spelled_only(acronym: str, sentence: str) -> str:
     return sentence[: m.end()] + tail[words[start].start() :] if start else sentence
 
 
+# A sentence that opens by pointing back to something said before ('This was done ...', 'These
+# ...'); 'This paper' points to the abstract it cites, and 'It' may be the thing asked about ('What
+# is umT5?' - 'It is trained with ...').
 _DANGLING = re.compile(
     r"^\W*(?:this|these|that|those|such)\b(?!\s+(?:paper|papers|study|studies|work|report|article|abstract|review|trial|model|models)\b)",
     re.I,

@@ -75,8 +75,8 @@ _LIST = re.compile(
     rf"|^\s*(?:tell|show)\s+me\s+(?:which|what)\s+(?:\w+\s+)?{_PAPERS}\b"
     rf"|^\s*i\s+(?:need|want)\s+(?:everything|anything|all\s+(?:the\s+)?{_PAPERS})\s+(?:on|about|regarding)\b"
     rf"|^\s*search\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection|{_PAPERS})\s+for\b"
-    # 'Any GNN papers?', 'Anything else on X?', 'Any more papers like that?', 'Are there other papers on X?'
-    rf"|^\s*any\s+(?:[\w-]+\s+){{1,3}}{_PAPERS}\s*\?*\s*$"
+    # 'Any GNN papers?' ('... in Alex's library?'), 'Anything else on X?', 'Any more papers like that?', 'Are there other papers on X?'
+    rf"|^\s*any\s+(?:[\w-]+\s+){{1,3}}{_PAPERS}(?:\s+in\s+(?:my|our|the|[\w.-]+['’]s?)\s+(?:library|collection))?\s*\?*\s*$"
     rf"|^\s*(?:anything|something|any\s+{_BODY})\s+(?:else|more)\s+(?:on|about|regarding|like)\b"
     rf"|^\s*any\s+(?:more|other)\s+{_PAPERS}\b"
     rf"|\b(?:is|are)\s+there\s+(?:any\s+)?(?:other|more)\s+(?:\w+\s+)?{_PAPERS}\b"

@@ -794,6 +794,8 @@ class Planner:
         candidates = self._search(search_text, tuning.LIST_CANDIDATES, scope)
         if names_no_topic(query.topic):
             return candidates[:3], True, "the question names no topic", {}  # 'Which papers are about them?', out of the blue
+        if (typed := self._typed_low(query.topic)) != query.topic:
+            query = replace(query, topic=typed)  # 'which papers are about rl': 'RL'
         spelled = expansions(query.topic, [_full(p) for p in candidates])
         if words := unique(
             w for t in map(_full, candidates) for n, forms in spelled.items() for w in spellings(n, t) if _stemmed(w) in forms
@@ -815,6 +817,20 @@ class Planner:
         if not qualifying:
             return candidates[:3], True, f"no abstract in the library is about '{query.topic}'", {}
         return qualifying, False, "", saying
+
+    def _typed_low(self, topic: str) -> str:
+        """A list topic with an acronym typed in small letters ('rl', 'llms'), in capitals: a word of
+        two to five letters without a vowel (English words have one: 'reuse' is a word the embedder's
+        vocabulary happens to lack) that is no word of general English."""
+        common = self._common()
+
+        def shout(m: re.Match[str]) -> str:
+            word = m.group(0)
+            if not common or word in common or word.rstrip("s") in common or re.search(r"[aeiouy]", word):
+                return word
+            return word[:-1].upper() + "s" if word.endswith("s") and len(word) > 3 else word.upper()
+
+        return re.sub(r"(?<![\w-])[a-z]{2,5}(?![\w-])", shout, topic)
 
     def _paraphrased(self, topic: str, candidates: list[Passage]) -> dict[str, str]:
         """The candidates with a sentence whose cosine with the topic is LIST_PARAPHRASE or more, or

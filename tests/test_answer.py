@@ -1573,6 +1573,8 @@ def test_a_list_of_papers_on_an_acronym_takes_the_papers_that_spell_it_out(seede
     listed = seeded.ask("Which papers are about RL?")
     assert not listed.abstained and {c.label for c in listed.citations} >= {"o1 model series"}
     assert len(listed.citations) == 2
+    # typed in small letters, as people do ('which papers are about rl' abstained on the word 'rl')
+    assert [p.doc_id for p in seeded.plan("which papers are about rl").passages] == [c.doc_id for c in listed.citations]
     # 'Pretrained multilingual large language models ...' (UniMax) is about LLMs too
     assert "UniMax" in {c.label for c in seeded.ask("Which papers are about LLMs?").citations}
 

@@ -427,6 +427,7 @@ def test_the_papers_writers_are_no_evidence_words() -> None:
         ("Tell me which papers are about GNNs.", "GNNs"),
         ("I need everything on heterophily.", "heterophily"),
         ("Any GNN papers?", "GNN"),
+        ("Any GNN papers in Alex's library?", "GNN"),  # was read as yes/no, answered 'Yes.' with a quote
         ("What else do I have on language models?", "language models"),
         ("What research do I have on multilingual models?", "multilingual models"),
         ("How many papers do I have on GNNs?", "GNNs"),
