@@ -1068,7 +1068,7 @@ _POINTER = re.compile(
 
 # 'What about Flan-MoE?', 'And U-PaLM?': the last full question, asked of another thing
 _SWAP = re.compile(
-    r"^\W*(?:and(?:\s+(?:for|with))?|(?:and\s+)?(?:what|how)\s+about|same\s+(?:for|with)|what\s+of)\s+(?P<x>[^?.!,;]{1,40}?)\s*[?.!]*\s*$",
+    r"^\W*(?:(?:and\s+)?(?:what|how)\s+about|and(?:\s+(?:for|with))?|same\s+(?:for|with)|what\s+of)\s+(?P<x>[^?.!,;]{1,40}?)\s*[?.!]*\s*$",
     re.I,
 )
 # 'Tell me more.', 'Go on.', 'Can you elaborate?'
@@ -1100,13 +1100,21 @@ def _ranks(question: str, query: Query) -> tuple[str, str] | None:
 
 def swapped(question: str, history: list[str]) -> str | None:
     """A follow-up that names only another thing ('What about Flan-MoE?', 'And U-PaLM?') as the
-    conversation's last full question asked of it ('How many parameters does Flan-MoE have?'); None
-    for any other question, or when the last full question does not name one thing to swap."""
+    conversation's last full question asked of it ('How many parameters does Flan-MoE have?'), or
+    with it in place of the one 'it' the last question points back with; None for any other
+    question, or when the last full question names no one thing to swap."""
     m = _SWAP.match(question)
     if not m or not (question_names(m["x"]) or re.search(r"\b[A-Z]", m["x"])):  # a name: 'U-PaLM', 'Gemini Ultra'
         return None
     base = next((h for h in reversed(history) if not _SWAP.match(h)), None)
     names = subject_names(base) if base else []
+    pointers = list(re.finditer(r"\b(it|its)\b", base, re.I)) if base and not names else []
+    if base is not None and len(pointers) == 1:
+        # the last question pointed back ('how much compute does it save?' after 'What is UL2R?'):
+        # it is asked of the other thing in place of the pointer
+        it, x = pointers[0], m["x"].strip()
+        owner = "'s" if it.group(1).lower() == "its" else ""
+        return f"{base[: it.start()]}{x}{owner}{base[it.end() :]}"
     if base is None or len(names) != 1 or names[0] not in base:
         return None
     return base.replace(names[0], m["x"].strip(), 1)

@@ -1297,6 +1297,13 @@ def test_a_follow_up_naming_only_another_thing_asks_the_last_question_of_it(seed
     assert swapped("And why?", history) is None and swapped("What about safety?", history) is None
     assert swapped("How about Gemini Ultra?", history) == "How many parameters does Gemini Ultra have?"
     assert swapped("And for UniMax?", history) == "How many parameters does UniMax have?"
+    # 'and what about X?' asks what the last question did, of X ('... does what about Flan-MoE have?' was asked)
+    assert swapped("and what about Flan-MoE?", history) == "How many parameters does Flan-MoE have?"
+    # the last question pointed back: X takes the pointer's place (it was asked of UL2R and abstained,
+    # saying "ask about it by name", which it had been)
+    pointing = ["What is UL2R?", "how much compute does it save?"]
+    assert swapped("and what about Flan-MoE?", pointing) == "how much compute does Flan-MoE save?"
+    assert swapped("What about Flan-MoE?", ["What is UL2R?", "What are its main results?"]) == "What are Flan-MoE's main results?"
     plan = seeded.plan("What about UniMax?", history=["What is BLOOM?"], sources=[])
     assert plan.question == "What is UniMax?" and plan.kind == "explain" and plan.passages[0].name == "UniMax"
     # 'Tell me more.': the paper the last answer cited, explained
