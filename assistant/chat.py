@@ -15,6 +15,7 @@ from .embed import common_words
 from .generate import Generator, load_generator, requantize
 from .index import Index
 from .ingest import Progress, forget, ingest
+from .kinds import compares_places, places
 from .labels import Labeler
 from .parsers import needs_library
 from .plan import Plan, Planner, Shown, is_follow_up, unrecorded
@@ -237,7 +238,7 @@ class Chat:
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         earlier = [q for q, _ in self.history]
-        cited = talked_about_in(self.history) if self.history else None
+        cited = talked_about_in(self.history, question) if self.history else None
         for item in self.assistant.stream(question, k=self.k, library=self.library, history=earlier, sources=cited):
             if isinstance(item, Answer):
                 self.history.append((clean(question), item))
@@ -265,11 +266,28 @@ def talked_about(answer: Answer) -> list[str]:
     return cited
 
 
-def talked_about_in(turns: Sequence[tuple[str, Answer]]) -> list[str]:
+def talked_about_in(turns: Sequence[tuple[str, Answer]], question: str = "") -> list[str]:
     """The papers a follow-up to a conversation (its questions and answers) is about: those of its
     last answer; when that answer abstained on a follow-up ('How many questions does it have?' of
     SimpleQA, whose abstract gives no count), those of the answer it followed, so that 'How is it
-    graded?' is still asked of SimpleQA."""
+    graded?' is still asked of SimpleQA. A `question` comparing places in a list ('Compare the
+    first two.') that the last answer's papers do not fill is about the last list that they fit
+    (a question on one of its papers may have come in between)."""
+    papers = _last_papers(turns)
+    if question and compares_places(question):
+        at = places(question)
+
+        def fits(ids: list[str]) -> bool:
+            # places within the list, each another paper ('the first and the last' of one paper are one)
+            return bool(at) and all(-len(ids) <= i < len(ids) for i in at) and len({i % len(ids) for i in at}) == len(at)
+
+        if not fits(papers):
+            listed = (talked_about(a) for _, a in reversed(turns) if a.kind == "list")
+            return next((ids for ids in listed if fits(ids)), papers)
+    return papers
+
+
+def _last_papers(turns: Sequence[tuple[str, Answer]]) -> list[str]:
     for i in range(len(turns) - 1, -1, -1):
         question, answer = turns[i]
         papers = talked_about(answer)

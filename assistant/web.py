@@ -531,7 +531,7 @@ class WebApp:
             k_value = max(1, min(8, int(k or a.settings.answer.k)))
             history = [t["question"] for t in turns]
             scope = library_scope(library)
-            cited = talked_about_in([(t["question"], t["answer"]) for t in turns]) if turns else None
+            cited = talked_about_in([(t["question"], t["answer"]) for t in turns], question) if turns else None
             stream = a.stream(question, k=k_value, library=scope, history=history, sources=cited)
             try:
                 for item in stream:

@@ -1618,3 +1618,20 @@ def test_the_first_sentence_on_a_compared_paper_says_which_paper(seeded_copy: As
     ans, _, _ = ask_with(seeded_copy, reply, "Compare the two GNN papers.")
     assert not ans.text.startswith("It ") and ans.statements[0].origin == "model"
     assert ans.text.split(" proposes new metrics")[0] in ("This paper", ans.citations[0].label)
+
+
+def test_compare_the_first_two_after_a_question_in_between_compares_those_of_the_last_list() -> None:
+    # 'Compare the first two.' after a list, then a question on BLOOM, compared BLOOM with nothing
+    from assistant.chat import talked_about_in
+    from assistant.types import Citation
+
+    def cited(kind: str, *ids: str) -> Answer:
+        refs = tuple(Citation(number=i + 1, doc_id=d, label=d, text=d, libraries=("Tony",), score=1.0) for i, d in enumerate(ids))
+        return Answer(question="q", text="t", abstained=False, kind=kind, mode="generated", citations=refs)  # type: ignore[arg-type]
+
+    turns = [("What does Tony have on language models?", cited("list", "a", "b", "c")), ("How big is A?", cited("fact", "a"))]
+    # the list's papers, of which the plan takes the places asked for
+    assert talked_about_in(turns, "Compare the first two.") == ["a", "b", "c"]
+    assert talked_about_in(turns, "How do the first and the last differ?") == ["a", "b", "c"]
+    assert talked_about_in(turns, "What does it find?") == ["a"]  # any other question: the last answer's
+    assert talked_about_in(turns[:1], "Compare the first two.") == ["a", "b", "c"]
