@@ -422,15 +422,14 @@ class Answerer:
         if s.origin == "model" and body[:1].islower() and not re.match(r"[a-z]+[A-Z0-9]", body):
             body = body[0].upper() + body[1:]  # 'graph neural network extends ...' (not 'umT5', 'mC4')
         number = s.citations[0] if s.citations else 0
-        if plan.kind == "compare" and s.origin == "model" and number and not any(number in t.citations for t in draft.statements):
-            # the first sentence on a compared paper says which it is: 'It proposes new metrics ...' opened
-            # 'Compare the two GNN papers.' pointing back to nothing
-            paper = draft.names.get(number, plan.shown[number - 1].passage) if number <= len(plan.shown) else None
-            named = paper.name if paper is not None and paper.label_source != "text" else "This paper"
+        first_on_paper = bool(number) and not any(number in t.citations for t in draft.statements)
+        if s.origin == "model" and (plan.kind == "list" or (plan.kind == "compare" and first_on_paper)):
+            # a sentence about one paper says which it is: a list line 'It also examines ...' is 'This
+            # paper also examines ...'; 'It proposes new metrics ...' opened 'Compare the two GNN papers.'
+            paper = draft.names.get(number, plan.shown[number - 1].passage) if 0 < number <= len(plan.shown) else None
+            named = paper.name if plan.kind == "compare" and paper is not None and paper.label_source != "text" else "This paper"
             body = re.sub(r"^It(?=\s)", lambda _: named, body)
         if plan.kind == "list":
-            if s.origin == "model":  # a line is about its paper: 'It also examines ...' is 'This paper also examines ...'
-                body = re.sub(r"^It(?=\s)", "This paper", body)
             shown = plan.shown[s.citations[0] - 1] if s.citations and s.citations[0] <= len(plan.shown) else None
             papers = [draft.names.get(x.number, x.passage) for x in plan.shown]
             names = [p.name for p in papers]

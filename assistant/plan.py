@@ -56,6 +56,7 @@ from .text import (
     QUOTED,
     STOPWORDS,
     WordSet,
+    acronym_letters,
     clauses,
     greek_folded,
     part_terms,
@@ -269,7 +270,7 @@ def expansions(topic: str, texts: list[str]) -> dict[str, set[str]]:
             continue
         found = [{_stemmed(s) for s in spellings(name, t)} for t in texts]
         defined = {_stemmed(m) for t in texts for m in re.findall(rf"([\w\s-]+?)\s*\(\s*{re.escape(name)}s?\s*\)", t)}
-        plain = [f for f in set().union(*found) if len(f.split()) == len(letters.rstrip("s"))]
+        plain = [f for f in set().union(*found) if len(f.split()) == len(acronym_letters(name))]
         out[name] = {f for f in set().union(*found) if any(d.endswith(f) for d in defined)} | {
             f for f in plain if sum(f in g for g in found) >= 2
         }

@@ -201,11 +201,16 @@ def spells_out(acronym: str, text: str) -> bool:
     return bool(spellings(acronym, text))
 
 
+def acronym_letters(acronym: str) -> str:
+    """The letters an acronym is made of: 'RNN-T' -> 'RNNT'; a plural's 's' is none ('GNNs' ->
+    'GNN'), a capital S is one ('WS')."""
+    return re.sub(r"(?<=[A-Z])s$", "", acronym.replace("-", ""))
+
+
 def spellings(acronym: str, text: str) -> list[str]:
     """The runs of words in `text` whose initials are the acronym, lower-cased, first found first:
     ['reinforcement learning'] for 'RL'."""
-    # 'RNN-T' in 'recurrent neural network transducer'; a plural's 's' is no letter of it ('GNNs'), a capital S is ('WS')
-    letters = re.sub(r"(?<=[A-Z])s$", "", acronym.replace("-", "")).lower()
+    letters = acronym_letters(acronym).lower()
     if not (2 <= len(letters) <= 6 and letters.isalpha()):
         return []
     # within one clause ('richer, localized' spells no 'RL'), and never with a word no name is made
