@@ -48,12 +48,13 @@ from .plan import (
     set_aside,
     small_talk,
     subject_names,
+    topic_names,
     unrecorded,
     wants_a_name,
 )
 from .prompts import Prompts
 from .ranking import YEAR
-from .text import spellings, spells_out, terms
+from .text import name_like, spellings, spells_out, terms
 from .types import Answer, Citation, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
@@ -200,6 +201,11 @@ class Answerer:
                 prompt = self._single(user, _PAPER_PREFILL, gen)
                 sources = {shown.number: shown.passage.text}
                 yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=_PAPER_PREFILL, limit=1)
+                if shown.number not in draft.cited() and (best := self._quote(plan, shown, draft)) is not None:
+                    # no line of the model's held up: the paper's sentence on the topic, in its place in the list
+                    yield from self._show(
+                        plan, draft, Statement(text=best, citations=(shown.number,), origin="quote"), timings, t0
+                    )
         elif plan.kind == "compare":
             yield from self._compare(plan, gen, draft, timings, t0)
         else:
@@ -396,6 +402,11 @@ class Answerer:
             return
         if plan.kind == "list" and set(verdict.citations) <= draft.cited():
             return  # one line per paper
+        if plan.kind == "list" and (names := topic_names(plan)) and not any(names_or_spells(verdict.text, n) for n in names):
+            # 'Which papers mention MMLU?' answered for U-PaLM with what UL2R is: a line on a named topic
+            # shows where its paper names it, else the sentence that does is quoted
+            draft.dropped.append(f"says nothing of {names[0]}: {verdict.text[:80]}")
+            return
         if plan.kind == "list" and (echo := echoed(verdict.text, plan.query.topic, sources[verdict.citations[0]])):
             # the line's prompt says its paper is on the topic: the topic's words must be the abstract's
             draft.dropped.append(f"topic words the abstract does not use ({', '.join(echo)}): {verdict.text[:80]}")
@@ -419,6 +430,8 @@ class Answerer:
         first = not draft.pieces
         cites = "".join(f"[{n}]" for n in s.citations)
         body = s.text if s.origin == "model" else f"“{s.text}”"
+        if s.origin == "model":
+            body = recased(body, [plan.shown[n - 1].passage.text for n in s.citations if 0 < n <= len(plan.shown)])
         if s.origin == "model" and body[:1].islower() and not re.match(r"[a-z]+[A-Z0-9]", body):
             body = body[0].upper() + body[1:]  # 'graph neural network extends ...' (not 'umT5', 'mC4')
         number = s.citations[0] if s.citations else 0
@@ -715,6 +728,30 @@ class Answerer:
 _STANDS = re.compile(
     r"\b(?:stands?\s+for|short\s+for|means|an?\s+(?:acronym|abbreviation)\s+(?:for|of))\s+(?:the\s+|an?\s+)?", re.I
 )
+
+
+_TOKEN = re.compile(r"[^\W_][\w.-]*[^\W_]")
+
+
+def recased(sentence: str, sources: list[str]) -> str:
+    """A name in the model's sentence as its abstracts write it: the model echoes the user's typing
+    ('whats the difference between o1 and gpt-4o' - 'gpt-4o is a model ...', shown 'Gpt-4o is ...'),
+    and the abstracts write 'GPT-4o'. Only names written one way in the abstracts, with a digit or an
+    inner capital, are changed; an ordinary word is left as the model wrote it."""
+    forms: dict[str, set[str]] = {}
+    for source in sources:
+        for token in _TOKEN.findall(source):
+            forms.setdefault(token.lower(), set()).add(token)
+
+    def as_written(m: re.Match[str]) -> str:
+        token = m.group(0)
+        found = forms.get(token.lower(), set())
+        if len(found) != 1 or token in found:
+            return token
+        (form,) = found
+        return form if name_like(form) else token
+
+    return _TOKEN.sub(as_written, sentence)
 
 
 def spelled_only(acronym: str, sentence: str) -> str:

@@ -1229,6 +1229,12 @@ def names_or_spells(text: str, name: str) -> bool:
     return mentions(text, name) or spells_out(name, text)
 
 
+def topic_names(plan: Plan) -> list[str]:
+    """The exact names of a list's topic ('MMLU' in 'Which papers mention MMLU?'); none for a
+    library listed whole or papers like a named one."""
+    return [] if plan.contents or plan.similar else question_names(plan.query.topic)
+
+
 def question_names(question: str) -> list[str]:
     """Exact names in a question ('GPT-4o', 'FIFA', 'MMLU'): tokens with a digit or an inner capital,
     plain numbers and years left out."""
@@ -1344,6 +1350,12 @@ def pointed(sentences: list[Sentence], query: Query) -> Sentence | None:
     holding = [s for s in sentences if holds(s)]
     saying = (s for s in holding if _DEFINES.search(s.text) or _INTRODUCING.search(s.text))
     return next(saying, holding[0] if holding else None)
+
+
+def _naming_topic(topic: str, ranked: list[Sentence]) -> list[Sentence]:
+    """The sentences that name a list topic's exact names, or spell one out, best first."""
+    names = question_names(topic)
+    return [s for s in ranked if any(names_or_spells(s.text, n) for n in names)] if names else []
 
 
 def contributions(ranked: list[Sentence]) -> list[Sentence]:
@@ -1479,6 +1491,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
             return hint
         if names_no_topic(query.topic):  # a library listed whole: what the paper contributes, earliest first
             return _contributed(ranked)[0]
+        if naming := _naming_topic(query.topic, ranked):  # a named topic ('MMLU'): a sentence naming it
+            return contributions(naming)[0]
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
     hint = hint if hint in ranked else None
@@ -1513,4 +1527,4 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     return defining[0] if defining else ranked[0]
 
 
-__all__ = ["Plan", "Planner", "Shown", "about", "focus_term", "is_follow_up", "quote_for"]
+__all__ = ["Plan", "Planner", "Shown", "about", "focus_term", "is_follow_up", "quote_for", "topic_names"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Answer, Assistant, ConfigError
-from assistant.answer import _on_subject, _point_compared, spelled_only
+from assistant.answer import _on_subject, _point_compared, recased, spelled_only
 from assistant.chat import Retrieved
 from assistant.check import (
     SentenceBuffer,
@@ -1635,3 +1635,32 @@ def test_compare_the_first_two_after_a_question_in_between_compares_those_of_the
     assert talked_about_in(turns, "How do the first and the last differ?") == ["a", "b", "c"]
     assert talked_about_in(turns, "What does it find?") == ["a"]  # any other question: the last answer's
     assert talked_about_in(turns[:1], "Compare the first two.") == ["a", "b", "c"]
+
+
+def test_a_list_line_on_a_named_topic_shows_where_its_paper_names_it(seeded_copy: Assistant) -> None:
+    # 'Which papers mention MMLU?' listed U-PaLM with what UL2R is, and Gemini with what Gemini is:
+    # nothing showed that either mentions MMLU. A line that does not name the topic is not kept; the
+    # sentence of the abstract that names it is quoted instead.
+    reply = " presents a new family of large models that perform well."
+    ans, _, _ = ask_with(seeded_copy, reply, "Which papers mention MMLU?")
+    assert ans.kind == "list" and not ans.abstained and len(ans.citations) >= 2
+    lines = [line for line in ans.text.splitlines() if line.startswith("- ")]
+    assert len(lines) == len(ans.citations) and all("MMLU" in line for line in lines)
+    assert all(s.origin == "quote" for s in ans.statements)
+    # a line that names the topic is the model's, kept as written (the same line again says nothing new)
+    ans, _, _ = ask_with(seeded_copy, " evaluates on MMLU.", "Which papers mention MMLU?")
+    assert ans.statements[0].origin == "model" and ans.text.startswith("- ") and "This paper evaluates on MMLU" in ans.text
+    # each paper's line stands in the list's order, a quote where the model's did not hold up
+    assert [s.citations[0] for s in ans.statements] == sorted(c.number for c in ans.citations)
+
+
+def test_a_name_the_model_echoes_in_the_users_typing_is_shown_as_the_abstracts_write_it(seeded_copy: Assistant) -> None:
+    # 'whats the difference between o1 and gpt-4o' was answered '... Gpt-4o is a model that accepts ...'
+    source = "GPT-4o is an autoregressive omni model. The o1 model series. BLOOM uses ROOTS; umT5, mC4. Smart Compose"
+    said = "gpt-4o and o1 differ; bloom uses roots, umt5 and mc4; smart compose suggests."
+    assert recased(said, [source]) == "GPT-4o and o1 differ; BLOOM uses ROOTS, umT5 and mC4; smart compose suggests."
+    assert recased("the model is new", ["The model. the model"]) == "the model is new"  # ordinary words as written
+    ans, _, _ = ask_with(
+        seeded_copy, "gpt-4o accepts text, audio, image, and video inputs [1].", "what does gpt-4o accept as input"
+    )
+    assert ans.text.startswith("GPT-4o accepts text")
