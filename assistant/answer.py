@@ -363,6 +363,12 @@ class Answerer:
         """Check one sentence of the model; show it at once when it holds."""
         if plan.kind == "yesno":
             sentence = split_decision(sentence)[1] or sentence
+        if not draft.pieces and plan.kind in ("explain", "fact") and not plan.previous:
+            # an answer opening 'It is also better at vision ...' (the sentence naming GPT-4o did not
+            # hold up): 'It' is the one thing the question names, and is checked as that
+            names = subject_names(plan.question)
+            if len(names) == 1:
+                sentence = re.sub(r"^\s*It(?=\s)", lambda _: names[0], sentence)
         verdict = check_sentence(sentence, plan.question, sources, allowed=set(sources))
         log.debug("model sentence %r -> %s", sentence, verdict)
         if not verdict.kept:

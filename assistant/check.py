@@ -509,6 +509,10 @@ _DEFINED = re.compile(
 )
 
 
+# what a sentence says something of, when it opens with a name: 'Primer augments the model with ...'
+_OPENS = re.compile(r"^\s*(?:the\s+)?(?P<x>[^\W_][\w\-.]*[^\W_])\s+(?:[a-z]\w*s|is|are|was|were|has|have)\b")
+
+
 def only_compared_with(name: str, source: str) -> bool:
     """Whether the source names a thing once, and only as something it compares itself with
     ('outperforms several strong baselines such as the Transformer and the Primer')."""
@@ -519,12 +523,13 @@ def only_compared_with(name: str, source: str) -> bool:
 
 
 def credited_with_contribution(sentence: str, source: str) -> list[str]:
-    """A definition of a thing ('Primer architecture is a modification to the Transformer ...')
-    in the words of the sentence where the paper says what it contributes ('we propose a simple yet
-    effective modification to the Transformer ...'), when the paper names that thing only once, as
-    something it compares itself with ('baselines such as the Transformer and the Primer'): the
-    contribution is credited to another thing."""
-    m = _DEFINED.match(sentence)
+    """A definition of a thing ('Primer architecture is a modification to the Transformer ...'), or
+    a claim opening with its name ('Primer augments the model with n-grams ...'), in the words of
+    the sentence where the paper says what it contributes ('we propose a simple yet effective
+    modification to the Transformer ... by augmenting the model with n-grams ...'), when the paper
+    names that thing only once, as something it compares itself with ('baselines such as the
+    Transformer and the Primer'): the contribution is credited to another thing."""
+    m = _DEFINED.match(sentence) or _OPENS.match(sentence)
     if not m or not m["x"][:1].isupper():
         return []
     x = m["x"]

@@ -1508,6 +1508,11 @@ def test_a_thing_the_library_names_only_as_a_baseline_is_not_explained_by_its_pa
     assert credited_with_contribution(said, grammer.text)
     assert not check_sentence(said, "How does the Primer architecture work?", {1: grammer.text}).kept
     assert check_sentence(said.replace("Primer architecture", "The N-Grammer"), "What is the N-Grammer?", {1: grammer.text}).kept
+    # nor any claim opening with its name in the contribution's words; 'It augments ...' opening the
+    # answer is checked as 'Primer augments ...'
+    claim = "Primer augments the model with n-grams that are constructed from a discrete latent representation [1]."
+    assert not check_sentence(claim, "How does the Primer architecture work?", {1: grammer.text}).kept
+    assert check_sentence(claim.replace("Primer", "The N-Grammer"), "How does it work?", {1: grammer.text}).kept
 
 
 def test_a_reply_that_runs_out_of_tokens_mid_sentence_does_not_show_the_broken_sentence(seeded_copy: Assistant) -> None:
@@ -1664,3 +1669,11 @@ def test_a_name_the_model_echoes_in_the_users_typing_is_shown_as_the_abstracts_w
         seeded_copy, "gpt-4o accepts text, audio, image, and video inputs [1].", "what does gpt-4o accept as input"
     )
     assert ans.text.startswith("GPT-4o accepts text")
+
+
+def test_an_answer_opening_with_it_names_the_one_thing_the_question_asks_about(seeded_copy: Assistant) -> None:
+    # 'What are the limitations of GPT-4o?' opened 'It is also better at vision ...': the sentence
+    # naming GPT-4o before it did not hold up
+    reply = "GPT-4o was trained by Google [1]. It understands vision and audio better than existing models [1]."
+    ans, _, _ = ask_with(seeded_copy, reply, "What is GPT-4o good at?")
+    assert ans.text.startswith("GPT-4o understands vision and audio better") and "Google" not in ans.text
