@@ -41,6 +41,7 @@ from .plan import (
     Plan,
     Shown,
     answer_wanted,
+    contributions,
     listed_with,
     names_or_spells,
     offers,
@@ -48,7 +49,7 @@ from .plan import (
     set_aside,
     small_talk,
     subject_names,
-    topic_names,
+    topic_naming,
     unrecorded,
     wants_a_name,
 )
@@ -408,10 +409,10 @@ class Answerer:
             return
         if plan.kind == "list" and set(verdict.citations) <= draft.cited():
             return  # one line per paper
-        if plan.kind == "list" and (names := topic_names(plan)) and not any(names_or_spells(verdict.text, n) for n in names):
+        if plan.kind == "list" and (naming := topic_naming(plan)) is not None and not naming(verdict.text):
             # 'Which papers mention MMLU?' answered for U-PaLM with what UL2R is: a line on a named topic
             # shows where its paper names it, else the sentence that does is quoted
-            draft.dropped.append(f"says nothing of {names[0]}: {verdict.text[:80]}")
+            draft.dropped.append(f"says nothing of {plan.query.topic}: {verdict.text[:80]}")
             return
         if plan.kind == "list" and (echo := echoed(verdict.text, plan.query.topic, sources[verdict.citations[0]])):
             # the line's prompt says its paper is on the topic: the topic's words must be the abstract's
@@ -608,6 +609,9 @@ class Answerer:
         hint = drawn_on(draft.rejected, plan.question, _ranked(plan, shown.number)) if plan.kind in ("fact", "explain") else None
         if plan.kind == "list" and shown.number <= len(plan.second):
             hint = plan.second[shown.number - 1]  # the sentence saying the topic, for a paper admitted by meaning
+        if plan.kind == "list" and hint is None and (naming := topic_naming(plan)) is not None:
+            # a named topic ('Which papers mention MMLU?'): what the paper says where it names it
+            hint = next(iter(contributions([s for s in _ranked(plan, shown.number) if naming(s.text)])), None)
         best = quote_for(plan.query, shown, plan.evidence, hint)
         said = tuple(s.text for s in draft.statements)
         return _with_antecedent(plan, shown.number, best, said) if best is not None else None

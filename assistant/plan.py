@@ -232,13 +232,9 @@ def about(topic: str, text: str, introduces: bool = False, spelled: dict[str, se
     names = question_names(topic)
     if names:  # an exact name identifies the topic ('the mitochondrial protein OPA1'): the rest describes it
         forms = spelled or {}
-
-        def names_it(n: str) -> bool:
-            return mentions(text, n) or any(_stemmed(s) in forms.get(n, ()) for s in spellings(n, text))
-
         # names offered as alternatives ('C4 or mC4'): any one of them will do
         options = [o for part in re.split(r"\s+(?:or|and/or)\s+|\s*/\s*", topic) if (o := question_names(part))]
-        return any(all(names_it(n) for n in o) for o in (options if len(options) > 1 else [names]))
+        return any(all(names_it(text, n, forms) for n in o) for o in (options if len(options) > 1 else [names]))
     readings = [_topic_groups(t) for t in _alternatives(topic)]
     if not all(readings):
         return True
@@ -251,6 +247,12 @@ def about(topic: str, text: str, introduces: bool = False, spelled: dict[str, se
     closed = _compounds(topic)
     windows = [w | {t for c, pair in closed.items() if c in w for t in pair} for w in windows]
     return any(all(g & w for g in groups) for groups in readings for w in windows)
+
+
+def names_it(text: str, name: str, spelled: dict[str, set[str]]) -> bool:
+    """Whether a text names a topic's name, or writes words that stand for it in the library
+    (`spelled`, from `expansions`: 'reinforcement learning' for 'RL', not 'also improves' for 'AI')."""
+    return mentions(text, name) or any(_stemmed(s) in spelled.get(name, ()) for s in spellings(name, text))
 
 
 _LETTERS = re.compile(r"[A-Z]{2,6}s?")
@@ -1229,10 +1231,15 @@ def names_or_spells(text: str, name: str) -> bool:
     return mentions(text, name) or spells_out(name, text)
 
 
-def topic_names(plan: Plan) -> list[str]:
-    """The exact names of a list's topic ('MMLU' in 'Which papers mention MMLU?'); none for a
-    library listed whole or papers like a named one."""
-    return [] if plan.contents or plan.similar else question_names(plan.query.topic)
+def topic_naming(plan: Plan) -> Callable[[str], bool] | None:
+    """For a list on a named topic ('Which papers mention MMLU?', 'about RL'), whether a text names
+    it (one of its names, or words that stand for one in the listed papers); None for a topic
+    without a name, a library listed whole or papers like a named one."""
+    names = [] if plan.contents or plan.similar else question_names(plan.query.topic)
+    if not names:
+        return None
+    spelled = expansions(plan.query.topic, [_full(p) for p in plan.passages])
+    return lambda text: any(names_it(text, n, spelled) for n in names)
 
 
 def question_names(question: str) -> list[str]:
@@ -1350,12 +1357,6 @@ def pointed(sentences: list[Sentence], query: Query) -> Sentence | None:
     holding = [s for s in sentences if holds(s)]
     saying = (s for s in holding if _DEFINES.search(s.text) or _INTRODUCING.search(s.text))
     return next(saying, holding[0] if holding else None)
-
-
-def _naming_topic(topic: str, ranked: list[Sentence]) -> list[Sentence]:
-    """The sentences that name a list topic's exact names, or spell one out, best first."""
-    names = question_names(topic)
-    return [s for s in ranked if any(names_or_spells(s.text, n) for n in names)] if names else []
 
 
 def contributions(ranked: list[Sentence]) -> list[Sentence]:
@@ -1491,8 +1492,6 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
             return hint
         if names_no_topic(query.topic):  # a library listed whole: what the paper contributes, earliest first
             return _contributed(ranked)[0]
-        if naming := _naming_topic(query.topic, ranked):  # a named topic ('MMLU'): a sentence naming it
-            return contributions(naming)[0]
         on_topic = [s for s in ranked if s.coverage > 0]
         return (contributions(on_topic) or ranked)[0]
     hint = hint if hint in ranked else None
@@ -1527,4 +1526,4 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     return defining[0] if defining else ranked[0]
 
 
-__all__ = ["Plan", "Planner", "Shown", "about", "focus_term", "is_follow_up", "quote_for", "topic_names"]
+__all__ = ["Plan", "Planner", "Shown", "about", "focus_term", "is_follow_up", "quote_for", "topic_naming"]
