@@ -290,7 +290,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += named_otherwise(sentence, source)
     missing += copied_of_another(sentence, source) if joined else []
     missing += claimed_of_other(sentence, source)
-    missing += credited_with_contribution(sentence, source)
+    missing += credited_with_contribution(sentence, source, question)
     # words compared with Greek letters as their Latin initials ('NF-κB' said, 'NF-kB' written)
     s_terms = WordSet([*terms(source), *(terms(folded) if folded != low else []), *terms(" ".join(spelled))])
     said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
@@ -510,7 +510,11 @@ _DEFINED = re.compile(
 
 
 # what a sentence says something of, when it opens with a name: 'Primer augments the model with ...'
-_OPENS = re.compile(r"^\s*(?:the\s+)?(?P<x>[^\W_][\w\-.]*[^\W_])\s+(?:[a-z]\w*s|is|are|was|were|has|have)\b")
+_OPENS = re.compile(
+    r"^\s*(?:the\s+)?(?P<x>[^\W_][\w\-.]*[^\W_])(?:\s+(?:architecture|model|method|system|approach))?"
+    r"\s+(?:[a-z]\w*s|is|are|was|were|has|have)\b",
+    re.I,
+)
 
 
 def only_compared_with(name: str, source: str) -> bool:
@@ -522,15 +526,18 @@ def only_compared_with(name: str, source: str) -> bool:
     return len(naming) == 1 and bool(re.search(rf"{_COMPARED_WITH}[^.;]*{at}", naming[0], re.I))
 
 
-def credited_with_contribution(sentence: str, source: str) -> list[str]:
+def credited_with_contribution(sentence: str, source: str, question: str = "") -> list[str]:
     """A definition of a thing ('Primer architecture is a modification to the Transformer ...'), or
     a claim opening with its name ('Primer augments the model with n-grams ...'), in the words of
     the sentence where the paper says what it contributes ('we propose a simple yet effective
     modification to the Transformer ... by augmenting the model with n-grams ...'), when the paper
     names that thing only once, as something it compares itself with ('baselines such as the
-    Transformer and the Primer'): the contribution is credited to another thing."""
+    Transformer and the Primer'): the contribution is credited to another thing. The thing is
+    written with a capital, or is one the question writes so ('The primer architecture is ...' to
+    'How does the Primer architecture work?')."""
     m = _DEFINED.match(sentence) or _OPENS.match(sentence)
-    if not m or not m["x"][:1].isupper():
+    asked = {w.lower() for w in re.findall(r"\b[A-Z][\w\-.]*", question)}
+    if not m or not (m["x"][:1].isupper() or m["x"].lower() in asked):
         return []
     x = m["x"]
     if not only_compared_with(x, source):

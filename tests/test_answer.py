@@ -1513,6 +1513,9 @@ def test_a_thing_the_library_names_only_as_a_baseline_is_not_explained_by_its_pa
     claim = "Primer augments the model with n-grams that are constructed from a discrete latent representation [1]."
     assert not check_sentence(claim, "How does the Primer architecture work?", {1: grammer.text}).kept
     assert check_sentence(claim.replace("Primer", "The N-Grammer"), "How does it work?", {1: grammer.text}).kept
+    # in small letters, when the question writes it as a name
+    lower = "The primer architecture is inspired by the literature in statistical language modeling [1]."
+    assert credited_with_contribution(lower, grammer.text, "How does the Primer architecture work?")
 
 
 def test_a_reply_that_runs_out_of_tokens_mid_sentence_does_not_show_the_broken_sentence(seeded_copy: Assistant) -> None:
