@@ -83,6 +83,7 @@ class _Draft:
     rejected: list[str] = field(default_factory=list)  # the model's sentences the check did not keep, whole
     names: dict[int, Passage] = field(default_factory=dict)  # a listed paper, labelled as its line is written
     label: Labelling | None = None  # names the papers shown by name (list lines, an abstention's closest abstracts)
+    naming: Callable[[str], bool] | None = None  # a list on a named topic: whether a line names it (`topic_naming`)
 
     def cited(self) -> set[int]:
         return {n for s in self.statements for n in s.citations}
@@ -189,6 +190,7 @@ class Answerer:
                 draft.pieces.append(header := _holding(plan))
                 yield header
             written = self.written(plan)
+            draft.naming = topic_naming(plan)
             for i, shown in enumerate(written):
                 if label is not None:
                     draft.names[shown.number] = label([s.passage for s in written], i)[i]
@@ -204,9 +206,7 @@ class Answerer:
                 yield from self._generate(plan, gen, prompt, sources, draft, timings, t0, prefill=_PAPER_PREFILL, limit=1)
                 if shown.number not in draft.cited() and (best := self._quote(plan, shown, draft)) is not None:
                     # no line of the model's held up: the paper's sentence on the topic, in its place in the list
-                    yield from self._show(
-                        plan, draft, Statement(text=best, citations=(shown.number,), origin="quote"), timings, t0
-                    )
+                    yield from self._show_quote(plan, draft, best, shown.number, timings, t0)
         elif plan.kind == "compare":
             yield from self._compare(plan, gen, draft, timings, t0)
         else:
@@ -409,7 +409,7 @@ class Answerer:
             return
         if plan.kind == "list" and set(verdict.citations) <= draft.cited():
             return  # one line per paper
-        if plan.kind == "list" and (naming := topic_naming(plan)) is not None and not naming(verdict.text):
+        if plan.kind == "list" and draft.naming is not None and not draft.naming(verdict.text):
             # 'Which papers mention MMLU?' answered for U-PaLM with what UL2R is: a line on a named topic
             # shows where its paper names it, else the sentence that does is quoted
             draft.dropped.append(f"says nothing of {plan.query.topic}: {verdict.text[:80]}")
@@ -432,6 +432,11 @@ class Answerer:
         draft.pieces.append(text)
         draft.said |= set(content_terms(statement.text))
         yield text
+
+    def _show_quote(
+        self, plan: Plan, draft: _Draft, text: str, number: int, timings: dict[str, float], t0: float
+    ) -> Iterator[str]:
+        yield from self._show(plan, draft, Statement(text=text, citations=(number,), origin="quote"), timings, t0)
 
     def _format(self, plan: Plan, s: Statement, draft: _Draft) -> str:
         first = not draft.pieces
@@ -502,7 +507,7 @@ class Answerer:
                 yield from self._rephrase(plan, gen, shown, best, draft, timings, t0)
                 if len(draft.statements) > before:
                     continue
-            yield from self._show(plan, draft, Statement(text=best, citations=(shown.number,), origin="quote"), timings, t0)
+            yield from self._show_quote(plan, draft, best, shown.number, timings, t0)
             if plan.kind == "compare":  # a compared thing the model left out is said as much of as the other
                 yield from self._fill_side(plan, draft, shown.number, timings, t0)
         first = draft.statements[0].citations if draft.statements else ()
@@ -609,7 +614,7 @@ class Answerer:
         hint = drawn_on(draft.rejected, plan.question, _ranked(plan, shown.number)) if plan.kind in ("fact", "explain") else None
         if plan.kind == "list" and shown.number <= len(plan.second):
             hint = plan.second[shown.number - 1]  # the sentence saying the topic, for a paper admitted by meaning
-        if plan.kind == "list" and hint is None and (naming := topic_naming(plan)) is not None:
+        if plan.kind == "list" and hint is None and (naming := draft.naming) is not None:
             # a named topic ('Which papers mention MMLU?'): what the paper says where it names it
             hint = next(iter(contributions([s for s in _ranked(plan, shown.number) if naming(s.text)])), None)
         best = quote_for(plan.query, shown, plan.evidence, hint)
