@@ -432,8 +432,31 @@ def _clean_subject(text: str) -> str:
     return text.strip(" '\"“”‘’")
 
 
+# 'other frameworks', 'existing methods', 'prior work', 'previous approaches', 'the others': a class of
+# things set against a named one, not a second thing with a name of its own
+_GENERIC = re.compile(
+    r"^(?:the\s+)?(?:others|the\s+rest|(?:other|existing|previous|prior|earlier|traditional|conventional|standard|"
+    r"classical|classic|older|typical|current|alternative|competing|similar|related)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:[a-z][\w-]*s|work|research|software|ones?))$"
+)
+
+
 # "the two Adaptive Channel Mixing papers ... how do they differ": two papers on one thing
 _TWO_PAPERS = re.compile(rf"\b(?:the\s+)?(?:two|both)\s+(?P<x>(?:[\w'’/-]+\s+){{1,6}}?){_PAPERS}\b", re.I)
+
+
+def against_class(a: str, b: str) -> bool:
+    """Whether a comparison sets one named thing against a class of things ('How is Lingvo different
+    from other frameworks?'): it asks what sets the thing apart, which its own abstract tells, and
+    'other frameworks' names nothing to look up."""
+    return _has_name(a) and bool(_GENERIC.match(_ASPECT.sub("", b.strip()).strip(" ?.!;:'\"")))
+
+
+def sets_apart(question: str) -> bool:
+    """Whether a question compares one named thing with a class of things (see `against_class`)."""
+    return bool(_COMPARE_CUE.search(question)) and any(
+        (m := p.search(question)) is not None and against_class(_clean_subject(m["a"]), m["b"]) for p in _SUBJECTS
+    )
 
 
 def compare_subjects(question: str) -> tuple[str, ...]:
@@ -462,6 +485,8 @@ def compare_subjects(question: str) -> tuple[str, ...]:
                 # "they compare with 'graph-agnostic NNs'. What is this, and why ...?": a thing
                 # compared is no sentence's end and no question of its own
                 continue
+            if against_class(a, m["b"]):
+                continue  # 'How is Lingvo different from other frameworks?': one thing, explained
             if a and b and a.casefold() != b.casefold():
                 # 'Compare BLOOM, Gemini and GPT-4o': the first is a list of names, each compared
                 firsts = [x.strip() for x in a.split(",") if x.strip()]
@@ -760,6 +785,8 @@ def kind_of(question: str) -> Kind:
         return "yesno"
     if (_COMPARE_CUE.search(q) and compare_subjects(q)) or _named_pair(q):
         return "compare"
+    if sets_apart(q):
+        return "explain"
     if _EXPLAIN.search(q) or _EXPLAIN.search(_asked(q)):
         return "explain"
     if m := _WHAT_IS.match(q):

@@ -565,3 +565,17 @@ def test_what_it_stands_for_is_asked_of_the_last_questions_acronym() -> None:
     assert stands_for("What does it stand for?") is None and stands_for("What does that stand for?", "What is UL2R?") is None
     assert stands_for("What does ASR stand for?", "What is ACM?") == "ASR"
     assert stands_for("What's the full name of ASR?") == stands_for("What's ASR short for?") == "ASR"
+
+
+def test_one_named_thing_set_against_a_class_of_things_is_explained() -> None:
+    # 'other frameworks' names nothing to look up: the question asks what sets Lingvo apart, which
+    # its own abstract tells (the o1 report's 'Preparedness Framework' once stood for 'other frameworks')
+    for q in (
+        "How is Lingvo different from other frameworks?",
+        "How does UniMax compare to existing sampling methods?",
+        "How does the N-Grammer differ from prior work?",
+        "How does Smart Compose compare to others?",
+    ):
+        assert kind_of(q) == "explain" and compare_subjects(q) == (), q
+    assert compare_subjects("How does RNN-T compare with attention-based models?") == ("RNN-T", "attention-based")
+    assert compare_subjects("Compare Flan-MoE and U-PaLM.") == ("Flan-MoE", "U-PaLM")
