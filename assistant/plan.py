@@ -16,6 +16,7 @@ import numpy as np
 
 from . import tuning
 from .check import counted_numbers, digits, name_like
+from .embed import common_words
 from .evidence import (
     DocFreq,
     Embed,
@@ -238,6 +239,7 @@ def about(topic: str, text: str, introduces: bool = False, spelled: dict[str, se
     readings = [_topic_groups(t) for t in _alternatives(topic)]
     if not all(readings):
         return True
+    text = unjoined(text)
     if introduces:
         windows = [set(terms(s)) for s in split_sentences(text) if _INTRODUCING.search(s)]
     else:
@@ -247,6 +249,25 @@ def about(topic: str, text: str, introduces: bool = False, spelled: dict[str, se
     closed = _compounds(topic)
     windows = [w | {t for c, pair in closed.items() if c in w for t in pair} for w in windows]
     return any(all(g & w for g in groups) for groups in readings for w in windows)
+
+
+# a prefix that makes a word of a kind of what the rest names: 'finetuning' is 'fine-tuning', a tuning
+_PREFIXED = re.compile(r"\b(fine|pre|post|multi|self|semi|cross)([a-z]{4,})\b", re.I)
+
+
+def unjoined(text: str) -> str:
+    """The text with a prefixed word written unhyphenated split as it would be with its hyphen
+    ('instruction finetuning' -> 'instruction fine-tuning', whose words are read as 'fine', 'tune'
+    and 'finetun'), when the rest is a common English word and the whole is not ('present' stays)."""
+    common = common_words()
+    if not common:
+        return text
+
+    def split(m: re.Match[str]) -> str:
+        whole, rest = m.group(0), m.group(2)
+        return f"{m.group(1)}-{rest}" if whole.lower() not in common and rest.lower() in common else whole
+
+    return _PREFIXED.sub(split, text)
 
 
 def names_it(text: str, name: str, spelled: dict[str, set[str]]) -> bool:
@@ -1492,8 +1513,11 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
             return hint
         if names_no_topic(query.topic):  # a library listed whole: what the paper contributes, earliest first
             return _contributed(ranked)[0]
+        # a sentence that says the topic in its words shows the paper is on it ('To resolve this we
+        # introduce instruction prompt tuning ...'), before a contribution that only shares a word
+        saying = [s for s in ranked if about(query.topic, s.text, query.introduces)]
         on_topic = [s for s in ranked if s.coverage > 0]
-        return (contributions(on_topic) or ranked)[0]
+        return (contributions(saying)[:1] or contributions(on_topic) or ranked)[0]
     hint = hint if hint in ranked else None
     hinted = [hint, *(s for s in ranked if s != hint)] if hint is not None else ranked
     if (cue := reason_cue(query)) is not None:

@@ -508,6 +508,16 @@ def test_two_topic_words_the_abstract_writes_as_one_are_its_word() -> None:
     assert not about("common sense reasoning", "We show gains in common benchmarks of sense disambiguation.")
 
 
+def test_a_prefixed_word_written_as_one_is_read_as_with_its_hyphen() -> None:
+    # Flan-MoE's 'Instruction-Finetuned ... instruction-finetuning' is instruction tuning, as
+    # 'fine-tuning' is; a common word that happens to open with a prefix ('present') is not split
+    text = "In this paper, we introduce Flan-MoE, a set of Instruction-Finetuned Sparse Mixture-of-Expert (MoE) models."
+    assert about("instruction tuning", text)
+    assert about("fine-tuning", "We study finetuning of large models.")
+    assert about("training data", "The pretraining data is described.")
+    assert not about("sent messages", "We present a model for messages.")
+
+
 @pytest.mark.parametrize(
     ("question", "kind", "topic_or_things"),
     [
