@@ -295,7 +295,13 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     s_terms = WordSet([*terms(source), *(terms(folded) if folded != low else []), *terms(" ".join(spelled))])
     said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
     focus = focus_term(question)
-    if focus and focus in said and focus not in s_terms and focus not in _ANSWER_KINDS:
+    # asked what causes a thing, the cause an answer gives must be one the abstract gives, in whatever
+    # words it says 'cause' ('The causes of nephrotic syndrome are massive proteinuria ...' is no
+    # answer from '... is caused by mutations in the gene for nephrin')
+    cause = cause_given(sentence, source) if focus in _CAUSE_WORDS else None
+    if cause is False:
+        missing.append("(a cause the abstract does not give)")
+    if focus and focus in said and focus not in s_terms and focus not in _ANSWER_KINDS and not cause:
         missing.append(focus)  # the thing asked about must be in the source, not echoed from the question
     if said and sum(t in s_terms for t in said) / len(said) < tuning.CONTENT_SHARE:
         missing += [t for t in said if t not in s_terms]
@@ -325,6 +331,39 @@ _CAUSE = re.compile(
     re.I,
 )
 _ASKS_CAUSE = re.compile(r"\b(?:why|how\s+come|what\s+(?:causes|caused|leads|led|explains)|reasons?|because)\b", re.I)
+
+
+# 'What causes Werner syndrome?' - '... owing to mutations in WRN': a cause said in other words. The
+# cause follows these words ('caused by mutations', 'the cause of X is ...') ...
+_CAUSED_BY = re.compile(
+    r"\b(?:(?:caused|triggered|induced|driven)\s+by|due\s+to|because\s+of|owing\s+to|as\s+a\s+result\s+of|"
+    r"(?:results?|resulting|resulted|arises?|arising|arose|stems?|stemming|stemmed)\s+from|attribut\w*\s+to|"
+    r"causes?\s+of\b[^.;]*?\b(?:is|are|was|were|includes?|included|lies?|lay)\s)",
+    re.I,
+)
+# ... and stands before these ('mutations in WRN cause ...')
+_CAUSES = re.compile(
+    r"\b(?:causes?(?!\s+of\b)|causing|leads?\s+to|led\s+to|results?\s+in|resulted\s+in|triggers?|underlies)\b", re.I
+)
+_CAUSE_WORDS = frozenset(terms("cause causes caused causing"))
+
+
+def _causes(sentence: str) -> list[set[str]]:
+    """The words of each cause a sentence gives: after 'caused by', 'owing to', 'the cause of X is';
+    before 'causes', 'leads to'."""
+    found = [set(content_terms(sentence[m.end() :])) for m in _CAUSED_BY.finditer(sentence)]
+    found += [set(content_terms(sentence[: m.start()])) for m in _CAUSES.finditer(sentence)]
+    return [f for f in found if f]
+
+
+def cause_given(sentence: str, source: str) -> bool | None:
+    """Whether the cause a sentence gives ('caused by mutations in WRN') is one a sentence of the
+    source gives ('... owing to mutations in WRN'), in its words; None when the sentence gives none."""
+    said = _causes(sentence)
+    if not said:
+        return None
+    given = [c for s in split_sentences(source) for c in _causes(s)]
+    return any(all(t in g for t in c) for c in said for g in given)
 
 
 def _closest(sentence: str, source: str) -> list[str]:

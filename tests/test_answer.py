@@ -4,6 +4,7 @@ in test_model.py."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -1680,3 +1681,34 @@ def test_an_answer_opening_with_it_names_the_one_thing_the_question_asks_about(s
     reply = "GPT-4o was trained by Google [1]. It understands vision and audio better than existing models [1]."
     ans, _, _ = ask_with(seeded_copy, reply, "What is GPT-4o good at?")
     assert ans.text.startswith("GPT-4o understands vision and audio better") and "Google" not in ans.text
+
+
+def test_a_list_papers_quote_is_the_sentence_that_says_the_topic(seeded_copy: Assistant) -> None:
+    # 'Which papers are about instruction tuning?' quoted Med-PaLM's 'To address this, we present
+    # MultiMedQA, a benchmark ...': a contribution, but not one that shows the paper is on the topic.
+    # Flan-MoE ('Instruction-Finetuned ... instruction-finetuning') is on it too.
+    reply = " presents a new family of large models that perform well."
+    ans, _, _ = ask_with(seeded_copy, reply, "Which papers are about instruction tuning?")
+    assert ans.kind == "list" and not ans.abstained
+    lines = [line for line in ans.text.splitlines() if line.startswith("- ")]
+    labels = " ".join(c.label for c in ans.citations)
+    assert "Flan-MoE" in labels and "Med-PaLM" in labels, labels
+    assert all(re.search(r"instruction[ -](?:prompt )?(?:fine)?-?tun", line, re.I) for line in lines), lines
+
+
+def test_asked_for_a_cause_the_answer_gives_one_the_abstract_gives_in_any_words() -> None:
+    # 'What causes Werner syndrome?': '... owing to mutations in WRN' says the cause without the
+    # word 'cause'; the model's 'caused by mutations in WRN' was dropped for it
+    ws = "Werner syndrome (WS) predisposes patients to cancer and premature aging, owing to mutations in WRN. We study repair."
+    q = "What causes Werner syndrome?"
+    assert unsupported("Werner syndrome is caused by mutations in WRN.", q, ws) == []
+    assert unsupported("Mutations in WRN cause Werner syndrome.", q, ws) == []
+    assert unsupported("Werner syndrome is caused by premature aging.", q, ws)  # what it causes, not its cause
+    # 'The causes of congenital nephrotic syndrome are massive proteinuria ...': its signs, not its cause
+    cnf = (
+        "Congenital nephrotic syndrome is an autosomal recessive disease characterized by massive proteinuria already in "
+        "utero and nephrosis shortly after birth. The disease is caused by mutations in the gene for nephrin."
+    )
+    q = "What causes congenital nephrotic syndrome?"
+    assert unsupported("The causes of congenital nephrotic syndrome are massive proteinuria shortly after birth.", q, cnf)
+    assert unsupported("Congenital nephrotic syndrome is caused by mutations in the gene for nephrin.", q, cnf) == []
