@@ -50,6 +50,7 @@ from .plan import (
     small_talk,
     subject_names,
     topic_naming,
+    topic_saying,
     unrecorded,
     wants_a_name,
 )
@@ -84,6 +85,7 @@ class _Draft:
     names: dict[int, Passage] = field(default_factory=dict)  # a listed paper, labelled as its line is written
     label: Labelling | None = None  # names the papers shown by name (list lines, an abstention's closest abstracts)
     naming: Callable[[str], bool] | None = None  # a list on a named topic: whether a line names it (`topic_naming`)
+    saying: Callable[[str], bool] | None = None  # a list on a described topic: whether a line says its words
 
     def cited(self) -> set[int]:
         return {n for s in self.statements for n in s.citations}
@@ -190,7 +192,7 @@ class Answerer:
                 draft.pieces.append(header := _holding(plan))
                 yield header
             written = self.written(plan)
-            draft.naming = topic_naming(plan)
+            draft.naming, draft.saying = topic_naming(plan), topic_saying(plan)
             for i, shown in enumerate(written):
                 if label is not None:
                     draft.names[shown.number] = label([s.passage for s in written], i)[i]
@@ -412,6 +414,15 @@ class Answerer:
         if plan.kind == "list" and draft.naming is not None and not draft.naming(verdict.text):
             # 'Which papers mention MMLU?' answered for U-PaLM with what UL2R is: a line on a named topic
             # shows where its paper names it, else the sentence that does is quoted
+            draft.dropped.append(f"says nothing of {plan.query.topic}: {verdict.text[:80]}")
+            return
+        number = verdict.citations[0] if verdict.citations else 0
+        by_meaning = 0 < number <= len(plan.second) and plan.second[number - 1] is not None
+        if plan.kind == "list" and draft.saying is not None and not by_meaning and not draft.saying(verdict.text):
+            # 'Which papers are about instruction tuning?' answered for Med-PaLM with 'This paper presents
+            # MultiMedQA, a benchmark ...': a line for a paper admitted by the topic's words says one of
+            # them, else the sentence that says the topic is quoted (a paper admitted by meaning, whose
+            # line cannot be asked for the topic's words, keeps its line)
             draft.dropped.append(f"says nothing of {plan.query.topic}: {verdict.text[:80]}")
             return
         if plan.kind == "list" and (echo := echoed(verdict.text, plan.query.topic, sources[verdict.citations[0]])):

@@ -1263,6 +1263,24 @@ def topic_naming(plan: Plan) -> Callable[[str], bool] | None:
     return lambda text: any(names_it(text, n, spelled) for n in names)
 
 
+def topic_saying(plan: Plan) -> Callable[[str], bool] | None:
+    """For a list on a topic described in words ('Which papers are about instruction tuning?'),
+    whether a text says any of its words ('instruction-finetuning' does); None for a named topic
+    (`topic_naming`), a library listed whole or papers like a named one."""
+    topic = plan.query.topic
+    if plan.contents or plan.similar or not topic or question_names(topic) or names_no_topic(topic):
+        return None
+    groups = [g for t in _alternatives(topic) for g in _topic_groups(t)]
+    closed = _compounds(topic)
+
+    def says(text: str) -> bool:
+        words = set(terms(unjoined(text)))
+        words |= {t for c, pair in closed.items() if c in words for t in pair}
+        return any(g & words for g in groups)
+
+    return says
+
+
 def question_names(question: str) -> list[str]:
     """Exact names in a question ('GPT-4o', 'FIFA', 'MMLU'): tokens with a digit or an inner capital,
     plain numbers and years left out."""

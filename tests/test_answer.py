@@ -1694,6 +1694,10 @@ def test_a_list_papers_quote_is_the_sentence_that_says_the_topic(seeded_copy: As
     labels = " ".join(c.label for c in ans.citations)
     assert "Flan-MoE" in labels and "Med-PaLM" in labels, labels
     assert all(re.search(r"instruction[ -](?:prompt )?(?:fine)?-?tun", line, re.I) for line in lines), lines
+    assert all(s.origin == "quote" for s in ans.statements)  # the model's lines said nothing of the topic
+    # a line that says the topic's words is the model's, kept
+    ans, _, _ = ask_with(seeded_copy, " studies instruction tuning.", "Which papers are about instruction tuning?")
+    assert ans.statements[0].origin == "model" and "This paper studies instruction tuning" in ans.text
 
 
 def test_asked_for_a_cause_the_answer_gives_one_the_abstract_gives_in_any_words() -> None:
