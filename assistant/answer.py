@@ -416,15 +416,6 @@ class Answerer:
             # shows where its paper names it, else the sentence that does is quoted
             draft.dropped.append(f"says nothing of {plan.query.topic}: {verdict.text[:80]}")
             return
-        number = verdict.citations[0] if verdict.citations else 0
-        by_meaning = 0 < number <= len(plan.second) and plan.second[number - 1] is not None
-        if plan.kind == "list" and draft.saying is not None and not by_meaning and not draft.saying(verdict.text):
-            # 'Which papers are about instruction tuning?' answered for Med-PaLM with 'This paper presents
-            # MultiMedQA, a benchmark ...': a line for a paper admitted by the topic's words says one of
-            # them, else the sentence that says the topic is quoted (a paper admitted by meaning, whose
-            # line cannot be asked for the topic's words, keeps its line)
-            draft.dropped.append(f"says nothing of {plan.query.topic}: {verdict.text[:80]}")
-            return
         if plan.kind == "list" and (echo := echoed(verdict.text, plan.query.topic, sources[verdict.citations[0]])):
             # the line's prompt says its paper is on the topic: the topic's words must be the abstract's
             draft.dropped.append(f"topic words the abstract does not use ({', '.join(echo)}): {verdict.text[:80]}")
@@ -432,7 +423,24 @@ class Answerer:
         copy = next((c for n in verdict.citations if (c := copied_from(verdict.text, sources[n]))), None)
         # A sentence the model mostly copied is shown as what it is: a quote, in the source's exact words.
         statement = Statement(text=copy or verdict.text, citations=verdict.citations, origin="quote" if copy else "model")
+        number = verdict.citations[0] if verdict.citations else 0
+        by_meaning = 0 < number <= len(plan.second) and plan.second[number - 1] is not None
+        unsaid = plan.kind == "list" and draft.saying is not None and not by_meaning and not draft.saying(verdict.text)
+        if unsaid and copy:
+            # 'Which papers are about instruction tuning?' answered for Med-PaLM with its sentence 'To
+            # address this, we present MultiMedQA, a benchmark ...': a quote that says nothing of the
+            # topic gives way to the one that does
+            draft.dropped.append(f"says nothing of {plan.query.topic}: {verdict.text[:80]}")
+            return
         yield from self._show(plan, draft, statement, timings, t0)
+        if unsaid:
+            # a line in the model's words on what the paper is ('This paper explores the safety work
+            # carried out for the OpenAI o1 ...', listed for reinforcement learning) is followed, on the
+            # same line, by the paper's sentence that says the topic (a paper admitted by meaning, whose
+            # line cannot be asked for the topic's words, keeps its line as it is)
+            quote = self._quote(plan, plan.shown[number - 1], draft) if 0 < number <= len(plan.shown) else None
+            if quote is not None and not copied_from(verdict.text, quote):
+                yield from self._show_quote(plan, draft, quote, number, timings, t0)
 
     def _show(self, plan: Plan, draft: _Draft, statement: Statement, timings: dict[str, float], t0: float) -> Iterator[str]:
         text = self._format(plan, statement, draft)
@@ -465,6 +473,8 @@ class Answerer:
             paper = draft.names.get(number, plan.shown[number - 1].passage) if 0 < number <= len(plan.shown) else None
             named = paper.name if plan.kind == "compare" and paper is not None and paper.label_source != "text" else "This paper"
             body = re.sub(r"^It(?=\s)", lambda _: named, body)
+        if plan.kind == "list" and number and not first_on_paper:
+            return f" {body} {cites}"  # more on a paper already listed: on its line
         if plan.kind == "list":
             shown = plan.shown[s.citations[0] - 1] if s.citations and s.citations[0] <= len(plan.shown) else None
             papers = [draft.names.get(x.number, x.passage) for x in plan.shown]
