@@ -245,9 +245,8 @@ def about(topic: str, text: str, introduces: bool = False, spelled: dict[str, se
     else:
         sentences = [set(terms(s)) for s in split_sentences(text)] or [set(terms(text))]
         windows = [a | b for a, b in itertools.pairwise(sentences)] or sentences
-    # two topic words the abstract writes as one ('common sense' - 'commonsense'): the one word has both
     closed = _compounds(topic)
-    windows = [w | {t for c, pair in closed.items() if c in w for t in pair} for w in windows]
+    windows = [_opened(w, closed) for w in windows]
     return any(all(g & w for g in groups) for groups in readings for w in windows)
 
 
@@ -303,6 +302,12 @@ def expansions(topic: str, texts: list[str]) -> dict[str, set[str]]:
 def _stemmed(words: str) -> str:
     """Words as their stems, one string: 'reinforcement learning' -> 'reinforc learn'."""
     return " ".join(terms(words))
+
+
+def _opened(words: set[str], closed: dict[str, tuple[str, str]]) -> set[str]:
+    """Stemmed words with the topic's two words for each one word the text writes for them ('common
+    sense' - 'commonsense': the one word has both; `closed` from `_compounds`)."""
+    return words | {t for c, pair in closed.items() if c in words for t in pair}
 
 
 def _compounds(topic: str) -> dict[str, tuple[str, str]]:
@@ -1273,12 +1278,7 @@ def topic_saying(plan: Plan) -> Callable[[str], bool] | None:
     groups = [g for t in _alternatives(topic) for g in _topic_groups(t)]
     closed = _compounds(topic)
 
-    def says(text: str) -> bool:
-        words = set(terms(unjoined(text)))
-        words |= {t for c, pair in closed.items() if c in words for t in pair}
-        return any(g & words for g in groups)
-
-    return says
+    return lambda text: any(g & _opened(set(terms(unjoined(text))), closed) for g in groups)
 
 
 def question_names(question: str) -> list[str]:
