@@ -143,13 +143,20 @@ _CONTRIBUTION = re.compile(
     r"|\bin\s+this\s+(?:paper|work|study|report)\b|\b(?:these|our)\s+(?:results|findings|data)\s+(?:show|suggest|indicate|demonstrate)",
     re.I,
 )
-# A sentence in which a paper introduces something: 'we present SimpleQA, a benchmark ...', 'X is a ...',
-# '... applying a novel decoding algorithm'; the verb may carry an adverb ('we publicly release our
-# models and code', 'we also introduce').
-_INTRODUCING = re.compile(
+# The paper's own act of introducing something ('we present SimpleQA, ...'); the verb may carry an
+# adverb ('we publicly release our models and code', 'we also introduce').
+_INTRODUCING_BY_PAPER = re.compile(
     r"\b(?:we|this\s+(?:paper|work|report|article))\s+(?:(?:first|also|further|then|here|now|\w+ly)\s+)?"
-    r"(?:present|introduce|propose|release|develop|describe|"
-    r"build|create|construct)\w*\b|\b(?:is|are)\s+(?:a|an)\s|\b(?:a|an)\s+novel\b",
+    r"(?:present|introduce|propose|release|develop|describe|build|create|construct)\w*\b",
+    re.I,
+)
+# A sentence in which a paper introduces something: that act, 'X is a ...', '... applying a novel decoding algorithm'.
+_INTRODUCING = re.compile(rf"{_INTRODUCING_BY_PAPER.pattern}|\b(?:is|are)\s+(?:a|an)\s|\b(?:a|an)\s+novel\b", re.I)
+# a factual question asking what a paper introduces ('What benchmark does Med-PaLM introduce?',
+# 'Which dataset did they release?'), not what a thing does ('What does X show?')
+_ASKS_INTRODUCED = re.compile(
+    r"^\W*(?:which|what)\s+\w+(?:\s+\w+)?\s+(?:does|do|did|is|are|was|were)\s+.+?\s+"
+    r"(?:introduc|propos|present|releas|develop|creat|build|construct|contribut|offer)\w*\b",
     re.I,
 )
 Search = Callable[[str, int, "str | None"], list[Passage]]
@@ -646,6 +653,14 @@ class Planner:
             passages = [*self._get([d for d in pinned if d not in found]), *passages]
             passages = sorted(passages, key=lambda p: p.doc_id not in pinned)[: max(k, len(pinned))]
         passages = guard_passages(passages)  # abstracts are data: text addressed to the assistant is left out
+        if query.kind in ("fact", "explain", "yesno") and not pinned and passages and question_names(question):
+            # 'Is SimpleQA about long-form answers?' is answered by SimpleQA's abstract, not by the one
+            # the rare words found first (an ASR paper on long-form speech); 'What did the o1 system
+            # card evaluate?' by o1's, not GPT-4o's 'System Card': the abstracts naming what the
+            # question names come first
+            naming = [p for p in _naming(question, passages) if all(_introduces(n, p) for n in question_names(question))]
+            if naming and not _names_in_text(question, _full(passages[0])):
+                passages = [*naming, *(p for p in passages if p not in naming)]
         unsaid_by_pinned = ""
         if pinned and previous and not elliptic and not abstain and query.kind in ("fact", "explain", "yesno"):
             # 'and how do they handle heterophily?' after Flan-MoE and U-PaLM were compared: the papers
@@ -1379,11 +1394,18 @@ def pointed(sentences: list[Sentence], query: Query) -> Sentence | None:
       thing is ('we introduce Flan-MoE, a set of ... Sparse Mixture-of-Expert models') before one
       that only mentions an option ('Flan-MoE outperforms dense models');
     - setting something aside ('Besides the plain Transformer, which baseline ...?'), the first
-      sentence that lists other things next to it ('... such as the Transformer and the Primer')."""
+      sentence that lists other things next to it ('... such as the Transformer and the Primer');
+    - asking what a paper introduces ('What benchmark does Med-PaLM introduce?'), the first sentence
+      in which the paper introduces a thing of that kind ('we present MultiMedQA, a benchmark ...'),
+      however few of the question's words it shares (the paper's name is in other sentences)."""
     if query.kind != "fact":
         return None
     if aside := set_aside(query.text):
         return next((s for s in sentences if listed_with(s.text, aside)), None)
+    if _ASKS_INTRODUCED.search(query.text) and (focus := focus_term(query.text)) is not None:
+        introducing = (s for s in sentences if _INTRODUCING_BY_PAPER.search(s.text) and _speaks_of(focus, s.text))
+        if (found := next(introducing, None)) is not None:
+            return found
     m = _OPTIONS.search(query.text)
     options = [o for o in (terms(m[1]), terms(m[2])) if o] if m else []
     if len(options) < 2:

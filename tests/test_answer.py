@@ -1716,3 +1716,23 @@ def test_asked_for_a_cause_the_answer_gives_one_the_abstract_gives_in_any_words(
     q = "What causes congenital nephrotic syndrome?"
     assert unsupported("The causes of congenital nephrotic syndrome are massive proteinuria shortly after birth.", q, cnf)
     assert unsupported("Congenital nephrotic syndrome is caused by mutations in the gene for nephrin.", q, cnf) == []
+
+
+def test_asked_what_a_paper_introduces_the_answer_is_where_it_introduces_a_thing_of_that_kind(seeded_copy: Assistant) -> None:
+    # 'What benchmark does Med-PaLM introduce?' was abstained: the two sentences shown were the ones
+    # naming Med-PaLM and 'limited benchmarks', not 'we present MultiMedQA, a benchmark ...'
+    plan = seeded_copy.plan("What benchmark does Med-PaLM introduce?")
+    assert any("we present MultiMedQA" in s.text for s in plan.shown[0].sentences)
+    ans, _, _ = ask_with(seeded_copy, "Med-PaLM introduces a new set of models at 8B, 62B and 540B scale [1].", plan.question)
+    assert not ans.abstained and "MultiMedQA" in ans.text and "540B" not in ans.text, ans.text
+    # a question about what a thing does is not one about what its paper introduces
+    assert not any("we present MultiMedQA" in s.text for s in seeded_copy.plan("What accuracy does Med-PaLM reach?").shown[0].sentences)
+
+
+def test_a_question_naming_a_thing_is_answered_from_the_abstract_about_it(seeded: Assistant) -> None:
+    # the rare 'long-form' found the ASR paper first, and the yes/no decision was read from it;
+    # 'system card' found GPT-4o's, and o1's question was abstained as weak evidence
+    plan = seeded.plan("Is SimpleQA about long-form answers?")
+    assert plan.passages[0].name == "SimpleQA", [p.name for p in plan.passages]
+    plan = seeded.plan("What did the o1 system card evaluate?")
+    assert not plan.abstain and "o1" in plan.passages[0].text.split(".")[0], plan.reason
