@@ -1726,7 +1726,9 @@ def test_asked_what_a_paper_introduces_the_answer_is_where_it_introduces_a_thing
     ans, _, _ = ask_with(seeded_copy, "Med-PaLM introduces a new set of models at 8B, 62B and 540B scale [1].", plan.question)
     assert not ans.abstained and "MultiMedQA" in ans.text and "540B" not in ans.text, ans.text
     # a question about what a thing does is not one about what its paper introduces
-    assert not any("we present MultiMedQA" in s.text for s in seeded_copy.plan("What accuracy does Med-PaLM reach?").shown[0].sentences)
+    assert not any(
+        "we present MultiMedQA" in s.text for s in seeded_copy.plan("What accuracy does Med-PaLM reach?").shown[0].sentences
+    )
 
 
 def test_a_question_naming_a_thing_is_answered_from_the_abstract_about_it(seeded: Assistant) -> None:
