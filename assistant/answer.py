@@ -392,6 +392,12 @@ class Answerer:
             return  # says nothing new
         if plan.kind in ("fact", "yesno") and not responsive(verdict.text, plan.question):
             return
+        if plan.kind == "yesno" and plan.decision and 1 not in verdict.citations:
+            # the Yes or No was read from the first abstract: a sentence of another supports nothing
+            # of it ('Does preconception care reduce congenital malformations?' - 'Yes.' from the
+            # meta-analysis of preconception care, then a vitamin study's finding on birth weight)
+            draft.dropped.append(f"rests on another abstract than the decision: {verdict.text[:80]}")
+            return
         if plan.kind == "fact" and wants_a_name(plan.question) and not offers(verdict.text, plan.question, "name"):
             # 'Which benchmarks ...?' answered without naming one: the model found none to name
             draft.dropped.append(f"names nothing the question asks for: {verdict.text[:80]}")
@@ -632,7 +638,9 @@ class Answerer:
         # Nothing the model wrote held up, but what it wrote shows which sentence of the abstract it
         # read the answer from: that sentence is quoted (a repair of the model's sentence in the
         # source's words) when the question's kind does not call for another.
-        hint = drawn_on(draft.rejected, plan.question, _ranked(plan, shown.number)) if plan.kind in ("fact", "explain") else None
+        # (a follow-up's prompt also holds the earlier question: a model echoing it points nowhere either)
+        asked = f"{plan.question} {plan.previous or ''}"
+        hint = drawn_on(draft.rejected, asked, _ranked(plan, shown.number)) if plan.kind in ("fact", "explain") else None
         if plan.kind == "list" and shown.number <= len(plan.second):
             hint = plan.second[shown.number - 1]  # the sentence saying the topic, for a paper admitted by meaning
         if plan.kind == "list" and hint is None and (naming := draft.naming) is not None:

@@ -39,6 +39,8 @@ _PLAIN_NUMBER = re.compile(r"[\d.,%]+")
 _NAME_TOKEN = re.compile(r"[^\W_][\w\-.]*[^\W_]|[^\W_]")
 _COUNT_Q = re.compile(r"\bhow (many|much)\b", re.I)
 _NUM_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,?\d)|[^\W_][\w.%]*")  # "248,000" is one number
+# A sentence that asks, or says the prompt's framing back ('This question follows the earlier question: ...').
+_ASKED_BACK = re.compile(r"\?[\s\"”’)]*$|\b(?:earlier|previous)\s+question\b|\bquestion\s+follows\b", re.I)
 # Words an answer uses to talk about the abstracts rather than to state a fact.
 _FRAMING = set(
     terms(
@@ -631,6 +633,9 @@ def check_sentence(sentence: str, question: str, sources: dict[int, str], allowe
         return Verdict(text=body, citations=(), kept=False, why="unfinished")
     if is_refusal(body):
         return Verdict(text=body, citations=(), kept=False, why="refusal")
+    if _ASKED_BACK.search(body):
+        # 'The question follows the earlier question: How is ...?': the prompt said back, not an answer
+        return Verdict(text=body, citations=(), kept=False, why="a question, not an answer")
     if repetitive(body, " ".join(sources.values()), question=question):
         return Verdict(text=body, citations=(), kept=False, why="repeats itself")
     if cited and not unsupported_by(cited):

@@ -1738,3 +1738,30 @@ def test_a_question_naming_a_thing_is_answered_from_the_abstract_about_it(seeded
     assert plan.passages[0].name == "SimpleQA", [p.name for p in plan.passages]
     plan = seeded.plan("What did the o1 system card evaluate?")
     assert not plan.abstain and "o1" in plan.passages[0].text.split(".")[0], plan.reason
+
+
+def test_a_yes_or_no_is_supported_from_the_abstract_it_was_read_from(seeded_copy: Assistant) -> None:
+    # 'Does preconception care reduce congenital malformations?' - 'Yes.' read from the meta-analysis
+    # of preconception care, then supported by a vitamin study's finding on birth weight [4]
+    question = "Do mixture-of-experts models benefit from instruction tuning?"
+    plan = seeded_copy.plan(question)
+    assert plan.decision == "Yes" and plan.shown[0].passage.name == "Flan-MoE"
+    med = next(s.number for s in plan.shown if s.passage.name.startswith("Med-PaLM"))
+    reply = f"Yes. Medical reasoning improves with model scale and instruction prompt tuning [{med}]."
+    ans, _, _ = ask_with(seeded_copy, reply, question)
+    assert ans.text.startswith("Yes.") and [c.label for c in ans.citations] == ["Flan-MoE"], ans.text
+    assert "medical" not in ans.text.lower()
+
+
+def test_a_model_echoing_the_earlier_question_does_not_pick_the_quote(seeded_copy: Assistant) -> None:
+    # 'How does it evaluate safety?' after a question on reinforcement learning: the model wrote "The
+    # question follows the earlier question: ... reinforcement learning", which did not hold up, and
+    # its words picked the quote on reinforcement learning, not the one on safety evaluations
+    echo = "The question follows the earlier question: How is the o1 model series trained with reinforcement learning?"
+    gen = Scripted("The o1 model series is trained with large-scale reinforcement learning [1].", later=(echo,))
+    seeded_copy._generator = gen  # type: ignore[assignment]
+    chat = seeded_copy.chat()
+    chat.ask("How is the o1 model series trained with reinforcement learning?")
+    ans = chat.ask("How does it evaluate safety?")
+    assert not ans.abstained and ans.statements[0].origin == "quote", ans.text
+    assert "safety evaluations" in ans.statements[0].text and "reinforcement" not in ans.statements[0].text, ans.text
