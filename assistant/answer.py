@@ -210,6 +210,7 @@ class Answerer:
                     # no line of the model's held up: the paper's sentence on the topic, in its place in the list
                     yield from self._show_quote(plan, draft, best, shown.number, timings, t0)
         elif plan.kind == "compare":
+            yield from self._verdict(plan, draft, timings, t0)
             yield from self._compare(plan, gen, draft, timings, t0)
         else:
             prompt, written = self.prompt(plan, gen)
@@ -286,6 +287,30 @@ class Answerer:
             sources = {s.number: s.passage.text for _, s in pairs}
             # a contrast holds only if it rests on both abstracts
             yield from self._generate(plan, gen, self._single(user, "", gen), sources, draft, timings, t0, limit=1, both=True)
+
+    def _verdict(self, plan: Plan, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str]:
+        """'Which is bigger, BLOOM or U-PaLM?' is answered first by the numbers the two abstracts give,
+        as the system reads them, each cited; the comparison in words follows."""
+        if not plan.measured:
+            return
+        (first, a, more), (second, b, less) = plan.measured[:2]
+        thing, least = plan.measured_by
+        reach = ("as few as " if least else "up to ") if more.several else ""
+        if thing == "parameters":
+            head = f"By the sizes the abstracts give, {_subject(first)} is the {'smaller' if least else 'larger'}"
+            unit = "" if "param" in more.said.lower() else " parameters"
+        else:
+            head = f"By the numbers the abstracts give, {_subject(first)} has {'fewer' if least else 'more'} {thing}"
+            unit = ""
+        said = f"{head}: {reach}{more.said}{unit} [{a}], against {less.said} for {_subject(second, False)} [{b}]."
+        statement = Statement(
+            text=re.sub(r" \[\d+\]", "", said).rstrip("."), citations=tuple(dict.fromkeys((a, b))), origin="quote"
+        )
+        timings.setdefault("first_text", time.perf_counter() - t0)
+        draft.statements.append(statement)
+        draft.pieces.append(said)
+        draft.said |= set(content_terms(statement.text))
+        yield said
 
     def _fill_side(self, plan: Plan, draft: _Draft, number: int, timings: dict[str, float], t0: float) -> Iterator[str]:
         """A compared thing the answer said little of goes on with its abstract's best new sentences
@@ -1016,6 +1041,15 @@ def _with_antecedent(plan: Plan, number: int, sentence: Sentence, said: tuple[st
     if before is None or any(t == before.text or copied_from(t, before.text) for t in said):
         return sentence.text
     return f"{before.text} {sentence.text}"
+
+
+def _subject(thing: str, opening: bool = True) -> str:
+    """A compared thing as the question wrote it, said in a sentence: 'the smallest U-PaLM'."""
+    if re.match(r"[a-z]+[A-Z0-9]", thing):  # 'umT5' stays as it is written
+        return thing
+    if thing[:1].islower():
+        thing = f"the {thing}"
+    return thing[0].upper() + thing[1:] if opening else thing
 
 
 def _on_subject(plan: Plan) -> list[Shown]:

@@ -51,7 +51,7 @@ from .kinds import (
     similar_to,
     stands_for,
 )
-from .ranking import YEAR, Ranked, by_year, counted_in, rank, ranked_by, year_of
+from .ranking import YEAR, Measured, Ranked, by_year, compared_by, counted_in, measured_in, rank, ranked_by, year_of
 from .spelling import Respeller
 from .text import (
     QUOTED,
@@ -220,6 +220,11 @@ class Plan:
     ranked_by: str = ""
     ranked_order: str = ""  # 'most' / 'fewest': the paper asked for; '': the papers listed, by the most
     ranking: tuple[Ranked, ...] = ()
+    # a comparison asking which thing has more of something ('Which is bigger, BLOOM or U-PaLM?'): the
+    # thing and whether fewer, and each compared thing's number of it with its shown number, the
+    # answer first; empty when either abstract gives none
+    measured_by: tuple[str, bool] = ("", False)
+    measured: tuple[tuple[str, int, Measured], ...] = ()
     undated: int = 0  # a ranking by year: the papers in the library whose record gives no year
     respelled: tuple[tuple[str, str], ...] = ()  # names the question mistyped, as read: (('gemeni', 'Gemini'),)
     length: int | None = None  # the sentences the answer is asked to take ('... in two sentences.'), read off the question
@@ -736,6 +741,8 @@ class Planner:
                 for p, ranked in zip(passages, ev.sentences, strict=True)
             )
         shown = select(query, ev, passages, second)
+        by = compared_by(question) if query.kind == "compare" and not abstain and len(query.subjects) == 2 else None
+        measured = _measured(query.subjects, by, passages) if by is not None else ()
         decision = (
             decide(ev.sentences[0], question, name_terms(question))
             if query.kind == "yesno" and ev.sentences and not abstain
@@ -764,6 +771,8 @@ class Planner:
             ranked_by=ranked_thing,
             ranked_order=ranked_order,
             ranking=tuple(ranking),
+            measured_by=by or ("", False),
+            measured=measured,
             undated=undated,
             respelled=tuple(respelled),
             length=length,
@@ -945,6 +954,23 @@ class Planner:
             closest = chosen or self._search(" ".join(query.subjects), 3, scope)
             return closest, True, "the library has nothing on " + " or ".join(f"'{m}'" for m in dict.fromkeys(missing))
         return chosen[:k] if k >= 2 else chosen[:2], False, ""
+
+
+def _measured(subjects: tuple[str, ...], by: tuple[str, bool], passages: list[Passage]) -> tuple[tuple[str, int, Measured], ...]:
+    """For 'Which is bigger, BLOOM or U-PaLM?': each thing (with its shown number) and the number its
+    abstract gives of what is compared, the one with more (or fewer) first; nothing when an abstract
+    gives none, or both the same."""
+    thing, least = by
+    found = []
+    for i, subject in enumerate(subjects):
+        p = passages[i] if i < len(passages) else passages[0] if passages else None
+        m = measured_in(thing, least, subject, question_names(subject) or _proper(subject), _full(p)) if p is not None else None
+        if m is None:
+            return ()
+        found.append((subject, (i if i < len(passages) else 0) + 1, m))
+    if found[0][2].value == found[1][2].value:
+        return ()
+    return tuple(sorted(found, key=lambda f: f[2].value, reverse=not least))
 
 
 def _introduces(subject: str, p: Passage) -> bool:

@@ -203,3 +203,73 @@ def rank(thing: str, least: bool, texts: list[str]) -> list[Ranked]:
             value, said, sentence = (min if least else max)(found, key=lambda f: f[0])
             best.append(Ranked(index=i, value=value, said=said, sentence=sentence))
     return sorted(best, key=lambda r: r.value, reverse=not least)
+
+
+# A comparison asking which of the things has more of something: 'Which one has more parameters, A
+# or B?', 'Which is bigger, A or B?' (a model's size is its parameters), 'Is A's largest model bigger
+# than the smallest B?'
+_COMPARATIVE = re.compile(
+    r"\b(?:(?P<size>bigger|larger|smaller)\b|(?P<more>more|most|fewer|fewest|less|least)\s+(?P<thing>[\w-]+))", re.I
+)
+_FEWER = frozenset("fewer fewest less least smaller".split())
+# a compared thing asked of at one end of its sizes ('the smallest U-PaLM', "Flan-MoE's largest model")
+_EXTREME = re.compile(r"\b(?:(?P<most>largest|biggest|most)|(?P<least>smallest|fewest|least))\b", re.I)
+# a size written with a name before it ('Flan-MoE-32B'): whose size it is
+_NAMED_SIZE = re.compile(r"^(?P<name>.*?)-?(?P<size>\d+(?:\.\d+)?[MBT])$")
+
+
+def compared_by(question: str) -> tuple[str, bool] | None:
+    """What a comparison asks which thing has more (or fewer) of, and whether fewer: ('parameters',
+    False) for 'Which is bigger, BLOOM or U-PaLM?', ('languages', False) for 'Which has more languages,
+    BLOOM or umT5?'; None for one that asks no such thing ('more than', 'more accurate' gives no count
+    any abstract numbers, and is left to the abstracts' words)."""
+    m = _COMPARATIVE.search(question)
+    if m is None:
+        return None
+    if m["size"]:
+        return _PARAMETERS, m["size"].lower() in _FEWER
+    thing = m["thing"]
+    if thing.lower() in _ENDS or not terms(thing):
+        return None
+    return (_PARAMETERS if set(terms(thing)) <= _MODEL else thing), m["more"].lower() in _FEWER
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A compared thing's number of what the comparison asks about: the number, as written, where."""
+
+    value: float
+    said: str  # '176B', '107 languages'
+    sentence: str
+    several: bool  # the abstract gives the thing more than one number of it ('8B, 62B, and 540B')
+
+
+def measured_in(thing: str, least: bool, subject: str, names: list[str], text: str) -> Measured | None:
+    """The number a text gives of `thing` for one compared thing, `subject` ('the smallest U-PaLM'),
+    said in sentences that name it (any of `names`; a size written with another name, 'Flan-PaLM-62B'
+    beside 'Flan-MoE-32B', is not its size): the most of them, or the fewest when the question asks
+    which has fewer, or the subject asks for its smallest."""
+    if not names:
+        return None
+    naming = [re.compile(rf"(?<![\w-]){re.escape(n)}(?!\w)", re.I) for n in names]
+    found = []
+    for value, said, sentence in numbers_of(thing, text):
+        if not any(n.search(sentence) for n in naming):
+            continue
+        size = _NAMED_SIZE.match(said)
+        if size is not None:
+            owner = size["name"].strip("-").lower()
+            if owner and not any(owner.startswith(n.lower()) or n.lower().startswith(owner) for n in names):
+                continue
+            said = size["size"]
+        elif thing == _PARAMETERS:
+            said = re.sub(r"[\s-]*param\w*$", "", said, flags=re.I)  # '176B-parameter': its size
+        found.append((value, said, sentence))
+    if not found:
+        return None
+    end = _EXTREME.search(subject)
+    fewest = bool(end["least"]) if end else least
+    value, said, sentence = (min if fewest else max)(found, key=lambda f: f[0])
+    # more numbers than the one said ('8B, 62B, and 540B'), not those said with it ('46 natural and 13 programming')
+    several = any(v != value and other not in said for v, other, _ in found) and not end
+    return Measured(value=value, said=said, sentence=sentence, several=several)

@@ -1765,3 +1765,22 @@ def test_a_model_echoing_the_earlier_question_does_not_pick_the_quote(seeded_cop
     ans = chat.ask("How does it evaluate safety?")
     assert not ans.abstained and ans.statements[0].origin == "quote", ans.text
     assert "safety evaluations" in ans.statements[0].text and "reinforcement" not in ans.statements[0].text, ans.text
+
+
+def test_which_of_two_is_bigger_is_answered_by_the_numbers_their_abstracts_give(seeded_copy: Assistant) -> None:
+    # 'BLOOM or U-PaLM - which one has more parameters?' described each and never said which
+    ans, pieces, _ = ask_with(seeded_copy, "It is a language model [1].", "BLOOM or U-PaLM — which one has more parameters?")
+    assert (
+        pieces[0]
+        == "By the sizes the abstracts give, U-PaLM is the larger: up to 540B parameters [2], against 176B for BLOOM [1]."
+    )
+    assert {c.label for c in ans.citations} >= {"BLOOM", "UL2R / U-PaLM"}
+    # a size written with another model's name is not the thing's own ('Flan-PaLM-62B' beside 'Flan-MoE-32B');
+    # a thing asked of at one end of its sizes is measured there
+    plan = seeded_copy.plan("Is Flan-MoE's largest model bigger than the smallest U-PaLM?")
+    assert [(m.said, n) for _, n, m in plan.measured] == [("32B", 1), ("8B", 2)]
+    plan = seeded_copy.plan("Which has more languages, BLOOM or umT5?")
+    assert [m.said for _, _, m in plan.measured] == ["107 languages", "46 natural and 13 programming languages"]
+    # no number of the thing in an abstract: no verdict, the comparison in words only
+    assert seeded_copy.plan("Which is larger, Gemini Ultra or BLOOM?").measured == ()
+    assert seeded_copy.plan("Compare BLOOM and U-PaLM.").measured == ()
