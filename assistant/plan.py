@@ -741,8 +741,8 @@ class Planner:
                 for p, ranked in zip(passages, ev.sentences, strict=True)
             )
         shown = select(query, ev, passages, second)
-        by = compared_by(question) if query.kind == "compare" and not abstain and len(query.subjects) == 2 else None
-        measured = _measured(query.subjects, by, passages) if by is not None else ()
+        compared = compared_by(question) if query.kind == "compare" and not abstain and len(query.subjects) == 2 else None
+        measured = _measured(query.subjects, compared, passages) if compared is not None else ()
         decision = (
             decide(ev.sentences[0], question, name_terms(question))
             if query.kind == "yesno" and ev.sentences and not abstain
@@ -771,7 +771,7 @@ class Planner:
             ranked_by=ranked_thing,
             ranked_order=ranked_order,
             ranking=tuple(ranking),
-            measured_by=by or ("", False),
+            measured_by=compared or ("", False),
             measured=measured,
             undated=undated,
             respelled=tuple(respelled),
