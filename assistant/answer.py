@@ -28,6 +28,7 @@ from .generate import Generator, Message
 from .guard import neutralise_special
 from .kinds import counts_papers, stands_for
 from .plan import (
+    FROM_MEASURES,
     FROM_NUMBERS,
     FROM_RECORD,
     FROM_YEARS,
@@ -181,6 +182,14 @@ class Answerer:
             yield answer.text
             yield answer
             return
+        if plan.measured and plan.kind == "yesno" and not plan.abstain:
+            # 'Does BLOOM have more parameters than U-PaLM?': the two abstracts' numbers say it
+            said, statement = _weighed(plan)
+            cited = tuple(s.citation() for s in plan.shown if s.number in statement.citations)
+            answer = _unmodelled(plan, f"{plan.decision}. {said}", cited, (statement,), FROM_MEASURES, timings)
+            yield answer.text
+            yield answer
+            return
         if plan.abstain or gen is None:
             answer = self.abstention(plan, plan.reason or "no model", timings, label)
             yield answer.text
@@ -293,19 +302,11 @@ class Answerer:
         as the system reads them, each cited; the comparison in words follows."""
         if not plan.measured:
             return
-        (first, a, more), (second, b, less) = plan.measured[:2]
-        thing, least = plan.measured_by
-        reach = ("as few as " if least else "up to ") if more.several else ""
-        if thing == "parameters":
-            head = f"By the sizes the abstracts give, {_subject(first)} is the {'smaller' if least else 'larger'}"
-            unit = "" if "param" in more.said.lower() else " parameters"
-        else:
-            head = f"By the numbers the abstracts give, {_subject(first)} has {'fewer' if least else 'more'} {thing}"
-            unit = ""
-        said = f"{head}: {reach}{more.said}{unit} [{a}], against {less.said} for {_subject(second, False)} [{b}]."
-        statement = Statement(
-            text=re.sub(r" \[\d+\]", "", said).rstrip("."), citations=tuple(dict.fromkeys((a, b))), origin="quote"
-        )
+        said, statement = _weighed(plan)
+        if _ASKS_IF.match(plan.question) and " than " in plan.question:
+            # 'Is the smallest U-PaLM smaller than BLOOM?' is answered Yes or No: whether the thing it
+            # asks of comes out ahead
+            said = f"{'Yes' if plan.measured[0][0] == plan.query.subjects[0] else 'No'}. {said}"
         timings.setdefault("first_text", time.perf_counter() - t0)
         draft.statements.append(statement)
         draft.pieces.append(said)
@@ -1041,6 +1042,26 @@ def _with_antecedent(plan: Plan, number: int, sentence: Sentence, said: tuple[st
     if before is None or any(t == before.text or copied_from(t, before.text) for t in said):
         return sentence.text
     return f"{before.text} {sentence.text}"
+
+
+_ASKS_IF = re.compile(r"^\W*(?:is|are|was|were|does|do|did|has|have|had)\b", re.I)
+
+
+def _weighed(plan: Plan) -> tuple[str, Statement]:
+    """The sentence saying which of two things has more of what a question weighs them by, from the
+    numbers their abstracts give (`Plan.measured`), with its citations, and its statement."""
+    (first, a, more), (second, b, less) = plan.measured[:2]
+    thing, least = plan.measured_by
+    reach = ("as few as " if least else "up to ") if more.several else ""
+    if thing == "parameters":
+        head = f"By the sizes the abstracts give, {_subject(first, False)} is the {'smaller' if least else 'larger'}"
+        unit = "" if "param" in more.said.lower() else " parameters"
+    else:
+        head = f"By the numbers the abstracts give, {_subject(first, False)} has {'fewer' if least else 'more'} {thing}"
+        unit = ""
+    said = f"{head}: {reach}{more.said}{unit} [{a}], against {less.said} for {_subject(second, False)} [{b}]."
+    text = re.sub(r" \[\d+\]", "", said).rstrip(".")
+    return said, Statement(text=text, citations=tuple(dict.fromkeys((a, b))), origin="quote")
 
 
 def _subject(thing: str, opening: bool = True) -> str:

@@ -641,6 +641,16 @@ class Planner:
         else:
             search_text = f"{earlier} {question}".strip()
             passages, abstain, reason = self._search(search_text, k, scope), False, ""
+        # 'Does BLOOM have more parameters than U-PaLM?': the two abstracts' numbers say Yes or No
+        than = _than(question) if query.kind == "yesno" and not previous else ()
+        than_by = compared_by(question) if than else None
+        weighed: tuple[tuple[str, int, Measured], ...] = ()
+        if than and than_by is not None:
+            chosen, missing, _ = self._compare(replace(query, subjects=than), scope, k)
+            weighed = _measured(than, than_by, chosen) if not missing else ()
+            if weighed:
+                taken = {p.doc_id for p in chosen}
+                passages = [*chosen, *(p for p in passages if p.doc_id not in taken)][: max(k, len(chosen))]
         pinned = tuple(sources or ()) if previous and query.kind not in ("list", "compare") else ()
         if pinned and (i := ordinal(question)) is not None and i < len(pinned):
             pinned = (pinned[i],)  # 'How does the second one evaluate safety?': that paper alone
@@ -685,7 +695,7 @@ class Planner:
         count = focus_term(question) if _HOW_MANY.match(question) else None
         # 'What does X stand for?' rests on an abstract spelling X out, whatever else it shares with it
         spelled = (acronym := stands_for(question)) is not None and any(spells_out(acronym, _full(p)) for p in passages)
-        if not abstain and query.kind not in ("list", "compare") and not ranking:
+        if not abstain and query.kind not in ("list", "compare") and not ranking and not weighed:
             names, rare = self._unknown(question, passages)
             if previous and not elliptic and not names:
                 # 'How does it work?' after 'What is GraphSAGE?': 'it' is what no abstract mentions
@@ -715,7 +725,13 @@ class Planner:
         if not abstain and acronym and not spelled:
             # 'What does BLOOM stand for?': the words are in an abstract or the answer is not
             abstain, reason = True, f"{NOT_SPELLED} '{acronym}'"
-        if not abstain and query.kind == "yesno" and passages and (asked := silent_on(question, _full(passages[0]))):
+        if (
+            not abstain
+            and query.kind == "yesno"
+            and passages
+            and not weighed
+            and (asked := silent_on(question, _full(passages[0])))
+        ):
             said = [w for w in re.findall(r"[\w'-]+", question) if set(terms(w)) & set(asked)]
             abstain, reason = True, f"the closest abstract says nothing of '{' '.join(said)}'"
         if paper is not None:  # 'Who wrote the BLOOM paper?': the record says, or nothing in the library does
@@ -742,12 +758,15 @@ class Planner:
             )
         shown = select(query, ev, passages, second)
         compared = compared_by(question) if query.kind == "compare" and not abstain and len(query.subjects) == 2 else None
-        measured = _measured(query.subjects, compared, passages) if compared is not None else ()
+        measured = _measured(query.subjects, compared, passages) if compared is not None else weighed
+        compared = compared or (than_by if weighed else None)
         decision = (
             decide(ev.sentences[0], question, name_terms(question))
             if query.kind == "yesno" and ev.sentences and not abstain
             else None
         )
+        if weighed and not abstain:  # Yes when the thing the question asks it of comes out ahead
+            decision = "Yes" if weighed[0][0] == than[0] else "No"
         timings = {"retrieval": t1 - t0, "evidence": time.perf_counter() - t1}
         return Plan(
             question=question,
@@ -956,6 +975,19 @@ class Planner:
         return chosen[:k] if k >= 2 else chosen[:2], False, ""
 
 
+# 'Does BLOOM have more parameters than U-PaLM?': the thing before the comparison, the one after 'than'
+_THAN = re.compile(r"^(?P<a>.+?)\b(?:more|fewer|less|bigger|larger|smaller)\b.*?\bthan\s+(?P<b>.+)$", re.I)
+
+
+def _than(question: str) -> tuple[str, ...]:
+    """The two named things a yes/no question weighs against each other by a number, in order, or ()."""
+    m = _THAN.match(question)
+    if m is None:
+        return ()
+    a, b = question_names(m["a"]), question_names(m["b"])
+    return (a[0], b[0]) if len(a) == 1 and len(b) == 1 else ()
+
+
 def _measured(subjects: tuple[str, ...], by: tuple[str, bool], passages: list[Passage]) -> tuple[tuple[str, int, Measured], ...]:
     """For 'Which is bigger, BLOOM or U-PaLM?': each thing (with its shown number) and the number its
     abstract gives of what is compared, the one with more (or fewer) first; nothing when an abstract
@@ -1102,6 +1134,7 @@ NO_MORE = "no other abstract in the library is about"
 NO_RECORD = "the library's record of the paper gives no"  # 'Who wrote the BLOOM paper?' of a record without authors
 FROM_RECORD = "from the library's record, not the abstract"
 FROM_NUMBERS = "ranked by the numbers the abstracts give"
+FROM_MEASURES = "weighed by the numbers the two abstracts give"
 NAMED_NOWHERE = "no abstract in any library mentions"  # 'What's the difference between deliberative alignment and RLHF?'
 FROM_YEARS = "ranked by the years of the library's records"
 NO_YEARS = "no record in the library gives a year"  # 'Which paper is the most recent?' of records without years

@@ -265,6 +265,9 @@ def measured_in(thing: str, least: bool, subject: str, names: list[str], text: s
         elif thing == _PARAMETERS:
             said = re.sub(r"[\s-]*param\w*$", "", said, flags=re.I)  # '176B-parameter': its size
         found.append((value, said, sentence))
+    # a part of a count said with another ('13 programming languages' in '46 natural and 13 programming
+    # languages') is not the thing's number on its own
+    found = [f for f in found if not any(f[1] != g[1] and f[1] in g[1] for g in found)]
     if not found:
         return None
     end = _EXTREME.search(subject)

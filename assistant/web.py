@@ -24,6 +24,7 @@ from .chat import Assistant, Retrieved, library_scope, talked_about_in
 from .check import CITE, cited_numbers
 from .ingest import estimate
 from .plan import (
+    FROM_MEASURES,
     FROM_NUMBERS,
     FROM_RECORD,
     FROM_YEARS,
@@ -183,6 +184,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     body = chat_markdown(answer.text, turn, numbers)
     if answer.reason == FROM_RECORD:  # 'Who wrote it?': the record's fields, not the abstract's words
         return f'<div class="ra-quote">\n\n**From the paper\'s record in your library**\n\n{body}\n\n</div>'
+    if answer.reason == FROM_MEASURES:  # 'Does BLOOM have more parameters than U-PaLM?'
+        return "Weighed by the numbers the two cited abstracts give, each where it gives it"
     if answer.reason == FROM_YEARS:  # 'Which paper is the most recent?': the records' years
         return f'<div class="ra-quote">\n\n**From the papers\' records in your library**\n\n{body}\n\n</div>'
     if answer.mode == "extractive":
@@ -279,6 +282,8 @@ def _status(answer: Answer, mode: str) -> str:
         return "Nothing was asked of the library"
     if answer.reason == FROM_NUMBERS:  # 'Which paper has the most languages?'
         return "Ranked by the numbers the cited abstracts give, each quoted where it gives it"
+    if answer.reason == FROM_MEASURES:  # 'Does BLOOM have more parameters than U-PaLM?'
+        return "Weighed by the numbers the two cited abstracts give, each where it gives it"
     if answer.reason == FROM_YEARS:  # 'Which paper is the most recent?'
         return "Ranked by the years of the papers' records, not their abstracts"
     if answer.abstained and answer.reason == NO_YEARS:

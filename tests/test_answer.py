@@ -1784,3 +1784,19 @@ def test_which_of_two_is_bigger_is_answered_by_the_numbers_their_abstracts_give(
     # no number of the thing in an abstract: no verdict, the comparison in words only
     assert seeded_copy.plan("Which is larger, Gemini Ultra or BLOOM?").measured == ()
     assert seeded_copy.plan("Compare BLOOM and U-PaLM.").measured == ()
+
+
+def test_whether_one_thing_has_more_than_another_is_answered_by_their_numbers(seeded_copy: Assistant) -> None:
+    # 'Does BLOOM have more parameters than U-PaLM?' was abstained as weak evidence
+    ans = seeded_copy.ask("Does BLOOM have more parameters than U-PaLM?")
+    assert (
+        ans.text
+        == "No. By the sizes the abstracts give, U-PaLM is the larger: up to 540B parameters [2], against 176B for BLOOM [1]."
+    )
+    assert [c.label for c in ans.citations] == ["BLOOM", "UL2R / U-PaLM"] and ans.mode == "extractive"
+    # a part of a count said with another is not the count ('13 programming languages')
+    ans = seeded_copy.ask("Does BLOOM cover fewer languages than umT5?")
+    assert ans.text.startswith("Yes. By the numbers the abstracts give, BLOOM has fewer languages: 46 natural and 13 programming")
+    # asked as 'Is A bigger than B?' (read as a comparison): Yes or No first, then the comparison
+    ans, pieces, _ = ask_with(seeded_copy, "It is a language model [1].", "Is the smallest U-PaLM smaller than BLOOM?")
+    assert pieces[0].startswith("Yes. By the sizes the abstracts give, the smallest U-PaLM is the smaller: 8B parameters")
