@@ -51,7 +51,19 @@ from .kinds import (
     similar_to,
     stands_for,
 )
-from .ranking import YEAR, Measured, Ranked, by_year, compared_by, counted_in, measured_in, rank, ranked_by, year_of
+from .ranking import (
+    YEAR,
+    Measured,
+    Ranked,
+    by_year,
+    compared_by,
+    counted_in,
+    measured_in,
+    numbers_of,
+    rank,
+    ranked_by,
+    year_of,
+)
 from .spelling import Respeller
 from .text import (
     QUOTED,
@@ -1461,6 +1473,12 @@ def pointed(sentences: list[Sentence], query: Query) -> Sentence | None:
         return None
     if aside := set_aside(query.text):
         return next((s for s in sentences if listed_with(s.text, aside)), None)
+    if _HOW_MANY.match(query.text) and (focus := focus_term(query.text)) is not None:
+        # 'How many patients were in the lung cancer delay study?': the first sentence that gives a
+        # number of patients ('56 of 73 patients consented'), not those its other words describe
+        counting = next((s for s in sentences if numbers_of(focus, s.text)), None)
+        if counting is not None:
+            return counting
     if _ASKS_INTRODUCED.search(query.text) and (focus := focus_term(query.text)) is not None:
         introducing = (s for s in sentences if _INTRODUCING_BY_PAPER.search(s.text) and _speaks_of(focus, s.text))
         if (found := next(introducing, None)) is not None:

@@ -1800,3 +1800,15 @@ def test_whether_one_thing_has_more_than_another_is_answered_by_their_numbers(se
     # asked as 'Is A bigger than B?' (read as a comparison): Yes or No first, then the comparison
     ans, pieces, _ = ask_with(seeded_copy, "It is a language model [1].", "Is the smallest U-PaLM smaller than BLOOM?")
     assert pieces[0].startswith("Yes. By the sizes the abstracts give, the smallest U-PaLM is the smaller: 8B parameters")
+
+
+def test_how_many_is_shown_the_sentence_that_counts_the_thing_asked(tmp_path: Path) -> None:
+    # 'How many patients were in the lung cancer delay study?' was answered from another abstract's
+    # '83 patients': the two sentences shown of the study were those its other words describe
+    from assistant import Assistant
+
+    a = Assistant(data_dir=tmp_path / "sfl")
+    a.ingest(ROOT / "benchmarks" / "data" / "scifact_library.jsonl")
+    plan = a.plan("How many patients were in the lung cancer delay study?")
+    assert plan.shown[0].passage.doc_id == "scifact:44562904"
+    assert any(re.search(r"\b5[26] (?:of 73 )?patients\b", s.text) for s in plan.shown[0].sentences), plan.shown[0].sentences
