@@ -182,15 +182,18 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         )
     numbers = {c.number for c in answer.retrieved} or None
     body = chat_markdown(answer.text, turn, numbers)
-    if answer.reason == FROM_RECORD:  # 'Who wrote it?': the record's fields, not the abstract's words
-        return f'<div class="ra-quote">\n\n**From the paper\'s record in your library**\n\n{body}\n\n</div>'
-    if answer.reason == FROM_MEASURES:  # 'Does BLOOM have more parameters than U-PaLM?'
-        return "Weighed by the numbers the two cited abstracts give, each where it gives it"
-    if answer.reason == FROM_YEARS:  # 'Which paper is the most recent?': the records' years
-        return f'<div class="ra-quote">\n\n**From the papers\' records in your library**\n\n{body}\n\n</div>'
-    if answer.mode == "extractive":
-        return f'<div class="ra-quote">\n\n**Quoted from the abstracts**\n\n{body}\n\n</div>'
-    return body
+    head = _HEADS.get(answer.reason) or ("Quoted from the abstracts" if answer.mode == "extractive" else "")
+    return f'<div class="ra-quote">\n\n**{head}**\n\n{body}\n\n</div>' if head else body
+
+
+# what a system-written answer rests on, over it in the chat: 'Who wrote it?' (the record's fields, not
+# the abstract's words), 'Does BLOOM have more parameters than U-PaLM?' (the abstracts' numbers),
+# 'Which paper is the most recent?' (the records' years)
+_HEADS = {
+    FROM_RECORD: "From the paper's record in your library",
+    FROM_MEASURES: "From the numbers the cited abstracts give",
+    FROM_YEARS: "From the papers' records in your library",
+}
 
 
 def error_markdown(message: str) -> str:

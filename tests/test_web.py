@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -508,6 +509,15 @@ def test_an_answer_from_a_papers_record_says_so_in_the_chat() -> None:
     assert "From the paper's record" in answer_markdown(said, 5) and "Quoted from the abstracts" not in answer_markdown(said, 5)
     panel = sources_html([{"turn": 5, "question": "q", "answer": said}])
     assert "From the library&#x27;s record of the cited paper" in panel and "Quoted from an abstract" not in panel
+    # 'Does BLOOM have more parameters than U-PaLM?': the answer itself shows, under what it rests on
+    from assistant.plan import FROM_MEASURES
+
+    weighed = replace(said, text="No. By the sizes the abstracts give, U-PaLM is the larger [1].", reason=FROM_MEASURES)
+    md = answer_markdown(weighed, 6)
+    assert "**From the numbers the cited abstracts give**" in md and "U-PaLM is the larger" in md
+    assert "Weighed by the numbers the two cited abstracts give" in sources_html(
+        [{"turn": 6, "question": "q", "answer": weighed}]
+    )
 
 
 def test_stage_uploads_uses_safe_names(tmp_path: Path) -> None:
