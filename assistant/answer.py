@@ -300,6 +300,11 @@ class Answerer:
     def _verdict(self, plan: Plan, draft: _Draft, timings: dict[str, float], t0: float) -> Iterator[str]:
         """'Which is bigger, BLOOM or U-PaLM?' is answered first by the numbers the two abstracts give,
         as the system reads them, each cited; the comparison in words follows."""
+        if plan.settles:  # 'Which model is faster, GPT-4o or GPT-4 Turbo?': where an abstract says so
+            number, text = plan.settles
+            sentence = next((x for x in _ranked(plan, number) if x.text == text), None)
+            said = _with_antecedent(plan, number, sentence) if sentence is not None else text  # 'It matches ...'
+            yield from self._show_quote(plan, draft, said, number, timings, t0)
         if not plan.measured:
             return
         said, statement = _weighed(plan)

@@ -237,6 +237,9 @@ class Plan:
     # answer first; empty when either abstract gives none
     measured_by: tuple[str, bool] = ("", False)
     measured: tuple[tuple[str, int, Measured], ...] = ()
+    # a comparison asking which is faster, cheaper, better ... when no numbers weigh the two: the
+    # shown number and sentence of an abstract that says it of one against the other, if one does
+    settles: tuple[int, str] | tuple[()] = ()
     undated: int = 0  # a ranking by year: the papers in the library whose record gives no year
     respelled: tuple[tuple[str, str], ...] = ()  # names the question mistyped, as read: (('gemeni', 'Gemini'),)
     length: int | None = None  # the sentences the answer is asked to take ('... in two sentences.'), read off the question
@@ -772,6 +775,7 @@ class Planner:
         compared = compared_by(question) if query.kind == "compare" and not abstain and len(query.subjects) == 2 else None
         measured = _measured(query.subjects, compared, passages) if compared is not None else weighed
         compared = compared or (than_by if weighed else None)
+        settles = _settling(question, query.subjects, ev, shown) if query.kind == "compare" and not abstain and not measured else ()
         decision = (
             decide(ev.sentences[0], question, name_terms(question))
             if query.kind == "yesno" and ev.sentences and not abstain
@@ -804,6 +808,7 @@ class Planner:
             ranking=tuple(ranking),
             measured_by=compared or ("", False),
             measured=measured,
+            settles=settles,
             undated=undated,
             respelled=tuple(respelled),
             length=length,
@@ -1015,6 +1020,32 @@ def _measured(subjects: tuple[str, ...], by: tuple[str, bool], passages: list[Pa
     if found[0][2].value == found[1][2].value:
         return ()
     return tuple(sorted(found, key=lambda f: f[2].value, reverse=not least))
+
+
+# 'Which model is faster, GPT-4o or GPT-4 Turbo?': a quality one of the things has more of
+_WHICH_OF = re.compile(r"^\W*(?:which|who)\b|\bwhich\s+(?:one|of\s+(?:the\s+)?(?:two|them))\b|\bthan\b", re.I)
+_COMPARATIVE_WORD = re.compile(
+    r"\b(?:more|less)\s+(?P<more>[a-z]{4,})\b|\b(?P<er>faster|slower|cheaper|costlier|better|worse|stronger|weaker|"
+    r"safer|simpler|easier|harder|quicker|longer|shorter|newer|older|higher|lower)\b",
+    re.I,
+)
+def _settling(question: str, subjects: tuple[str, ...], ev: Evidence, shown: list[Shown]) -> tuple[int, str] | tuple[()]:
+    """For a comparison of two things asking which is faster, cheaper, better ... (no count of a thing),
+    the best-ranked shown abstract's sentence that says so with the other thing named ('It matches
+    GPT-4 Turbo performance ..., while also being much faster and 50% cheaper in the API.'), or ()."""
+    m = _COMPARATIVE_WORD.search(question)
+    if m is None or len(subjects) != 2 or not _WHICH_OF.search(question):
+        return ()
+    word = (m["more"] or m["er"]).lower()
+    stems = set(terms(word)) or {word}
+    for i, (sh, ranked) in enumerate(zip(shown, ev.sentences, strict=False)):
+        # the other thing, against which this abstract says it (either, when one abstract has both)
+        others = subjects if len(shown) == 1 else tuple(x for j, x in enumerate(subjects) if j != i)
+        names = [n for x in others for n in (question_names(x) or _proper(x))]
+        for s in ranked:
+            if stems & set(terms(s.text)) and any(mentions(s.text, n) for n in names):
+                return sh.number, s.text
+    return ()
 
 
 def _introduces(subject: str, p: Passage) -> bool:
