@@ -775,7 +775,9 @@ class Planner:
         compared = compared_by(question) if query.kind == "compare" and not abstain and len(query.subjects) == 2 else None
         measured = _measured(query.subjects, compared, passages) if compared is not None else weighed
         compared = compared or (than_by if weighed else None)
-        settles = _settling(question, query.subjects, ev, shown) if query.kind == "compare" and not abstain and not measured else ()
+        settles = (
+            _settling(question, query.subjects, ev, shown) if query.kind == "compare" and not abstain and not measured else ()
+        )
         decision = (
             decide(ev.sentences[0], question, name_terms(question))
             if query.kind == "yesno" and ev.sentences and not abstain
@@ -1029,6 +1031,8 @@ _COMPARATIVE_WORD = re.compile(
     r"safer|simpler|easier|harder|quicker|longer|shorter|newer|older|higher|lower)\b",
     re.I,
 )
+
+
 def _settling(question: str, subjects: tuple[str, ...], ev: Evidence, shown: list[Shown]) -> tuple[int, str] | tuple[()]:
     """For a comparison of two things asking which is faster, cheaper, better ... (no count of a thing),
     the best-ranked shown abstract's sentence that says so with the other thing named ('It matches

@@ -1817,7 +1817,7 @@ def test_how_many_is_shown_the_sentence_that_counts_the_thing_asked(tmp_path: Pa
 def test_which_is_faster_opens_with_the_sentence_that_says_so(seeded_copy: Assistant) -> None:
     # 'Which model is faster, GPT-4o or GPT-4 Turbo?' described GPT-4o and never said; its abstract
     # says 'It matches GPT-4 Turbo performance ..., while also being much faster and 50% cheaper'
-    ans, pieces, _ = ask_with(seeded_copy, "GPT-4o is an omni model [1].", "Which model is faster, GPT-4o or GPT-4 Turbo?")
+    ans, _, _ = ask_with(seeded_copy, "GPT-4o is an omni model [1].", "Which model is faster, GPT-4o or GPT-4 Turbo?")
     assert ans.statements[0].origin == "quote" and "much faster" in ans.statements[0].text, ans.text
     assert ans.statements[0].text.startswith("GPT-4o can respond")  # 'It matches ...' with what 'It' is
     # a question on how each gets 'more performance' asks no one of them
