@@ -312,11 +312,7 @@ class Answerer:
             # 'Is the smallest U-PaLM smaller than BLOOM?' is answered Yes or No: whether the thing it
             # asks of comes out ahead
             said = f"{'Yes' if plan.measured[0][0] == plan.query.subjects[0] else 'No'}. {said}"
-        timings.setdefault("first_text", time.perf_counter() - t0)
-        draft.statements.append(statement)
-        draft.pieces.append(said)
-        draft.said |= set(content_terms(statement.text))
-        yield said
+        yield from self._show(plan, draft, statement, timings, t0, shown=said)
 
     def _fill_side(self, plan: Plan, draft: _Draft, number: int, timings: dict[str, float], t0: float) -> Iterator[str]:
         """A compared thing the answer said little of goes on with its abstract's best new sentences
@@ -479,9 +475,12 @@ class Answerer:
             if quote is not None and not copied_from(verdict.text, quote):
                 yield from self._show_quote(plan, draft, quote, number, timings, t0)
 
-    def _show(self, plan: Plan, draft: _Draft, statement: Statement, timings: dict[str, float], t0: float) -> Iterator[str]:
-        text = self._format(plan, statement, draft)
-        if not draft.pieces and plan.decision:
+    def _show(
+        self, plan: Plan, draft: _Draft, statement: Statement, timings: dict[str, float], t0: float, shown: str = ""
+    ) -> Iterator[str]:
+        """Show a checked statement (as `shown`, when the system has written it with its citations)."""
+        text = shown or self._format(plan, statement, draft)
+        if not draft.pieces and plan.decision and not shown:
             text = f"{plan.decision}. {text.lstrip()}"
         timings.setdefault("first_text", time.perf_counter() - t0)
         draft.statements.append(statement)
