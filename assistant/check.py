@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from . import tuning
-from .evidence import WORD_NUMBERS, focus_phrase, focus_term, numbers, wants_number
-from .text import WordSet, greek_folded, name_like, part_terms, spells_out, split_sentences, terms
+from .evidence import COMPARED_WITH, WORD_NUMBERS, focus_phrase, focus_term, numbers, reversed_comparison, wants_number
+from .text import NAME_TOKEN, WordSet, greek_folded, name_like, part_terms, spells_out, split_sentences, terms
 
 CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 _LEADING_CITES = re.compile(r"^\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
@@ -36,7 +36,6 @@ _NEGATION = re.compile(
 # ..." holds when the abstract states the problem in other words (its content words are checked).
 _ANSWER_KINDS = frozenset(terms("problem problems challenge challenges goal goals purpose aim motivation"))
 _PLAIN_NUMBER = re.compile(r"[\d.,%]+")
-_NAME_TOKEN = re.compile(r"[^\W_][\w\-.]*[^\W_]|[^\W_]")
 _COUNT_Q = re.compile(r"\bhow (many|much)\b", re.I)
 _NUM_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,?\d)|[^\W_][\w.%]*")  # "248,000" is one number
 # A sentence that asks, or says the prompt's framing back ('This question follows the earlier question: ...').
@@ -144,7 +143,7 @@ def _counts(text: str) -> list[tuple[str, list[str], list[str]]]:
     """Each number of a text (in digits or words) with the stems of the words just before it and of
     the words that follow it. A number that is part of a name ('GPT-4o', 'mC4') counts nothing and
     is left out."""
-    names = [t.lower() for t in _NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()]
+    names = [t.lower() for t in NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()]
     tokens = _NUM_TOKEN.findall(text.replace("-", " "))
     stems = [(terms(t) or [""])[0] for t in tokens]
     out = []
@@ -278,7 +277,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     spelled = {a for a in re.findall(r"\b[A-Z]{2,6}s?\b", question) if a.lower() not in low and spells_out(a, source)}
     missing += [
         t
-        for t in _NAME_TOKEN.findall(sentence)
+        for t in NAME_TOKEN.findall(sentence)
         if name_like(t)
         and not _PLAIN_NUMBER.fullmatch(t)
         and t.lower() not in low
@@ -293,6 +292,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += copied_of_another(sentence, source) if joined else []
     missing += claimed_of_other(sentence, source)
     missing += credited_with_contribution(sentence, source, question)
+    missing += reversed_comparison(sentence, source)
     # words compared with Greek letters as their Latin initials ('NF-κB' said, 'NF-kB' written)
     s_terms = WordSet([*terms(source), *(terms(folded) if folded != low else []), *terms(" ".join(spelled))])
     said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
@@ -418,7 +418,7 @@ def subject_terms(sentence: str) -> list[str]:
 def _subject_in(sentence: str, source: str) -> tuple[str | None, list[str], set[int]]:
     """The name a sentence speaks of (its first exact name: 'Med-PaLM'), the source's sentences, and
     the positions within one sentence of those naming it; no name when the source lacks it."""
-    subject = next((t for t in _NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None)
+    subject = next((t for t in NAME_TOKEN.findall(sentence) if name_like(t) and not t[0].isdigit() and not numbers(t)), None)
     if subject is None or subject.lower() not in source.lower():
         return None, [], set()
     parts = split_sentences(source) or [source]
@@ -481,7 +481,7 @@ def copied_of_another(sentence: str, source: str) -> list[str]:
 
     def others(i: int) -> bool:  # the source sentence, or one beside it, names another thing exactly
         around = " ".join(parts[max(0, i - 1) : i + 2])
-        return any(name_like(t) and not numbers(t) and t.lower() != subject.lower() for t in _NAME_TOKEN.findall(around))
+        return any(name_like(t) and not numbers(t) and t.lower() != subject.lower() for t in NAME_TOKEN.findall(around))
 
     grams = _runs(sentence)
     elsewhere = [g for i, p in enumerate(parts) if i not in near and others(i) for g in grams & _runs(p)]
@@ -496,12 +496,12 @@ def _runs(text: str) -> set[tuple[str, ...]]:
 
 def _names(text: str) -> set[str]:
     """The exact names of a text ('GPT-4', 'UL2R'), lower-cased; numbers left out."""
-    return {t.lower() for t in _NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()}
+    return {t.lower() for t in NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()}
 
 
 def _opener(text: str) -> str | None:
     """The exact name a sentence opens with (among its first four words): what it speaks of."""
-    words = _NAME_TOKEN.findall(re.sub(r"^\s*abstract\s*:\s*", "", text, flags=re.I))[:4]
+    words = NAME_TOKEN.findall(re.sub(r"^\s*abstract\s*:\s*", "", text, flags=re.I))[:4]
     return next((w.lower() for w in words if name_like(w) and not w[0].isdigit()), None)
 
 
@@ -543,8 +543,6 @@ _CONTRIBUTES = re.compile(
     r"\b(?:we|this\s+(?:paper|work|report|study))\s+(?:propose|present|introduce|develop|describe)s?\b|\bin\s+this\s+(?:work|paper)\b",
     re.I,
 )
-# what a paper compares itself with: 'baselines such as the Transformer and the Primer', 'better than X'
-_COMPARED_WITH = r"\b(?:such\s+as|than|baselines?|compared\s+(?:to|with)|outperform\w*|versus|vs\.?|surpass\w*|beat\w*|over)\b"
 _DEFINED = re.compile(
     r"^\s*(?:the\s+)?(?P<x>[^\W_][\w\-.]*[^\W_])(?:\s+[a-z]\w*){0,2}\s+(?:is|are|was|were)\s+(?:a|an|the)\b", re.I
 )
@@ -564,7 +562,7 @@ def only_compared_with(name: str, source: str) -> bool:
     parts = split_sentences(source) or [source]
     at = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
     naming = [p for p in parts if re.search(at, p, re.I)]
-    return len(naming) == 1 and bool(re.search(rf"{_COMPARED_WITH}[^.;]*{at}", naming[0], re.I))
+    return len(naming) == 1 and bool(re.search(rf"{COMPARED_WITH}[^.;]*{at}", naming[0], re.I))
 
 
 def credited_with_contribution(sentence: str, source: str, question: str = "") -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import tuning
-from .text import STOPWORDS, name_like, split_sentences, terms
+from .text import NAME_TOKEN, STOPWORDS, name_like, split_sentences, terms
 from .types import Passage
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -285,6 +285,96 @@ def reverses(sentence: str, question: str) -> bool:
     return False
 
 
+# what a paper compares itself with: 'baselines such as the Transformer and the Primer', 'better than X'
+COMPARED_WITH = r"\b(?:such\s+as|than|baselines?|compared\s+(?:to|with)|outperform\w*|versus|vs\.?|surpass\w*|beat\w*|over)\b"
+# a comparison the thing it opens with wins: 'X outperforms Y', 'X is faster than Y'
+_WINS = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beats?|beating|(?:better|faster|cheaper|stronger|more\s+accurate)\s+than)\b", re.I
+)
+# where a source sentence turns to what it compares with: 'It matches GPT-4 Turbo ...', '... better than X'
+_COMPARING = re.compile(rf"{COMPARED_WITH}|\b(?:match(?:es|ed|ing)?|comparable\s+to|on\s+par\s+with|relative\s+to)\b", re.I)
+
+
+def _at(name: str) -> str:
+    return rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+
+
+def _winning(claim: str) -> tuple[str, str] | None:
+    """The winner and the loser of a comparison a claim makes ('GPT-4 Turbo is faster than GPT-4o',
+    'Does PaLM outperform U-PaLM?'): the names just before and just after 'outperforms', 'faster
+    than', ...; none when it is negated or does not name both."""
+    m = _WINS.search(claim)
+    if not m or _NEGATION.search(claim):
+        return None
+    before = [t for t in NAME_TOKEN.findall(claim[: m.start()]) if name_like(t) and not t[0].isdigit()]
+    after = [t for t in NAME_TOKEN.findall(claim[m.end() :]) if name_like(t) and not t[0].isdigit()]
+    if not before or not after or before[-1].lower() == after[0].lower():
+        return None
+    return before[-1], after[0]
+
+
+def turning(claim: str, parts: list[str]) -> int | None:
+    """The source sentence (its index among `parts`) that makes a claim's comparison the other way
+    round: "GPT-4 Turbo is faster than GPT-4o" when the abstract says of GPT-4o "It matches GPT-4
+    Turbo performance ..., while also being much faster". The claim's winner (`_winning`) is, in the
+    source sentences that name it in a comparison, only what they compare with (named after
+    'matches', 'than', 'outperforms', ...), and the claim's loser is what one of them opens with:
+    named before that point, or, when no name stands there ('It ...', 'We ...'), a thing the
+    abstract names."""
+    sides = _winning(claim)
+    if sides is None:
+        return None
+    winner, loser = sides
+    if not any(re.search(_at(loser), p, re.I) for p in parts):
+        return None
+    turned = None
+    for i, p in enumerate(parts):
+        turn = _COMPARING.search(p)
+        if turn is None or not re.search(_at(winner), p, re.I):
+            continue
+        if _NEGATION.search(p) or re.search(_at(winner), p[: turn.start()], re.I):
+            return None  # the source has it win somewhere, or says something it does not do
+        opening = [t for t in NAME_TOKEN.findall(p[: turn.start()]) if name_like(t) and not t[0].isdigit()]
+        if not re.search(_at(loser), p[turn.end() :], re.I) and all(t.lower() == loser.lower() for t in opening):
+            turned = i if turned is None else turned
+    return turned
+
+
+def reversed_comparison(sentence: str, source: str) -> list[str]:
+    """A sentence that makes its source's comparison the other way round (`turning`)."""
+    if turning(sentence, split_sentences(source) or [source]) is None:
+        return []
+    winner, loser = _winning(sentence) or ("", "")
+    return [f"'{winner}' (the abstract compares {loser} with it, not the other way)"]
+
+
+def compared_so(sentences: list[Sentence], question: str) -> Sentence | None:
+    """The first sentence of an abstract (ranked best first) that makes a yes/no question's
+    comparison the same way round: 'Does U-PaLM outperform PaLM?' - 'we show that U-PaLM outperforms
+    PaLM on many few-shot setups'."""
+    sides = _winning(question)
+    if sides is None:
+        return None
+    winner, loser = sides
+    for s in sentences:
+        turn = _COMPARING.search(s.text)
+        if (
+            turn is not None
+            and re.search(_at(winner), s.text[: turn.start()], re.I)
+            and re.search(_at(loser), s.text[turn.end() :], re.I)
+        ):
+            return s
+    return None
+
+
+def turned_round(sentences: list[Sentence], question: str) -> Sentence | None:
+    """The sentence of an abstract that makes a yes/no question's comparison the other way round:
+    'Does PaLM outperform U-PaLM?' - 'we show that U-PaLM outperforms PaLM on many few-shot setups'."""
+    ordered = sorted(sentences, key=lambda s: s.position)
+    i = turning(question, [s.text for s in ordered])
+    return None if i is None else ordered[i]
+
+
 _ONLY = re.compile(r"(?<!not\s)\bonly\s+(?:as\s+|on\s+|in\s+|for\s+|with\s+|by\s+|to\s+|from\s+)?([^,;:?.!]+)", re.I)
 _ITEM_SEP = re.compile(r"\s*(?:,|;|\bor\b|\band\b)\s*", re.I)
 
@@ -363,7 +453,8 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
     which are no claim), gives another number of what it counts (`contradicts`), puts another name
     in the place of one the abstract never mentions (`substitutes`), says what the question sets
     aside ('rather than ...', `prefers_other`), ranks the thing the other way round (`reverses`)
-    or lists more than the question's 'only' (`more_than_only`); else the last of its closing
+    or lists more than the question's 'only' (`more_than_only`); else its sentence that makes the
+    question's comparison the other way round (`turned_round`); else the last of its closing
     three sentences, where findings are stated, that denies it ('Delayed TPT did not affect overall
     survival'); else the best sentence giving another number of what the question counts, when
     the abstract never gives the question's (`counted_otherwise`)."""
@@ -385,6 +476,8 @@ def deciding(sentences: list[Sentence], question: str, names: AbstractSet[str] =
         or more_than_only(best.text, question)
     ):
         return best
+    if (turned := turned_round(sentences, question)) is not None:
+        return turned
     return next((s for s in reversed(closing(sentences)) if denies(s.text, question, names)), None) or counted_otherwise(
         sentences, question
     )

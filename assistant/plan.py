@@ -23,6 +23,7 @@ from .evidence import (
     Evidence,
     Sentence,
     closing,
+    compared_so,
     contradicts,
     decide,
     deciding,
@@ -1647,7 +1648,8 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
     if not ranked:
         return None
     if query.kind == "yesno":
-        # the sentence the decision was read from: the one that says No; else one naming every
+        # the sentence the decision was read from: the one that says No; else one that makes the
+        # question's comparison the same way ('Does U-PaLM outperform PaLM?'); else one naming every
         # thing a question of two or more names joins ('Is Lingvo built on TensorFlow?' - 'Lingvo is
         # a Tensorflow framework ...'); else the closing finding, unless it says nothing of what is
         # asked ('Was it randomized?' - 'LNS supplementation can improve fetal growth'): then the
@@ -1659,7 +1661,7 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         saying = [s for s in ranked if any(t in WordSet(terms(s.text)) for t in asked)]
         if saying and not any(t in WordSet(terms(finding.text)) for t in asked):
             finding = saying[0]
-        return deciding(ranked, query.text, joined) or next(joining, None) or finding
+        return deciding(ranked, query.text, joined) or compared_so(ranked, query.text) or next(joining, None) or finding
     if query.kind == "list":
         if hint in ranked:  # the sentence that says the topic, for a paper admitted by meaning
             return hint

@@ -236,6 +236,10 @@ def quoted_terms(question: str) -> list[str]:
     return [m.strip() for m in QUOTED.findall(question) if m.strip()]
 
 
+# a token of a name: letters and digits, inner hyphens and dots ('GPT-4o', 'U-PaLM', 'v2.1')
+NAME_TOKEN = re.compile(r"[^\W_][\w\-.]*[^\W_]|[^\W_]")
+
+
 def name_like(token: str) -> bool:
     """A token that names something exactly: it has a digit or an inner capital ('GPT-4o', 'UniMax', 'ACM')."""
     return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])

@@ -591,6 +591,28 @@ def test_a_claim_about_every_case_is_no_when_the_abstract_says_it_of_most(seeded
     assert seeded.plan("Does ACM beat state-of-the-art GNNs on most tasks?").decision == "Yes"
 
 
+def test_a_comparison_asked_the_other_way_round_is_no_and_quotes_the_way_it_goes(seeded: Assistant) -> None:
+    # 'Overall, we show that U-PaLM outperforms PaLM on many few-shot setups ...'
+    plan = seeded.plan("Does PaLM outperform U-PaLM?")
+    assert plan.query.kind == "yesno" and plan.decision == "No"
+    quote = quote_for(plan.query, plan.shown[0], plan.evidence)
+    assert quote is not None and "U-PaLM outperforms PaLM" in quote.text, quote
+    plan = seeded.plan("Does U-PaLM outperform PaLM?")
+    assert plan.decision == "Yes"
+    quote = quote_for(plan.query, plan.shown[0], plan.evidence)  # the sentence that says so, not one naming both
+    assert quote is not None and "U-PaLM outperforms PaLM" in quote.text, quote
+
+
+def test_a_sentence_turning_its_abstracts_comparison_round_is_unsupported() -> None:
+    # the GPT-4o abstract: 'It matches GPT-4 Turbo performance ..., while also being much faster'
+    src = next(line for line in (ROOT / "seeds" / "tony.txt").read_text().splitlines() if "GPT-4o is an autoregressive" in line)
+    q = "Is that faster than GPT-4 Turbo?"
+    assert "GPT-4" in " ".join(unsupported("GPT-4 Turbo is faster than GPT-4o.", q, src))
+    assert not unsupported("GPT-4o is faster than GPT-4 Turbo.", q, src)
+    assert not unsupported("GPT-4o is much faster than GPT-4 Turbo in the API.", q, src)
+    assert not [m for m in unsupported("GPT-4 Turbo is not faster than GPT-4o.", q, src) if "other way" in m]
+
+
 def test_a_sentence_denying_what_is_asked_makes_it_no(seeded: Assistant) -> None:
     # '... without requiring human-written chain-of-thoughts or answers'
     plan = seeded.plan("Does Deliberative Alignment need human-written chains of thought?")
