@@ -23,7 +23,7 @@ from .check import (
     without_citations,
 )
 from .config import Settings
-from .evidence import Sentence, split_decision
+from .evidence import Sentence, focus_term, split_decision
 from .generate import Generator, Message
 from .guard import neutralise_special
 from .kinds import counts_papers, stands_for
@@ -57,7 +57,7 @@ from .plan import (
 )
 from .prompts import Prompts
 from .ranking import YEAR
-from .text import name_like, spellings, spells_out, terms
+from .text import NAME_TOKEN, name_like, spellings, spells_out, terms
 from .types import Answer, Citation, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
@@ -593,6 +593,11 @@ class Answerer:
             if extra is None:
                 break
             yield from self._show(plan, draft, extra, timings, t0)
+        if (left := _left_out(plan, draft)) is not None:
+            # 'What datasets did they evaluate on?' answered 'the C4 data-set' from '... on the C4
+            # data-set as well as text classification on the SuperGLUE data-set': the sentence is
+            # quoted for the others it names
+            yield from self._show_quote(plan, draft, _with_antecedent(plan, left[0], left[1]), left[0], timings, t0)
         if not draft.statements:
             answer = self.abstention(plan, "nothing in the abstracts could be quoted", timings, draft.label)
             yield answer.text
@@ -949,6 +954,36 @@ def _descriptive(plan: Plan, draft: _Draft) -> bool:
     return not any(offers(s.text, plan.question, "name") for s in draft.statements)
 
 
+def asks_plural(question: str) -> bool:
+    """Whether a question asks for things in the plural ('What datasets ...?', 'Which benchmarks
+    ...?'), not how many of them."""
+    focus = focus_term(question)
+    if focus is None or _HOW_MANY_Q.search(question):
+        return False
+    return any(terms(w) == [focus] and re.search(r"[^s]s$", w, re.I) for w in re.findall(r"[A-Za-z][\w-]*", question))
+
+
+def _names_of(text: str) -> set[str]:
+    return {t.lower() for t in NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()}
+
+
+def _left_out(plan: Plan, draft: _Draft) -> tuple[int, Sentence] | None:
+    """For a factual question asking for things in the plural, the sentence of the cited abstract
+    the model's answer was drawn from (`drawn_on`), when it names some of the things the answer
+    names (not the question's) and others besides: the answer gave part of a list (by its number in
+    the sources, and the sentence)."""
+    model = [s for s in draft.statements if s.origin == "model" and s.citations]
+    if plan.kind != "fact" or not model or not asks_plural(plan.question):
+        return None
+    number = model[0].citations[0]
+    sentence = drawn_on([s.text for s in model], plan.question, _ranked(plan, number))
+    if sentence is None or any(s.text in sentence.text or sentence.text in s.text for s in draft.statements):
+        return None
+    asked, given = _names_of(plan.question), _names_of(sentence.text)
+    answered = _names_of(" ".join(s.text for s in draft.statements)) - asked
+    return (number, sentence) if answered & given and given - answered - asked else None
+
+
 def drawn_on(said: list[str], question: str, sentences: list[Sentence]) -> Sentence | None:
     """The sentence of an abstract a model's sentences were drawn from: one holding at least half,
     and at least two, of the words a model sentence added to the question (the question's own
@@ -963,6 +998,9 @@ def drawn_on(said: list[str], question: str, sentences: list[Sentence]) -> Sente
         if source is not None and most >= 2 and most * 2 >= len(added):
             return source
     return None
+
+
+_HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 
 
 # the words of a comparison question that say it is one, not what it is about

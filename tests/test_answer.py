@@ -107,6 +107,20 @@ def test_stream_opens_with_what_was_retrieved_and_shows_only_checked_text(seeded
     assert "BLOOM" in ans.citations[0].text and ans.citations[0].libraries == ("Tony",)
 
 
+def test_a_plural_answered_with_part_of_a_list_quotes_the_sentence_for_the_rest(seeded_copy: Assistant) -> None:
+    # '... on language modeling on the C4 data-set as well as text classification on the SuperGLUE data-set'
+    ans, pieces, _ = ask_with(
+        seeded_copy, "N-Grammer was evaluated on the C4 data-set [1].", "What datasets was N-Grammer evaluated on?"
+    )
+    assert "".join(pieces).strip() == ans.text
+    assert [s.origin for s in ans.statements] == ["model", "quote"] and "SuperGLUE" in ans.statements[1].text, ans.text
+    # asked for one thing, the answer stands alone
+    ans, _, _ = ask_with(
+        seeded_copy, "N-Grammer was evaluated on the C4 data-set [1].", "What dataset was N-Grammer evaluated on?"
+    )
+    assert [s.origin for s in ans.statements] == ["model"], ans.text
+
+
 def test_model_refusal_is_an_abstention(seeded_copy: Assistant) -> None:
     ans, _, _ = ask_with(seeded_copy, "The abstracts do not answer this question.", "How many parameters does BLOOM have?")
     assert ans.abstained and ans.mode == "abstained" and not ans.citations
