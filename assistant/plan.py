@@ -513,6 +513,8 @@ class Planner:
             question = shorter  # 'Summarise the N-Grammer paper in two sentences.' asks 'Summarise the N-Grammer paper.'
         if history and (asked_again := swapped(question, history)) is not None:
             question = asked_again  # 'What about Flan-MoE?' after 'How many parameters does BLOOM have?'
+        elif (turned := about_then(question)) is not None:
+            question = turned  # 'What about the Flan collection, what does it contain?': 'What does the Flan collection contain?'
         elif history and (pick := picked(question, history)) is not None:
             question = pick  # 'Which one came first?' after 'Compare BLOOM and Gemini.'
         elif history and not stands_for(question) and (acronym := stands_for(question, history[-1])):
@@ -1222,6 +1224,30 @@ _SWAP = re.compile(
     r"^\W*(?:(?:and\s+)?(?:what|how)\s+about|and(?:\s+(?:for|with))?|same\s+(?:for|with)|what\s+of)\s+(?P<x>[^?.!,;]{1,40}?)\s*[?.!]*\s*$",
     re.I,
 )
+# 'What about the Flan collection, what does it contain?': another thing, then what is asked of it
+_ABOUT_THEN = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>[^?.!,;]{1,60}?)\s*[,;:]\s*(?P<rest>[^,;]+?)\s*$", re.I
+)
+_POINTER = re.compile(r"\b(it|its|they|them|their)\b", re.I)
+
+
+def about_then(question: str) -> str | None:
+    """A follow-up that turns to another thing and asks of it ('What about the Flan collection,
+    what does it contain?') as the question asked of that thing ('What does the Flan collection
+    contain?'), with the thing in place of the one word pointing back to it; None for any other."""
+    m = _ABOUT_THEN.match(question)
+    if not m or not re.search(r"\?\s*$", m["rest"]):
+        return None
+    x, rest = m["x"].strip(), m["rest"]
+    pointers = list(_POINTER.finditer(rest))
+    if len(pointers) != 1:
+        return None
+    it = pointers[0]
+    owner = "'s" if it.group(1).lower() in ("its", "their") else ""
+    asked = f"{rest[: it.start()]}{x}{owner}{rest[it.end() :]}"
+    return asked[:1].upper() + asked[1:]
+
+
 # 'Tell me more.', 'Go on.', 'Can you elaborate?'
 _TELL_MORE = re.compile(
     r"^\W*(?:(?:can|could)\s+you\s+|please\s+)?(?:tell\s+me\s+more|say\s+more|more\s+(?:details?|info(?:rmation)?)|go\s+on|"

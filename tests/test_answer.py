@@ -32,6 +32,7 @@ from assistant.kinds import kind_of, stands_for
 from assistant.plan import (
     _naming,
     about,
+    about_then,
     answer_wanted,
     compounds,
     expansions,
@@ -937,6 +938,17 @@ def test_two_papers_on_one_thing_are_each_asked_for_as_a_paper(seeded_copy: Assi
     asked = [str(m) for m in answer_prompts(gen)]
     assert sum("finds or concludes about GNN" in m for m in asked) == 2  # not 'what GNN is', twice
     assert any("how the paper [1] and the paper [2] differ" in m for m in asked)
+
+
+def test_a_follow_up_turning_to_another_thing_asks_of_that_thing(seeded: Assistant) -> None:
+    # 'What about SimpleQA, ...?' after a question on BLOOM is asked of SimpleQA, not of BLOOM's abstract
+    first = seeded.plan("How many parameters does BLOOM have?")
+    bloom = first.shown[0].passage.doc_id
+    plan = seeded.plan("What about SimpleQA, how are its answers graded?", history=[first.question], sources=[bloom])
+    assert plan.question == "How are SimpleQA's answers graded?" and not plan.pinned and not plan.abstain
+    assert "SimpleQA" in plan.shown[0].passage.text and bloom not in {s.passage.doc_id for s in plan.shown[:1]}
+    assert about_then("And what about BLOOM, how many parameters does it have?") == "How many parameters does BLOOM have?"
+    assert about_then("What about Flan-MoE?") is None  # the last question asked of it: `swapped`
 
 
 def test_a_follow_up_comparison_says_it_of_what_the_conversation_is_about(seeded_copy: Assistant) -> None:
