@@ -36,6 +36,7 @@ from .plan import (
     NO_LIBRARY,
     NO_MORE,
     NO_YEARS,
+    NONE_AMONG,
     NOT_IN_PINNED,
     NOT_SPELLED,
     SMALL_TALK,
@@ -769,6 +770,10 @@ class Answerer:
         if reason.startswith(NO_MORE):  # 'Any more papers like that?' after a list that gave them all
             beyond = re.findall(r"'([^']+)'", reason.partition(" beyond ")[2])
             text = f"No other paper in {_library_of(plan)} is about {plan.query.topic} beyond {_joined(beyond) or 'those already given'}."
+        if reason.startswith(NONE_AMONG):  # 'Which of them introduces a benchmark?' of papers none of which does
+            topic = reason[len(NONE_AMONG) :].strip(" '")
+            names = _joined([p.name for p in closest_passages])
+            text = f"None of the papers the last answer gave ({names}) is about {topic}."
         if reason.startswith(NAMED_NOWHERE):  # a name the question uses that no abstract has: which
             names = _joined(re.findall(r"'([^']+)'", reason))
             text += f"\n\nNo abstract in {'any of your libraries' if plan.library else 'your library'} mentions {names}."

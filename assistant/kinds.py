@@ -46,7 +46,9 @@ _LIST = re.compile(
     r"|^\s*which\s+ones\b"
     # 'Which of them are about safety?', 'Are any of these on speech?': among the papers of the last answer
     rf"|{_AMONG}\s+(?:(?:(?:are|is)\s+)?(?:about|on|related\s+to|concerned\s+with)"
-    r"|(?:deal|talk|discuss|cover|mention|address|concern|involve|focus|stud(?:y|ie)|look|use|report)\w*)\b"
+    r"|(?:deal|talk|discuss|cover|mention|address|concern|involve|focus|stud(?:y|ie)|look|use|report)\w*"
+    # 'Which of them introduces a benchmark?', 'Which of them is a system card?'
+    r"|(?:introduc|propos|present|releas|describ)\w*|(?:are|is)\s+(?:a|an)\b)\b"
     rf"|\b(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:anything|something|any(?:\s+\w+)?\s+{_BODY}|{_BODY})\b"
     rf"|^\s*what\s+(?:do|does)\s+(?:i|we|[A-Z][\w.-]*)\s+have\s+(?:on|about)\b"
     rf"|\bany\s+{_BODY}\s+(?:on|about|that|which|in|mentioning|covering|discussing|using|involving|with)\b"

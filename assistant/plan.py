@@ -513,6 +513,10 @@ class Planner:
             question = shorter  # 'Summarise the N-Grammer paper in two sentences.' asks 'Summarise the N-Grammer paper.'
         if history and (asked_again := swapped(question, history)) is not None:
             question = asked_again  # 'What about Flan-MoE?' after 'How many parameters does BLOOM have?'
+        elif (
+            history and sources and len(sources) > 1 and (one := _ONE_OF_LIST.match(question)) and kind_of(history[-1]) == "list"
+        ):
+            question = f"Which of them {one['rest']}"  # 'Which one is a system card?' after a list: among its papers
         elif (turned := about_then(question)) is not None:
             question = turned  # 'What about the Flan collection, what does it contain?': 'What does the Flan collection contain?'
         elif history and (pick := picked(question, history)) is not None:
@@ -1224,11 +1228,13 @@ _SWAP = re.compile(
     r"^\W*(?:(?:and\s+)?(?:what|how)\s+about|and(?:\s+(?:for|with))?|same\s+(?:for|with)|what\s+of)\s+(?P<x>[^?.!,;]{1,40}?)\s*[?.!]*\s*$",
     re.I,
 )
+# 'Which one introduces a benchmark?' ('which one of my papers ...' asks anew)
+_ONE_OF_LIST = re.compile(r"^\W*(?:and\s+|so\s+)?which\s+one\s+(?P<rest>(?!of\b)\S.*)$", re.I)
 # 'What about the Flan collection, what does it contain?': another thing, then what is asked of it
 _ABOUT_THEN = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>[^?.!,;]{1,60}?)\s*[,;:]\s*(?P<rest>[^,;]+?)\s*$", re.I
 )
-_POINTER = re.compile(r"\b(it|its|they|them|their)\b", re.I)
+_POINTING_BACK = re.compile(r"\b(it|its|they|them|their)\b", re.I)
 
 
 def about_then(question: str) -> str | None:
@@ -1239,7 +1245,7 @@ def about_then(question: str) -> str | None:
     if not m or not re.search(r"\?\s*$", m["rest"]):
         return None
     x, rest = m["x"].strip(), m["rest"]
-    pointers = list(_POINTER.finditer(rest))
+    pointers = list(_POINTING_BACK.finditer(rest))
     if len(pointers) != 1:
         return None
     it = pointers[0]

@@ -32,6 +32,7 @@ from .plan import (
     NO_MORE,
     NO_RECORD,
     NO_YEARS,
+    NONE_AMONG,
     NOT_IN_PINNED,
     SMALL_TALK,
     unrecorded,
@@ -154,8 +155,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     """The final chat message for an answer, styled by its mode."""
     if answer.reason == SMALL_TALK:  # 'hi', 'thanks!'
         return _md_plain(answer.text)
-    if answer.abstained and answer.reason.startswith((NO_MORE, NO_RECORD, NO_LIBRARY, NO_YEARS)):
-        # said in one line: no more papers, no authors, no library called Ben, no years
+    if answer.abstained and answer.reason.startswith((NO_MORE, NONE_AMONG, NO_RECORD, NO_LIBRARY, NO_YEARS)):
+        # said in one line: no more papers, none of them, no authors, no library called Ben, no years
         return f'<div class="ra-abstain">\n\n**{_md_plain(answer.text)}**\n\n</div>'
     if answer.abstained and answer.reason.startswith(NOT_IN_PINNED):
         # 'and how do they handle heterophily?' of papers that never say: that, and which papers do

@@ -985,6 +985,22 @@ def test_a_follow_up_picks_among_or_by_place_from_the_papers_the_last_answer_gav
     assert seeded.plan("Which of them has the most parameters?", history=[first], sources=tony).query.kind == "fact"
 
 
+def test_which_one_after_a_list_is_asked_among_its_papers(seeded_copy: Assistant) -> None:
+    first = "Which of Tony's papers are about safety?"
+    safety = [p.doc_id for p in seeded_copy.plan(first).passages]
+    assert len(safety) >= 2 and not any("SimpleQA" in p.text for p in seeded_copy.plan(first).passages)
+    # singular: none of the safety papers introduces a benchmark (SimpleQA, which does, was not listed)
+    plan = seeded_copy.plan("Which of them introduces a benchmark?", history=[first], sources=safety)
+    assert plan.query.kind == "list" and plan.abstain and "none of the papers of the last answer" in plan.reason
+    chat = seeded_copy.chat()
+    chat.ask(first)
+    ans = chat.ask("Which of them introduces a benchmark?")
+    assert ans.abstained and ans.text.startswith("None of the papers the last answer gave (") and "benchmark" in ans.text
+    plan = seeded_copy.plan("Which one is a system card?", history=[first], sources=safety)
+    assert plan.question == "Which of them is a system card?" and plan.query.kind == "list" and not plan.abstain
+    assert [p.name for p in plan.passages] == ["GPT-4o"]
+
+
 def test_an_explanation_of_a_named_thing_is_not_held_to_the_wording_gate(seeded_copy: Assistant) -> None:
     q = "What does the Gemini report expect its models to make possible, and does it say how they will be rolled out?"
     plan = seeded_copy.plan(q)
