@@ -1723,7 +1723,16 @@ def quote_for(query: Query, shown: Shown, ev: Evidence, hint: Sentence | None = 
         seen = [s for s in hinted if s.position in positions]
         focus, has_names = focus_term(query.text), wants_a_name(query.text)
         kind = focus if has_names and focus and _speaks_of(focus, shown.passage.text) else None
-        named = (s for s in seen if offers(s.text, query.text, wanted) and (kind is None or _speaks_of(kind, s.text)))
+        # asked how many of a thing, a number stands for the answer only in a sentence that counts or
+        # names the thing ('244 counties' is no count of patients)
+        counted = focus if focus and _HOW_MANY.match(query.text) else None
+        named = (
+            s
+            for s in seen
+            if offers(s.text, query.text, wanted)
+            and (kind is None or _speaks_of(kind, s.text))
+            and (counted is None or numbers_of(counted, s.text) or _speaks_of(counted, s.text))
+        )
         in_words = focus if wanted == "name" and not has_names else None
         worded = (s for s in seen if in_words and _speaks_of(in_words, s.text))
         return next(named, None) or next(worded, None)

@@ -1876,6 +1876,15 @@ def test_how_many_is_shown_the_sentence_that_counts_the_thing_asked(tmp_path: Pa
     plan = a.plan("How many patients were in the lung cancer delay study?")
     assert plan.shown[0].passage.doc_id == "scifact:44562904"
     assert any(re.search(r"\b5[26] (?:of 73 )?patients\b", s.text) for s in plan.shown[0].sentences), plan.shown[0].sentences
+    # an abstract that counts no patients is not quoted for its '244 counties' when the model's answer fails
+    q = "How many patients were in the breast cancer mortality study?"
+    plan = a.plan(q)
+    assert "244 counties" in plan.shown[0].passage.text and not plan.abstain
+    assert quote_for(plan.query, plan.shown[0], plan.evidence) is None
+    assert quote_for(plan.query, plan.shown[0], plan.evidence, next(iter(plan.shown[0].sentences))) is None
+    plan = a.plan("How many counties were in the breast cancer mortality study?")
+    quote = quote_for(plan.query, plan.shown[0], plan.evidence)
+    assert quote is not None and "244 counties" in quote.text
 
 
 def test_which_is_faster_opens_with_the_sentence_that_says_so(seeded_copy: Assistant) -> None:
