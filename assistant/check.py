@@ -293,6 +293,7 @@ def unsupported(sentence: str, question: str, source: str, joined: bool = False)
     missing += claimed_of_other(sentence, source)
     missing += credited_with_contribution(sentence, source, question)
     missing += reversed_comparison(sentence, source)
+    missing += defined_by_its_owner(sentence, source)
     # words compared with Greek letters as their Latin initials ('NF-κB' said, 'NF-kB' written)
     s_terms = WordSet([*terms(source), *(terms(folded) if folded != low else []), *terms(" ".join(spelled))])
     said = [t for t in content_terms(greek_folded(sentence)) if not t[0].isdigit()]  # numbers were checked above
@@ -584,6 +585,35 @@ def credited_with_contribution(sentence: str, source: str, question: str = "") -
     grams = _runs(sentence)
     if any(grams & _runs(p) for p in split_sentences(source) if _CONTRIBUTES.search(p) and x.lower() not in p.lower()):
         return [f"'{x}' (given what the paper contributes; it names {x} only as what it compares with)"]
+    return []
+
+
+# a definition of a thing written with capitals, one to four words: 'The Preparedness Framework is a ...'
+_DEFINED_NAME = re.compile(r"^\s*(?:[Tt]he\s+)?(?P<x>(?:[A-Z][\w\-.]*\s+){0,3}[A-Z][\w\-.]*)\s+(?:is|are|was|were)\s+(?:a|an|the)\b")
+# where a sentence turns to the items of what it speaks of: '..., including safety evaluations, ... and X'
+_ITEMS = re.compile(r"\b(?:including|such\s+as|e\.g\.|as\s+well\s+as|among\s+them)", re.I)
+
+
+def defined_by_its_owner(sentence: str, source: str) -> list[str]:
+    """A definition of a thing the abstract names only as an item of what one sentence speaks of,
+    in the words that sentence says of that whole: "The Preparedness Framework is a comprehensive
+    evaluation of the safety work carried out for the OpenAI o1 ..." of "This report outlines the
+    safety work carried out for the OpenAI o1 ..., including safety evaluations, external red
+    teaming, and Preparedness Framework evaluations". The definition shares a run of four content
+    words with the part of that sentence before its items begin."""
+    m = _DEFINED_NAME.match(sentence)
+    if not m:
+        return []
+    x = m["x"]
+    at = rf"(?<![\w-]){re.escape(x)}(?![\w-])"
+    naming = [p for p in split_sentences(source) or [source] if re.search(at, p, re.I)]
+    if len(naming) != 1:
+        return []
+    items = _ITEMS.search(naming[0])
+    if items is None or re.search(at, naming[0][: items.start()], re.I) or not re.search(at, naming[0][items.end() :], re.I):
+        return []
+    if _runs(sentence) & _runs(naming[0][: items.start()]):
+        return [f"'{x}' (defined with what the abstract says of the whole it is named as a part of)"]
     return []
 
 

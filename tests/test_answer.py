@@ -618,6 +618,17 @@ def test_a_comparison_asked_the_other_way_round_is_no_and_quotes_the_way_it_goes
     assert quote is not None and "U-PaLM outperforms PaLM" in quote.text, quote
 
 
+def test_a_thing_named_only_as_a_part_is_not_defined_by_the_whole() -> None:
+    # 'This report outlines the safety work carried out for the OpenAI o1 ..., including safety
+    # evaluations, external red teaming, and Preparedness Framework evaluations.'
+    src = next(line for line in (ROOT / "seeds" / "alex.txt").read_text().splitlines() if "o1 model series" in line)
+    q = "What is the Preparedness Framework?"
+    said = "The Preparedness Framework is a comprehensive evaluation of the safety work carried out for the OpenAI o1 models."
+    assert any("Preparedness Framework" in m for m in unsupported(said, q, src))
+    # the abstract's own subject, defined in its words, holds
+    assert not unsupported("The o1 model series is trained with large-scale reinforcement learning.", "What is o1?", src)
+
+
 def test_a_sentence_turning_its_abstracts_comparison_round_is_unsupported() -> None:
     # the GPT-4o abstract: 'It matches GPT-4 Turbo performance ..., while also being much faster'
     src = next(line for line in (ROOT / "seeds" / "tony.txt").read_text().splitlines() if "GPT-4o is an autoregressive" in line)
