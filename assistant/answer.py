@@ -418,6 +418,11 @@ class Answerer:
         said = set(content_terms(verdict.text))
         if said and said <= draft.said:
             return  # says nothing new
+        if draft.said and _repeats(said, draft.said):
+            # 'They are suitable for applications ranging from complex reasoning tasks to on-device
+            # memory-constrained use-cases' after 'Nano models are used for applications ranging ...'
+            draft.dropped.append(f"repeats what was said: {verdict.text[:80]}")
+            return
         if plan.kind in ("fact", "yesno") and not responsive(verdict.text, plan.question):
             return
         if plan.kind == "yesno" and plan.decision and 1 not in verdict.citations:
@@ -957,6 +962,13 @@ def _descriptive(plan: Plan, draft: _Draft) -> bool:
     if plan.kind != "fact" or answer_wanted(plan.question) is not None:
         return False
     return not any(offers(s.text, plan.question, "name") for s in draft.statements)
+
+
+def _repeats(said: set[str], before: set[str]) -> bool:
+    """Whether a sentence of four or more content words adds at most one word, and no number, to
+    what the answer has said (`before`): a restatement."""
+    new = said - before
+    return len(said) >= 4 and len(new) <= 1 and not any(t[:1].isdigit() for t in new)
 
 
 def asks_plural(question: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from . import tuning
 from .evidence import COMPARED_WITH, WORD_NUMBERS, focus_phrase, focus_term, numbers, reversed_comparison, wants_number
-from .text import NAME_TOKEN, WordSet, greek_folded, name_like, part_terms, spells_out, split_sentences, terms
+from .text import NAME_TOKEN, WordSet, bounded, greek_folded, name_like, part_terms, spells_out, split_sentences, terms
 
 CITE = re.compile(r"\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 _LEADING_CITES = re.compile(r"^\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)")
@@ -561,7 +561,7 @@ def only_compared_with(name: str, source: str) -> bool:
     """Whether the source names a thing once, and only as something it compares itself with
     ('outperforms several strong baselines such as the Transformer and the Primer')."""
     parts = split_sentences(source) or [source]
-    at = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+    at = bounded(name)
     naming = [p for p in parts if re.search(at, p, re.I)]
     return len(naming) == 1 and bool(re.search(rf"{COMPARED_WITH}[^.;]*{at}", naming[0], re.I))
 
@@ -589,7 +589,9 @@ def credited_with_contribution(sentence: str, source: str, question: str = "") -
 
 
 # a definition of a thing written with capitals, one to four words: 'The Preparedness Framework is a ...'
-_DEFINED_NAME = re.compile(r"^\s*(?:[Tt]he\s+)?(?P<x>(?:[A-Z][\w\-.]*\s+){0,3}[A-Z][\w\-.]*)\s+(?:is|are|was|were)\s+(?:a|an|the)\b")
+_DEFINED_NAME = re.compile(
+    r"^\s*(?:[Tt]he\s+)?(?P<x>(?:[A-Z][\w\-.]*\s+){0,3}[A-Z][\w\-.]*)\s+(?:is|are|was|were)\s+(?:a|an|the)\b"
+)
 # where a sentence turns to the items of what it speaks of: '..., including safety evaluations, ... and X'
 _ITEMS = re.compile(r"\b(?:including|such\s+as|e\.g\.|as\s+well\s+as|among\s+them)", re.I)
 
@@ -605,7 +607,7 @@ def defined_by_its_owner(sentence: str, source: str) -> list[str]:
     if not m:
         return []
     x = m["x"]
-    at = rf"(?<![\w-]){re.escape(x)}(?![\w-])"
+    at = bounded(x)
     naming = [p for p in split_sentences(source) or [source] if re.search(at, p, re.I)]
     if len(naming) != 1:
         return []

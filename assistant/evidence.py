@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import tuning
-from .text import NAME_TOKEN, STOPWORDS, name_like, split_sentences, terms
+from .text import NAME_TOKEN, STOPWORDS, bounded, name_like, split_sentences, terms
 from .types import Passage
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -295,10 +295,6 @@ _WINS = re.compile(
 _COMPARING = re.compile(rf"{COMPARED_WITH}|\b(?:match(?:es|ed|ing)?|comparable\s+to|on\s+par\s+with|relative\s+to)\b", re.I)
 
 
-def _at(name: str) -> str:
-    return rf"(?<![\w-]){re.escape(name)}(?![\w-])"
-
-
 def _winning(claim: str) -> tuple[str, str] | None:
     """The winner and the loser of a comparison a claim makes ('GPT-4 Turbo is faster than GPT-4o',
     'Does PaLM outperform U-PaLM?'): the names just before and just after 'outperforms', 'faster
@@ -325,17 +321,17 @@ def turning(claim: str, parts: list[str]) -> int | None:
     if sides is None:
         return None
     winner, loser = sides
-    if not any(re.search(_at(loser), p, re.I) for p in parts):
+    if not any(re.search(bounded(loser), p, re.I) for p in parts):
         return None
     turned = None
     for i, p in enumerate(parts):
         turn = _COMPARING.search(p)
-        if turn is None or not re.search(_at(winner), p, re.I):
+        if turn is None or not re.search(bounded(winner), p, re.I):
             continue
-        if _NEGATION.search(p) or re.search(_at(winner), p[: turn.start()], re.I):
+        if _NEGATION.search(p) or re.search(bounded(winner), p[: turn.start()], re.I):
             return None  # the source has it win somewhere, or says something it does not do
         opening = [t for t in NAME_TOKEN.findall(p[: turn.start()]) if name_like(t) and not t[0].isdigit()]
-        if not re.search(_at(loser), p[turn.end() :], re.I) and all(t.lower() == loser.lower() for t in opening):
+        if not re.search(bounded(loser), p[turn.end() :], re.I) and all(t.lower() == loser.lower() for t in opening):
             turned = i if turned is None else turned
     return turned
 
@@ -360,8 +356,8 @@ def compared_so(sentences: list[Sentence], question: str) -> Sentence | None:
         turn = _COMPARING.search(s.text)
         if (
             turn is not None
-            and re.search(_at(winner), s.text[: turn.start()], re.I)
-            and re.search(_at(loser), s.text[turn.end() :], re.I)
+            and re.search(bounded(winner), s.text[: turn.start()], re.I)
+            and re.search(bounded(loser), s.text[turn.end() :], re.I)
         ):
             return s
     return None

@@ -71,6 +71,7 @@ from .text import (
     STOPWORDS,
     WordSet,
     acronym_letters,
+    bounded,
     clauses,
     greek_folded,
     part_terms,
@@ -1062,7 +1063,7 @@ def _settling(question: str, subjects: tuple[str, ...], ev: Evidence, shown: lis
 def _introduces(subject: str, p: Passage) -> bool:
     """Whether an abstract is about a compared thing, not naming it in passing: its first sentence
     names it, or a sentence says what it is ('we introduce Flan-MoE, a set of ...', 'PaLM is a ...')."""
-    names = [re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])", re.I) for n in (subject, *_proper(subject))]
+    names = [re.compile(bounded(n), re.I) for n in (subject, *_proper(subject))]
     sentences = split_sentences(_full(p))
     naming = [s for s in sentences if any(n.search(s) for n in names)]  # 'Flan-PaLM', not 'Flan-PaLM-62B'
     return bool(naming) and (naming[0] == sentences[0] or any(_DEFINES.search(s) for s in naming))
@@ -1513,7 +1514,7 @@ def listed_with(sentence: str, aside: list[str]) -> list[str]:
     pieces = [p.strip(" .") for p in _LIST_JOINT.split(sentence) if p and p.strip(" .")]
 
     def names_aside(piece: str) -> bool:
-        return any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", piece, re.I) for a in aside)
+        return any(re.search(bounded(a), piece, re.I) for a in aside)
 
     others: list[str] = []
     for i, piece in enumerate(pieces):

@@ -240,6 +240,11 @@ def quoted_terms(question: str) -> list[str]:
 NAME_TOKEN = re.compile(r"[^\W_][\w\-.]*[^\W_]|[^\W_]")
 
 
+def bounded(name: str) -> str:
+    """A pattern for a name as a whole word ('PaLM' not in 'U-PaLM', 'GPT-4' not in 'GPT-4o')."""
+    return rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+
+
 def name_like(token: str) -> bool:
     """A token that names something exactly: it has a digit or an inner capital ('GPT-4o', 'UniMax', 'ACM')."""
     return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])

@@ -122,6 +122,17 @@ def test_a_plural_answered_with_part_of_a_list_quotes_the_sentence_for_the_rest(
     assert [s.origin for s in ans.statements] == ["model"], ans.text
 
 
+def test_a_model_sentence_restating_the_last_is_not_shown_twice(seeded_copy: Assistant) -> None:
+    said = "Nano models are used for applications ranging from complex reasoning tasks to on-device memory-constrained use-cases [1]."
+    again = (
+        "They are suitable for applications ranging from complex reasoning tasks to on-device memory-constrained use-cases [1]."
+    )
+    # (the reply goes on from the answer's opening, the name asked about)
+    ans, pieces, _ = ask_with(seeded_copy, f"{said.removeprefix('Nano')} {again}", "What are Nano models used for?")
+    assert "".join(pieces).strip() == ans.text
+    assert ans.text.startswith("Nano models are used") and "They are suitable" not in ans.text, ans.text
+
+
 def test_model_refusal_is_an_abstention(seeded_copy: Assistant) -> None:
     ans, _, _ = ask_with(seeded_copy, "The abstracts do not answer this question.", "How many parameters does BLOOM have?")
     assert ans.abstained and ans.mode == "abstained" and not ans.citations
