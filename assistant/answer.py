@@ -12,12 +12,14 @@ from dataclasses import dataclass, field, replace
 
 from . import tuning
 from .check import (
+    COUNT_Q,
     SentenceBuffer,
     Verdict,
     check_sentence,
     content_terms,
     copied_from,
     echoed,
+    exact_names,
     is_refusal,
     responsive,
     without_citations,
@@ -58,7 +60,7 @@ from .plan import (
 )
 from .prompts import Prompts
 from .ranking import YEAR
-from .text import NAME_TOKEN, name_like, spellings, spells_out, terms
+from .text import name_like, spellings, spells_out, terms
 from .types import Answer, Citation, Mode, ModelError, Passage, Statement
 
 log = logging.getLogger(__name__)
@@ -975,13 +977,9 @@ def asks_plural(question: str) -> bool:
     """Whether a question asks for things in the plural ('What datasets ...?', 'Which benchmarks
     ...?'), not how many of them."""
     focus = focus_term(question)
-    if focus is None or _HOW_MANY_Q.search(question):
+    if focus is None or COUNT_Q.search(question):
         return False
     return any(terms(w) == [focus] and re.search(r"[^s]s$", w, re.I) for w in re.findall(r"[A-Za-z][\w-]*", question))
-
-
-def _names_of(text: str) -> set[str]:
-    return {t.lower() for t in NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()}
 
 
 def _left_out(plan: Plan, draft: _Draft) -> tuple[int, Sentence] | None:
@@ -996,8 +994,8 @@ def _left_out(plan: Plan, draft: _Draft) -> tuple[int, Sentence] | None:
     sentence = drawn_on([s.text for s in model], plan.question, _ranked(plan, number))
     if sentence is None or any(s.text in sentence.text or sentence.text in s.text for s in draft.statements):
         return None
-    asked, given = _names_of(plan.question), _names_of(sentence.text)
-    answered = _names_of(" ".join(s.text for s in draft.statements)) - asked
+    asked, given = exact_names(plan.question), exact_names(sentence.text)
+    answered = exact_names(" ".join(s.text for s in draft.statements)) - asked
     return (number, sentence) if answered & given and given - answered - asked else None
 
 
@@ -1015,9 +1013,6 @@ def drawn_on(said: list[str], question: str, sentences: list[Sentence]) -> Sente
         if source is not None and most >= 2 and most * 2 >= len(added):
             return source
     return None
-
-
-_HOW_MANY_Q = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 
 
 # the words of a comparison question that say it is one, not what it is about

@@ -36,7 +36,7 @@ _NEGATION = re.compile(
 # ..." holds when the abstract states the problem in other words (its content words are checked).
 _ANSWER_KINDS = frozenset(terms("problem problems challenge challenges goal goals purpose aim motivation"))
 _PLAIN_NUMBER = re.compile(r"[\d.,%]+")
-_COUNT_Q = re.compile(r"\bhow (many|much)\b", re.I)
+COUNT_Q = re.compile(r"\bhow\s+(?:many|much)\b", re.I)
 _NUM_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,?\d)|[^\W_][\w.%]*")  # "248,000" is one number
 # A sentence that asks, or says the prompt's framing back ('This question follows the earlier question: ...').
 _ASKED_BACK = re.compile(r"\?[\s\"”’)]*$|\b(?:earlier|previous)\s+question\b|\bquestion\s+follows\b", re.I)
@@ -116,7 +116,7 @@ def counts_elsewhere(answer: str, question: str, sources: Sequence[str]) -> list
     model answering 'how many programming languages' with the '176B' of '176B-parameter'. A number
     counts X where the words of X follow it within a few words ('13 programming languages', '4.4
     million TPUv4 hours') or come just before it ('languages: 46')."""
-    if not _COUNT_Q.search(question) or not focus_term(question):
+    if not COUNT_Q.search(question) or not focus_term(question):
         return []
     counted = counted_numbers(question, sources)
     found = [n for n in dict.fromkeys(numbers(answer)) if digits(n)]
@@ -495,7 +495,7 @@ def _runs(text: str) -> set[tuple[str, ...]]:
     return {tuple(t[i : i + 4]) for i in range(len(t) - 3)}
 
 
-def _names(text: str) -> set[str]:
+def exact_names(text: str) -> set[str]:
     """The exact names of a text ('GPT-4', 'UL2R'), lower-cased; numbers left out."""
     return {t.lower() for t in NAME_TOKEN.findall(text) if name_like(t) and not t[0].isdigit()}
 
@@ -516,10 +516,10 @@ def claimed_of_other(sentence: str, source: str) -> list[str]:
     one that does without opening with another name ('It ...'). A thing the source names in two or
     more sentences is what the paper is about and is left to the other checks ('U-PaLM' and 'UL2R'
     in one abstract)."""
-    own = _names(sentence)
+    own = exact_names(sentence)
 
     def names_own(text: str) -> bool:
-        return any(n == o or n.startswith(o + "-") for n in _names(text) for o in own)
+        return any(n == o or n.startswith(o + "-") for n in exact_names(text) for o in own)
 
     def other(opener: str | None) -> bool:
         return opener is not None and not any(opener == o or opener.startswith(o + "-") for o in own)
